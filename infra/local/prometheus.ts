@@ -1,0 +1,128 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { freePort } from './ports.ts';
+
+/**
+ * Runs the real Debian `prometheus` server on a free loopback port, with a
+ * throw-away TSDB unless one is given (for example a TSDB backfilled with
+ * `promtool tsdb create-blocks-from openmetrics`).
+ */
+export type PrometheusOptions = {
+  /** prometheus.yml text; relative rule_files resolve against `configDir`. */
+  config: string;
+  /** Directory the config file is written to (default: a temporary one). */
+  configDir?: string;
+  /** An existing TSDB directory to serve; left in place on stop(). */
+  dataDir?: string;
+  /** Extra command-line flags. */
+  args?: string[];
+  /** The binary; PROMETHEUS_BIN or `prometheus` on PATH by default. */
+  binary?: string;
+  /** How long to wait for /-/ready. */
+  readyTimeoutMs?: number;
+};
+
+export type RunningPrometheus = {
+  url: string;
+  port: number;
+  dataDir: string;
+  /** Everything the server printed, for error messages. */
+  logs(): string;
+  stop(): Promise<void>;
+};
+
+export async function startPrometheus(options: PrometheusOptions): Promise<RunningPrometheus> {
+  const binary = options.binary ?? process.env.PROMETHEUS_BIN ?? 'prometheus';
+  const scratch = await mkdtemp(join(tmpdir(), 'loadgate-prometheus-'));
+  const configDir = options.configDir ?? scratch;
+  const configFile = join(
+    configDir,
+    options.configDir ? `.prometheus-${process.pid}.yml` : 'prometheus.yml',
+  );
+  const dataDir = options.dataDir ?? join(scratch, 'data');
+  await writeFile(configFile, options.config);
+
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const child = spawn(
+    binary,
+    [
+      `--config.file=${configFile}`,
+      `--storage.tsdb.path=${dataDir}`,
+      `--web.listen-address=127.0.0.1:${port}`,
+      // k6's experimental-prometheus-rw output (and the built-in engine) write here.
+      '--web.enable-remote-write-receiver',
+      // Tests delete series and reload rules without restarting.
+      '--web.enable-admin-api',
+      '--web.enable-lifecycle',
+      // Backfilled test data lies in the past; keep it queryable.
+      '--storage.tsdb.retention.time=3650d',
+      ...(options.args ?? []),
+    ],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let output = '';
+  const collect = (chunk: Buffer) => {
+    output = (output + chunk.toString()).slice(-20_000);
+  };
+  child.stdout?.on('data', collect);
+  child.stderr?.on('data', collect);
+
+  const cleanup = async () => {
+    await stopChild(child);
+    if (options.configDir) await rm(configFile, { force: true });
+    await rm(scratch, { recursive: true, force: true });
+  };
+
+  try {
+    await waitReady(url, child, options.readyTimeoutMs ?? 30_000, () => output);
+  } catch (error) {
+    await cleanup();
+    throw error;
+  }
+  return { url, port, dataDir, logs: () => output, stop: cleanup };
+}
+
+async function waitReady(
+  url: string,
+  child: ChildProcess,
+  timeoutMs: number,
+  logs: () => string,
+): Promise<void> {
+  const spawnError = new Promise<never>((_, reject) => {
+    child.once('error', (error) =>
+      reject(
+        new Error(
+          `could not start prometheus (${error.message}); install it: apt-get install prometheus`,
+        ),
+      ),
+    );
+    child.once('exit', (code) =>
+      reject(new Error(`prometheus exited with code ${code} before it was ready:\n${logs()}`)),
+    );
+  });
+  spawnError.catch(() => {}); // observed below; avoid an unhandled rejection after success
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const ready = fetch(`${url}/-/ready`)
+      .then((response) => response.ok)
+      .catch(() => false);
+    if (await Promise.race([ready, spawnError])) return;
+    await Promise.race([new Promise((resolve) => setTimeout(resolve, 100)), spawnError]);
+  }
+  throw new Error(`prometheus at ${url} was not ready after ${timeoutMs} ms:\n${logs()}`);
+}
+
+function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const kill = setTimeout(() => child.kill('SIGKILL'), 5_000);
+    child.once('exit', () => {
+      clearTimeout(kill);
+      resolve();
+    });
+    child.kill('SIGTERM');
+  });
+}

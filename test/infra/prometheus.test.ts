@@ -1,0 +1,23 @@
+import { describe, expect, it } from 'vitest';
+import { startPrometheus } from '../../infra/local/prometheus.ts';
+
+describe('startPrometheus', () => {
+  it('runs the real server on loopback, answers queries, and stops cleanly', async () => {
+    const prometheus = await startPrometheus({ config: 'global:\n  scrape_interval: 1s\n' });
+    try {
+      expect(prometheus.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+      const response = await fetch(`${prometheus.url}/api/v1/query?query=vector(42)`);
+      const body = (await response.json()) as { data: { result: { value: [number, string] }[] } };
+      expect(body.data.result[0]?.value[1]).toBe('42');
+    } finally {
+      await prometheus.stop();
+    }
+    await expect(fetch(`${prometheus.url}/-/ready`)).rejects.toThrow();
+  });
+
+  it('reports a config Prometheus rejects, with its own message', async () => {
+    await expect(startPrometheus({ config: 'global: [not, a, map]\n' })).rejects.toThrow(
+      /exited with code/,
+    );
+  });
+});
