@@ -1,0 +1,245 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { parseArgs } from 'node:util';
+import { EXIT, ExitError } from './errors.ts';
+
+/**
+ * `loadgate run <profile>`: the main job. Runs a profile of the journeys
+ * against a gateway (the embedded local platform unless --target is given),
+ * records the run under results/<run-id>/, then lets the SLO checker judge it
+ * from Prometheus.
+ */
+const PROFILES = ['smoke', 'capacity', 'stress', 'spike', 'soak'] as const;
+const JOURNEYS = ['mix', 'browse', 'basket', 'checkout', 'sav-upload', 'newsletter'] as const;
+
+const USAGE = `Usage: loadgate run <profile> [options]
+
+Profiles: ${PROFILES.join(', ')}
+
+Options:
+  --target URL        gateway to load (default: start the local platform on loopback)
+  --journey NAME      ${JOURNEYS.join(' | ')} (default: mix, every journey at once)
+  --prometheus URL    Prometheus the SLO checker queries (default: the local platform's)
+  --slo FILE          SLO spec (default: slo/local.yaml locally, slo/platform.yaml with --target)
+  --no-slo            skip the SLO check (k6 thresholds still decide)
+  --engine NAME       auto | builtin | k6 (default: auto, real k6 when on PATH)
+  --results DIR       where runs are written (default: results)
+  -e, --env K=V       extra variable for the scenarios (repeatable), e.g. -e SMOKE_DURATION=20s
+  -h, --help          this help
+
+Exit codes: 0 pass, 1 thresholds or an SLO failed, 2 bad input, 3 Prometheus unreachable,
+105 interrupted (partial results are written), 107 script error.`;
+
+export async function main(argv: string[]): Promise<number> {
+  const options = parseRunArgs(argv);
+  if (!options) {
+    process.stdout.write(USAGE + '\n');
+    return EXIT.ok;
+  }
+  const bundle = join('k6-bundles', `${options.journey}.js`);
+  if (!existsSync(bundle)) {
+    throw new ExitError(
+      EXIT.badInput,
+      `no bundle ${bundle}`,
+      'build the scenarios first: npm run build',
+    );
+  }
+
+  const runId = makeRunId(options.profile);
+  const runDir = resolve(options.results, runId);
+  await mkdir(runDir, { recursive: true });
+
+  // Ctrl-C stops the load but still writes what was measured (k6 exit 105).
+  const abort = new AbortController();
+  const onSignal = () => {
+    process.stderr.write(
+      '\nloadgate: interrupted, stopping the load and writing partial results…\n',
+    );
+    abort.abort();
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+
+  const { startPlatform } = await import('../infra/local/platform.ts');
+  const platform = options.target ? undefined : await startPlatform({ prometheus: true });
+  try {
+    const target = options.target ?? platform!.gatewayUrl;
+    const prometheusUrl = options.prometheus ?? platform?.prometheusUrl;
+    process.stderr.write(
+      `loadgate: run ${runId}: ${options.profile} profile of ${options.journey} against ${target}\n`,
+    );
+    if (platform)
+      process.stderr.write(
+        `loadgate: local platform: gateway ${platform.gatewayUrl}, Prometheus ${prometheusUrl}\n`,
+      );
+
+    const { runScript } = await import('../engine/index.ts');
+    const startedAt = new Date();
+    const result = await runScript({
+      script: bundle,
+      env: {
+        ...options.env,
+        BASE_URL: target,
+        RUN_ID: runId,
+        PROFILE: options.profile,
+        RESULTS_DIR: runDir,
+      },
+      outJson: join(runDir, 'metrics.ndjson'),
+      summaryExport: join(runDir, 'summary.json'),
+      remoteWrite: prometheusUrl ? { url: `${prometheusUrl}/api/v1/write` } : undefined,
+      engine: options.engine,
+      signal: abort.signal,
+    });
+    const endedAt = new Date();
+    const interrupted = abort.signal.aborted;
+
+    const { RunRecord } = await import('../slo/run-record.ts');
+    const record = RunRecord.parse({
+      id: runId,
+      profile: options.profile,
+      target,
+      engine: result.engine,
+      scripts: [bundle],
+      startedAt: startedAt.toISOString(),
+      endedAt: endedAt.toISOString(),
+      exitCode: result.exitCode,
+      interrupted,
+      prometheusUrl,
+    });
+    await writeFile(join(runDir, 'run.json'), JSON.stringify(record, null, 2) + '\n');
+    process.stderr.write(
+      `loadgate: ${result.engine} engine finished with exit code ${result.exitCode}; results in ${runDir}\n`,
+    );
+
+    if (interrupted) return result.exitCode || 105;
+    if (result.exitCode !== 0 && result.exitCode !== 99) return result.exitCode;
+    const thresholdsFailed = result.exitCode === 99;
+
+    if (!options.slo || !prometheusUrl) {
+      if (options.slo)
+        process.stderr.write(
+          'loadgate: no Prometheus to query (pass --prometheus URL): SLO check skipped\n',
+        );
+      return thresholdsFailed ? EXIT.sloFailed : EXIT.ok;
+    }
+    const { runCheck } = await import('../slo/index.ts');
+    const spec =
+      options.slo === true ? (platform ? 'slo/local.yaml' : 'slo/platform.yaml') : options.slo;
+    const check = await runCheck({
+      spec,
+      prometheusUrl,
+      runDir,
+      vars: { profile: options.profile },
+    });
+    if (thresholdsFailed)
+      process.stderr.write('loadgate: k6 thresholds failed (see the summary above)\n');
+    return thresholdsFailed && check.exitCode === EXIT.ok ? EXIT.sloFailed : check.exitCode;
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    await platform?.stop();
+  }
+}
+
+type RunOptions = {
+  profile: (typeof PROFILES)[number];
+  journey: (typeof JOURNEYS)[number];
+  target?: string;
+  prometheus?: string;
+  /** true: the default spec for the target; a string: that file; false: skip. */
+  slo: string | boolean;
+  engine: 'auto' | 'builtin' | 'k6';
+  results: string;
+  env: Record<string, string>;
+};
+
+/** Flags to options, with every problem reported at once; undefined for --help. */
+export function parseRunArgs(argv: string[]): RunOptions | undefined {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        target: { type: 'string' },
+        journey: { type: 'string', default: 'mix' },
+        prometheus: { type: 'string' },
+        slo: { type: 'string' },
+        'no-slo': { type: 'boolean', default: false },
+        engine: { type: 'string', default: 'auto' },
+        results: { type: 'string', default: 'results' },
+        env: { type: 'string', short: 'e', multiple: true, default: [] },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    });
+  } catch (error) {
+    throw new ExitError(EXIT.badInput, (error as Error).message, "see 'loadgate run --help'");
+  }
+  const { values, positionals } = parsed;
+  if (values.help) return undefined;
+
+  const problems: string[] = [];
+  const [profile, ...extra] = positionals;
+  if (!profile) problems.push(`a profile is required: ${PROFILES.join(', ')}`);
+  else if (!isOneOf(profile, PROFILES))
+    problems.push(`unknown profile '${profile}': expected ${PROFILES.join(', ')}`);
+  if (extra.length) problems.push(`unexpected argument(s): ${extra.join(' ')}`);
+  if (!isOneOf(values.journey, JOURNEYS))
+    problems.push(`unknown journey '${values.journey}': expected ${JOURNEYS.join(', ')}`);
+  if (!isOneOf(values.engine, ['auto', 'builtin', 'k6'] as const))
+    problems.push(`unknown engine '${values.engine}': expected auto, builtin or k6`);
+  for (const [flag, url] of [
+    ['--target', values.target],
+    ['--prometheus', values.prometheus],
+  ] as const) {
+    if (url !== undefined && !isHttpUrl(url))
+      problems.push(`${flag} '${url}' is not an http(s) URL (e.g. http://127.0.0.1:8100)`);
+  }
+  if (values.slo && values['no-slo']) problems.push('--slo and --no-slo contradict each other');
+  if (values.slo && !existsSync(values.slo)) problems.push(`--slo ${values.slo}: no such file`);
+  const env: Record<string, string> = {};
+  for (const pair of values.env) {
+    const at = pair.indexOf('=');
+    if (at <= 0) problems.push(`-e '${pair}' is not KEY=VALUE`);
+    else env[pair.slice(0, at)] = pair.slice(at + 1);
+  }
+  if (problems.length) {
+    throw new ExitError(
+      EXIT.badInput,
+      'bad arguments:\n' + problems.map((p) => `✖ ${p}`).join('\n'),
+      "see 'loadgate run --help'",
+    );
+  }
+  return {
+    profile: profile as RunOptions['profile'],
+    journey: values.journey as RunOptions['journey'],
+    target: values.target?.replace(/\/+$/, ''),
+    prometheus: values.prometheus?.replace(/\/+$/, ''),
+    slo: values['no-slo'] ? false : (values.slo ?? true),
+    engine: values.engine as RunOptions['engine'],
+    results: values.results,
+    env,
+  };
+}
+
+function isOneOf<T extends string>(value: string, allowed: readonly T[]): value is T {
+  return (allowed as readonly string[]).includes(value);
+}
+
+function isHttpUrl(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return url.protocol === 'http:' || url.protocol === 'https:';
+  } catch {
+    return false;
+  }
+}
+
+/** Sortable and readable: smoke-20261124-224501-3f9a. */
+function makeRunId(profile: string): string {
+  const stamp = new Date().toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
+  return `${profile}-${stamp}-${randomBytes(2).toString('hex')}`;
+}
