@@ -1,0 +1,40 @@
+// newsletter: a visitor subscribes (twice: the second must be idempotent), checks, unsubscribes.
+import { check, group } from 'k6';
+import type { Config } from '../config.ts';
+import { pick, uniqueEmail } from '../data.ts';
+import { Gateway } from '../gateway.ts';
+import { newsletterSubscriptions } from '../metrics.ts';
+import { NEWSLETTER_LISTS } from '../schemas.ts';
+import type { SetupData } from '../setup.ts';
+import { think } from '../think.ts';
+
+export function newsletter(config: Config, data: SetupData): void {
+  const gw = new Gateway(config.baseUrl, data.runId);
+  const email = uniqueEmail(data.runId, __VU, __ITER);
+  const list = pick(NEWSLETTER_LISTS);
+
+  const id = group('subscribe', () => {
+    const first = gw.subscribe({ email, list });
+    check(first.res, { 'new address subscribed (201)': (r) => r.status === 201 });
+    if (first.res.status === 201) newsletterSubscriptions.add(1);
+    const again = gw.subscribe({ email, list });
+    check(again, {
+      'subscribing again is idempotent (200, same id)': (a) =>
+        a.res.status === 200 && a.data?.id !== undefined && a.data.id === first.data?.id,
+    });
+    return first.data?.id;
+  });
+  think(config.thinkTime);
+  if (id === undefined) return;
+
+  group('view subscription', () => {
+    const sub = gw.subscription(id).data;
+    check(sub, { 'subscription reads back': (s) => s?.email === email && s.list === list });
+  });
+  think(config.thinkTime);
+
+  group('unsubscribe', () => {
+    gw.unsubscribe(id);
+  });
+  think(config.thinkTime);
+}
