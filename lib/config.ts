@@ -19,6 +19,7 @@ export const DEFAULT_WEIGHTS: Weights = {
 };
 
 const DURATION = /^(\d+(\.\d+)?(ms|s|m|h))+$/;
+const DURATION_HINT = 'must be a k6 duration such as 30s, 5m or 1h30m';
 
 /** `browse=60,basket=20` → weights; journeys left out get 0. */
 function parseWeights(text: string, ctx: z.core.ParsePayload): Weights {
@@ -87,9 +88,8 @@ const Env = z.object({
   WEIGHTS: z._default(z.pipe(z.string(), z.transform(parseWeights)), DEFAULT_WEIGHTS),
   TARGET_RPS: z._default(numberVar(0.1, 'TARGET_RPS=50'), 50),
   THINK_TIME: z._default(numberVar(0, 'THINK_TIME=1'), 1),
-  DURATION: z.optional(
-    z.string().check(z.regex(DURATION, 'must be a k6 duration such as 30s, 5m or 1h30m')),
-  ),
+  DURATION: z.optional(z.string().check(z.regex(DURATION, DURATION_HINT))),
+  SMOKE_DURATION: z.optional(z.string().check(z.regex(DURATION, DURATION_HINT))),
   USERS_FILE: z.optional(z.string()),
   PROMO_CODE: z._default(z.string(), 'WELCOME10'),
   RESULTS_DIR: z.optional(z.string()),
@@ -108,7 +108,7 @@ const Config = z.pipe(
     /** Mean pause between steps, in seconds (0 in tests). */
     thinkTime: env.THINK_TIME,
     /** Overrides the main phase of the profile (smoke length, plateau, step, hold). */
-    duration: env.DURATION,
+    duration: env.PROFILE === 'smoke' ? (env.SMOKE_DURATION ?? env.DURATION) : env.DURATION,
     usersFile: env.USERS_FILE,
     promoCode: env.PROMO_CODE,
     resultsDir: env.RESULTS_DIR,

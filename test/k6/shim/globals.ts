@@ -1,0 +1,20 @@
+// k6's init-context globals for unit tests; each test sets what it needs.
+import { vi } from 'vitest';
+
+export function k6Globals(
+  globals: {
+    vu?: number;
+    iter?: number;
+    env?: Record<string, string>;
+    files?: Record<string, string>;
+  } = {},
+): void {
+  vi.stubGlobal('__VU', globals.vu ?? 1);
+  vi.stubGlobal('__ITER', globals.iter ?? 0);
+  vi.stubGlobal('__ENV', globals.env ?? {});
+  vi.stubGlobal('open', (path: string) => {
+    const text = globals.files?.[path];
+    if (text === undefined) throw new Error(`open(${path}): no such file`);
+    return text;
+  });
+}
