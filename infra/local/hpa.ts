@@ -1,0 +1,241 @@
+/**
+ * The Kubernetes HorizontalPodAutoscaler (autoscaling/v2, no `behavior` set)
+ * as pure functions, so the supervisor only measures and applies.
+ *
+ * It follows the controller's own code, kubernetes/pkg/controller/podautoscaler:
+ * - replica_calculator.go GetResourceReplicas: integer utilisation of the
+ *   ready pods' CPU against their requests, 0.1 tolerance, missing pods
+ *   counted at 100 % on a scale-down and 0 % on a scale-up, unready pods
+ *   counted at 0 % on a scale-up, no change when that flips the direction;
+ * - horizontal.go normalizeDesiredReplicas: the scale-down stabilisation
+ *   window (highest recommendation seen within it), then
+ *   convertDesiredReplicasWithRules: min/max and the scale-up limit
+ *   max(2 × current, 4) per sync.
+ */
+
+/** One pod as the controller sees it at a sync. */
+export interface PodSample {
+  name: string;
+  /**
+   * `ready`: serving, and its CPU sample window started after it became
+   * ready (the controller's CPU initialisation rule); `unready`: starting,
+   * or its sample still covers its start-up; `missing`: ready, no sample.
+   */
+  state: 'ready' | 'unready' | 'missing';
+  /** Average CPU over the sample window, in cores (ignored unless ready). */
+  cpuCores?: number;
+}
+
+export interface HpaSpec {
+  minReplicas: number;
+  maxReplicas: number;
+  /** Target average CPU utilisation, percent of the request (70). */
+  targetUtilisation: number;
+  /** CPU request of one pod, in cores (0.25). */
+  cpuRequestCores: number;
+  /** --horizontal-pod-autoscaler-tolerance (0.1). */
+  tolerance: number;
+  /** --horizontal-pod-autoscaler-downscale-stabilization (300 s). */
+  scaleDownStabilisationMs: number;
+}
+
+export type ConditionStatus = 'true' | 'false' | 'unknown';
+export interface Condition {
+  status: ConditionStatus;
+  reason: string;
+}
+export interface Conditions {
+  AbleToScale: Condition;
+  ScalingActive: Condition;
+  ScalingLimited: Condition;
+}
+
+/** A recommendation remembered for the stabilisation window. */
+export interface Recommendation {
+  at: number;
+  replicas: number;
+}
+
+/** What the controller carries from one sync to the next. */
+export interface HpaState {
+  recommendations: Recommendation[];
+  conditions: Conditions;
+}
+
+export interface Decision {
+  at: number;
+  /** Average utilisation of the ready pods, percent of request; undefined without metrics. */
+  utilisation: number | undefined;
+  current: number;
+  desired: number;
+  /** Human reason, as the controller would put in its event. */
+  reason: string;
+  conditions: Conditions;
+}
+
+export function initialHpaState(): HpaState {
+  const unknown: Condition = { status: 'unknown', reason: '' };
+  return {
+    recommendations: [],
+    conditions: { AbleToScale: unknown, ScalingActive: unknown, ScalingLimited: unknown },
+  };
+}
+
+/** The controller's result for one metric: a replica count, or why there is none. */
+export type MetricReplicas =
+  { replicas: number; utilisation: number; withinTolerance: boolean } | { error: string };
+
+/** replica_calculator.go GetResourceReplicas, for CPU utilisation. */
+export function replicasForCpu(
+  pods: readonly PodSample[],
+  currentReplicas: number,
+  spec: Pick<HpaSpec, 'targetUtilisation' | 'cpuRequestCores' | 'tolerance'>,
+): MetricReplicas {
+  if (pods.length === 0)
+    return { error: 'no pods returned by selector while calculating replica count' };
+  // Kubernetes works in milli-cores and whole percents; so do we, so that
+  // the tolerance edge behaves exactly the same.
+  const request = Math.round(spec.cpuRequestCores * 1000);
+  const ready = pods.filter((p) => p.state === 'ready');
+  const unready = pods.filter((p) => p.state === 'unready');
+  const missing = pods.filter((p) => p.state === 'missing');
+  if (ready.length === 0) {
+    return { error: 'did not receive metrics for targeted pods (pods might be unready)' };
+  }
+  const usage = ready.map((p) => Math.round((p.cpuCores ?? 0) * 1000));
+  const ratioOf = (values: number[]) => {
+    const utilisation = Math.trunc((sum(values) * 100) / (request * values.length));
+    return { utilisation, ratio: utilisation / spec.targetUtilisation };
+  };
+  const { utilisation, ratio } = ratioOf(usage);
+  const keep = { replicas: currentReplicas, utilisation, withinTolerance: true };
+
+  const scaleUpWithUnready = unready.length > 0 && ratio > 1;
+  if (!scaleUpWithUnready && missing.length === 0) {
+    if (Math.abs(1 - ratio) <= spec.tolerance) return keep;
+    return { replicas: Math.ceil(ratio * ready.length), utilisation, withinTolerance: false };
+  }
+
+  // Be conservative about pods we cannot judge: assume the worst for the
+  // direction we are going, then re-check that the direction still holds.
+  const adjusted = [...usage];
+  if (missing.length > 0) {
+    const fallback = ratio < 1 ? (request * Math.max(100, spec.targetUtilisation)) / 100 : 0;
+    if (ratio !== 1) for (const _ of missing) adjusted.push(fallback);
+  }
+  if (scaleUpWithUnready) for (const _ of unready) adjusted.push(0);
+  const { ratio: newRatio } = ratioOf(adjusted);
+  if (
+    Math.abs(1 - newRatio) <= spec.tolerance ||
+    (ratio < 1 && newRatio > 1) ||
+    (ratio > 1 && newRatio < 1)
+  ) {
+    return keep;
+  }
+  const replicas = Math.ceil(newRatio * adjusted.length);
+  if (
+    (newRatio < 1 && replicas > currentReplicas) ||
+    (newRatio > 1 && replicas < currentReplicas)
+  ) {
+    return keep;
+  }
+  return { replicas, utilisation, withinTolerance: false };
+}
+
+/**
+ * horizontal.go stabilizeRecommendation: the highest recommendation within
+ * the window wins, so a scale-down happens only once every recommendation of
+ * the last window agrees. Scale-ups are never delayed.
+ */
+export function stabilise(
+  recommendations: readonly Recommendation[],
+  now: number,
+  windowMs: number,
+  desired: number,
+): { replicas: number; recommendations: Recommendation[] } {
+  const cutoff = now - windowMs;
+  const kept = recommendations.filter((r) => r.at >= cutoff);
+  const replicas = Math.max(desired, ...kept.map((r) => r.replicas));
+  return { replicas, recommendations: [...kept, { at: now, replicas: desired }] };
+}
+
+/** horizontal.go convertDesiredReplicasWithRules. */
+export function limitReplicas(
+  current: number,
+  desired: number,
+  min: number,
+  max: number,
+): { replicas: number; limited: boolean; reason: string } {
+  const scaleUpLimit = Math.max(2 * current, 4);
+  const [maximum, maxReason] =
+    max > scaleUpLimit ? [scaleUpLimit, 'ScaleUpLimit'] : [max, 'TooManyReplicas'];
+  if (desired < min) return { replicas: min, limited: true, reason: 'TooFewReplicas' };
+  if (desired > maximum) return { replicas: maximum, limited: true, reason: maxReason };
+  return { replicas: desired, limited: false, reason: 'DesiredWithinRange' };
+}
+
+/** One sync of the controller (horizontal.go reconcileAutoscaler). */
+export function reconcile(
+  state: HpaState,
+  pods: readonly PodSample[],
+  current: number,
+  spec: HpaSpec,
+  now: number,
+): { decision: Decision; state: HpaState } {
+  const conditions: Conditions = { ...state.conditions };
+  const done = (
+    desired: number,
+    reason: string,
+    utilisation?: number,
+    recommendations = state.recommendations,
+  ) => ({
+    decision: { at: now, utilisation, current, desired, reason, conditions },
+    state: { recommendations, conditions },
+  });
+
+  if (current > spec.maxReplicas) {
+    return done(spec.maxReplicas, 'Current number of replicas above Spec.MaxReplicas');
+  }
+  if (current < spec.minReplicas) {
+    return done(spec.minReplicas, 'Current number of replicas below Spec.MinReplicas');
+  }
+
+  const metric = replicasForCpu(pods, current, spec);
+  if ('error' in metric) {
+    conditions.ScalingActive = { status: 'false', reason: 'FailedGetResourceMetric' };
+    conditions.AbleToScale = { status: 'true', reason: 'SucceededGetScale' };
+    return done(current, `failed to compute desired number of replicas: ${metric.error}`);
+  }
+  conditions.ScalingActive = { status: 'true', reason: 'ValidMetricFound' };
+
+  const stable = stabilise(
+    state.recommendations,
+    now,
+    spec.scaleDownStabilisationMs,
+    metric.replicas,
+  );
+  conditions.AbleToScale =
+    stable.replicas !== metric.replicas
+      ? { status: 'true', reason: 'ScaleDownStabilized' }
+      : { status: 'true', reason: 'ReadyForNewScale' };
+  const limit = limitReplicas(current, stable.replicas, spec.minReplicas, spec.maxReplicas);
+  conditions.ScalingLimited = { status: limit.limited ? 'true' : 'false', reason: limit.reason };
+
+  const reasons: string[] = [];
+  if (metric.withinTolerance) reasons.push(`within tolerance ${spec.tolerance}`);
+  else if (metric.replicas > current)
+    reasons.push('cpu resource utilization (percentage of request) above target');
+  else if (metric.replicas < current) reasons.push('All metrics below target');
+  else reasons.push('recommended size matches current size');
+  if (stable.replicas !== metric.replicas) {
+    reasons.push(
+      `ScaleDownStabilized: recommendation ${metric.replicas}, highest in window ${stable.replicas}`,
+    );
+  }
+  if (limit.limited) reasons.push(`ScalingLimited: ${limit.reason}`);
+  return done(limit.replicas, reasons.join('; '), metric.utilisation, stable.recommendations);
+}
+
+function sum(values: readonly number[]): number {
+  return values.reduce((a, b) => a + b, 0);
+}
