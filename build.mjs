@@ -33,6 +33,9 @@ const result = await esbuild.build({
   outdir,
   // Relative to the repo, so paths in source maps are the same on every machine.
   absWorkingDir: root,
+  // Source-map paths name node_modules/ as the repo sees it even when it is a symlink (pnpm, CI
+  // caches), so the maps are the same bytes on every machine.
+  preserveSymlinks: true,
   // One file per scenario with lib/ and zod inlined: k6 has no node_modules.
   bundle: true,
   // k6 loads ES modules (`export const options`, `export default`).

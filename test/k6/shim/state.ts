@@ -21,14 +21,25 @@ export interface ShimCheck {
 
 type Responder = (req: ShimRequest) => ShimResponse;
 
-export const state = {
-  requests: [] as ShimRequest[],
-  checks: [] as ShimCheck[],
-  sleeps: [] as number[],
-  samples: {} as Record<string, number[]>,
-  groups: [] as string[],
-  respond: (() => ({ status: 404, body: { message: 'no responder' } })) as Responder,
-};
+interface ShimState {
+  requests: ShimRequest[];
+  checks: ShimCheck[];
+  sleeps: number[];
+  samples: Record<string, number[]>;
+  groups: string[];
+  respond: Responder;
+}
+
+// On globalThis so that it survives vi.resetModules() (tests reload lib/ to get fresh VU state).
+const holder = globalThis as { __k6Shim?: ShimState };
+export const state: ShimState = (holder.__k6Shim ??= {
+  requests: [],
+  checks: [],
+  sleeps: [],
+  samples: {},
+  groups: [],
+  respond: () => ({ status: 404, body: { message: 'no responder' } }),
+});
 
 export function reset(respond?: Responder): void {
   state.requests = [];
