@@ -1,0 +1,200 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+import { EXIT, ExitError } from '../cli/errors.ts';
+import { parseDuration } from './duration.ts';
+import { runCheck } from './index.ts';
+import { loadSpec, specJsonSchema } from './spec.ts';
+import { parseTime, readRunRecord } from './window.ts';
+
+const USAGE = `Usage:
+  loadgate slo check --spec FILE [--prometheus URL] [--run DIR | --from T --to T | --last 15m] [options]
+  loadgate slo validate FILE…
+  loadgate slo schema [--write FILE]
+
+check options:
+  --spec FILE            SLO spec (YAML, apiVersion loadgate/v1), e.g. slo/local.yaml
+  --prometheus URL       Prometheus API base URL (default: run.json's prometheusUrl, then $PROMETHEUS_URL)
+  --run DIR              results/<run-id>: window from run.json, client side from summary*.json
+  --from T --to T        explicit window (RFC 3339 or unix seconds)
+  --last DURATION        the window ending now, e.g. 15m
+  --out DIR              where slo.json, slo.md, junit.xml go (default: the run dir)
+  --var NAME=VALUE       override a spec variable (repeatable), e.g. --var namespace=e-commerce-staging
+  --bearer-token TOKEN   or --bearer-token-file FILE, or $PROMETHEUS_TOKEN
+  --basic-auth USER:PASS
+  --header NAME=VALUE    extra header (repeatable), e.g. X-Scope-OrgID=tenant
+  --ca-file FILE         PEM CA to trust
+  --insecure             skip TLS verification
+  --pushgateway URL      push loadgate_slo_* verdict metrics there
+  --quiet                no table on stdout
+
+Exit codes: 0 pass, 1 an SLO failed, 2 bad input, 3 Prometheus unreachable or erroring.`;
+
+export async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case 'check':
+      return check(rest);
+    case 'validate':
+      return validate(rest);
+    case 'schema':
+      return schema(rest);
+    case '--help':
+    case '-h':
+      process.stdout.write(USAGE + '\n');
+      return EXIT.ok;
+    default:
+      throw new ExitError(
+        EXIT.badInput,
+        command ? `unknown slo command '${command}'` : 'missing slo command',
+        USAGE,
+      );
+  }
+}
+
+/** parseArgs errors (unknown flag, missing value) are bad input, with the usage as hint. */
+function strictly<T>(parse: () => T): T {
+  try {
+    return parse();
+  } catch (error) {
+    throw new ExitError(EXIT.badInput, (error as Error).message, USAGE);
+  }
+}
+
+const help = { type: 'boolean', short: 'h' } as const;
+
+async function check(argv: string[]): Promise<number> {
+  const { values, positionals } = strictly(() =>
+    parseArgs({
+      args: argv,
+      strict: true,
+      allowPositionals: true,
+      options: {
+        help,
+        spec: { type: 'string' },
+        prometheus: { type: 'string' },
+        run: { type: 'string' },
+        from: { type: 'string' },
+        to: { type: 'string' },
+        last: { type: 'string' },
+        out: { type: 'string' },
+        var: { type: 'string', multiple: true },
+        'bearer-token': { type: 'string' },
+        'bearer-token-file': { type: 'string' },
+        'basic-auth': { type: 'string' },
+        header: { type: 'string', multiple: true },
+        'ca-file': { type: 'string' },
+        insecure: { type: 'boolean' },
+        pushgateway: { type: 'string' },
+        quiet: { type: 'boolean' },
+      },
+    }),
+  );
+  if (values.help) {
+    process.stdout.write(USAGE + '\n');
+    return EXIT.ok;
+  }
+  if (positionals.length > 0)
+    throw new ExitError(EXIT.badInput, `unexpected argument '${positionals[0]}'`, USAGE);
+  if (!values.spec)
+    throw new ExitError(EXIT.badInput, 'missing --spec FILE', 'e.g. --spec slo/local.yaml');
+  if (values.last) {
+    try {
+      parseDuration(values.last);
+    } catch (error) {
+      throw new ExitError(EXIT.badInput, `--last: ${(error as Error).message}`);
+    }
+  }
+  if (values['basic-auth'] && !values['basic-auth'].includes(':'))
+    throw new ExitError(EXIT.badInput, '--basic-auth expects USER:PASSWORD');
+
+  let prometheusUrl = values.prometheus;
+  if (!prometheusUrl && values.run)
+    prometheusUrl = (await readRunRecord(values.run).catch(() => undefined))?.prometheusUrl;
+  prometheusUrl ??= process.env.PROMETHEUS_URL;
+  if (!prometheusUrl)
+    throw new ExitError(
+      EXIT.badInput,
+      'no Prometheus to ask',
+      'Pass --prometheus URL (e.g. http://127.0.0.1:9090) or set PROMETHEUS_URL',
+    );
+
+  let bearerToken = values['bearer-token'] ?? process.env.PROMETHEUS_TOKEN;
+  if (values['bearer-token-file']) {
+    try {
+      bearerToken = (await readFile(values['bearer-token-file'], 'utf8')).trim();
+    } catch (error) {
+      throw new ExitError(
+        EXIT.badInput,
+        `cannot read --bearer-token-file: ${(error as Error).message}`,
+      );
+    }
+  }
+
+  const { exitCode } = await runCheck({
+    spec: values.spec,
+    prometheusUrl,
+    runDir: values.run,
+    from: values.from === undefined ? undefined : parseTime(values.from, '--from'),
+    to: values.to === undefined ? undefined : parseTime(values.to, '--to'),
+    last: values.last,
+    outDir: values.out,
+    quiet: values.quiet,
+    vars: pairs(values.var ?? [], '--var'),
+    auth: {
+      bearerToken,
+      basicAuth: values['basic-auth'],
+      headers: pairs(values.header ?? [], '--header'),
+      caFile: values['ca-file'],
+      insecure: values.insecure,
+    },
+    pushgatewayUrl: values.pushgateway,
+  });
+  return exitCode;
+}
+
+/** Validates every file and reports every error of every file before failing. */
+async function validate(argv: string[]): Promise<number> {
+  const { values, positionals } = strictly(() =>
+    parseArgs({ args: argv, strict: true, allowPositionals: true, options: { help } }),
+  );
+  if (values.help || positionals.length === 0) {
+    process.stdout.write(USAGE + '\n');
+    return values.help ? EXIT.ok : EXIT.badInput;
+  }
+  let failed = 0;
+  for (const file of positionals) {
+    try {
+      const spec = await loadSpec(file);
+      process.stdout.write(`✔ ${file}: ${spec.objectives.length} objectives\n`);
+    } catch (error) {
+      if (!(error instanceof ExitError)) throw error;
+      failed++;
+      process.stderr.write(`${error.message}\n${error.hint ? error.hint + '\n' : ''}`);
+    }
+  }
+  return failed > 0 ? EXIT.badInput : EXIT.ok;
+}
+
+async function schema(argv: string[]): Promise<number> {
+  const { values } = strictly(() =>
+    parseArgs({ args: argv, strict: true, options: { help, write: { type: 'string' } } }),
+  );
+  if (values.help) {
+    process.stdout.write(USAGE + '\n');
+    return EXIT.ok;
+  }
+  const text = JSON.stringify(specJsonSchema(), null, 2) + '\n';
+  if (values.write) await writeFile(values.write, text);
+  else process.stdout.write(text);
+  return EXIT.ok;
+}
+
+function pairs(items: string[], flag: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const item of items) {
+    const at = item.indexOf('=');
+    if (at <= 0) throw new ExitError(EXIT.badInput, `${flag} '${item}' is not NAME=VALUE`);
+    out[item.slice(0, at)] = item.slice(at + 1);
+  }
+  return out;
+}

@@ -1,0 +1,107 @@
+import { alertRule } from './kinds/alert-rule.ts';
+import { alertState } from './kinds/alert-state.ts';
+import { baseline } from './kinds/baseline.ts';
+import { client } from './kinds/client.ts';
+import { errorRatio } from './kinds/error-ratio.ts';
+import { hpa } from './kinds/hpa.ts';
+import { latency } from './kinds/latency.ts';
+import { promql } from './kinds/promql.ts';
+import { queueDrain } from './kinds/queue-drain.ts';
+import type { Context, Measurement } from './measure.ts';
+import { QueryError } from './prometheus.ts';
+import type { Objective, SloSpec } from './spec.ts';
+import { formatBound, formatValue, judge, type ObjectiveResult } from './verdict.ts';
+
+function measure(o: Objective, ctx: Context): Promise<Measurement> | Measurement {
+  switch (o.kind) {
+    case 'latency':
+      return latency(o, ctx);
+    case 'error-ratio':
+      return errorRatio(o, ctx);
+    case 'promql':
+      return promql(o, ctx);
+    case 'client':
+      return client(o, ctx);
+    case 'hpa':
+      return hpa(o, ctx);
+    case 'alert-rule':
+      return alertRule(o, ctx);
+    case 'alert-state':
+      return alertState(o, ctx);
+    case 'queue-drain':
+      return queueDrain(o, ctx);
+    case 'baseline':
+      return baseline(o, ctx);
+  }
+}
+
+/**
+ * Judges every objective: all at once (the client bounds the concurrency),
+ * then the baselines, which compare with values measured in this run.
+ * ExitErrors (Prometheus unreachable, unknown template variable) stop the
+ * check; a query Prometheus rejects only marks its objective `error`.
+ */
+export async function evaluate(spec: SloSpec, ctx: Context): Promise<ObjectiveResult[]> {
+  const judgeOne = async (o: Objective) => {
+    const result = await judgeObjective(o, spec, ctx);
+    ctx.results.set(o.name, result);
+    return result;
+  };
+  const first = await Promise.all(
+    spec.objectives.filter((o) => o.kind !== 'baseline').map(judgeOne),
+  );
+  const second = await Promise.all(
+    spec.objectives.filter((o) => o.kind === 'baseline').map(judgeOne),
+  );
+  const byName = new Map([...first, ...second].map((r) => [r.name, r]));
+  return spec.objectives.map((o) => byName.get(o.name)!);
+}
+
+async function judgeObjective(o: Objective, spec: SloSpec, ctx: Context): Promise<ObjectiveResult> {
+  const base = {
+    name: o.name,
+    kind: o.kind === 'client' || o.kind === 'hpa' ? `${o.kind}/${o.check}` : o.kind,
+    description: o.description,
+    key: o.key,
+    weight: o.weight,
+  };
+  let m: Measurement;
+  try {
+    m = await measure(o, ctx);
+  } catch (error) {
+    if (!(error instanceof QueryError)) throw error;
+    return {
+      ...base,
+      status: 'error',
+      failed: true,
+      value: null,
+      unit: '',
+      measured: 'error',
+      bound: '',
+      message: error.message,
+      hint: error.badQuery
+        ? 'Fix the query in the spec (try it in the Prometheus UI)'
+        : 'Prometheus could not run the query: check its logs, or raise defaults.timeout',
+      errorExit: error.badQuery ? 2 : 3,
+    };
+  }
+  const status =
+    m.status ?? (m.value === null ? 'no-data' : judge(m.value, m.op, m.bound, m.warning));
+  const onNoData = o.onNoData ?? spec.defaults.onNoData;
+  return {
+    ...base,
+    status,
+    failed: status === 'fail' || (status === 'no-data' && onNoData === 'fail'),
+    value: m.value,
+    unit: m.unit,
+    measured:
+      m.value === null
+        ? (m.display ?? (status === 'no-data' ? 'no data' : '—'))
+        : formatValue(m.value, m.unit),
+    bound: formatBound(m.op, m.bound, m.unit, m.warning),
+    query: m.query,
+    message: m.message,
+    hint: status === 'pass' ? undefined : m.hint,
+    details: m.details,
+  };
+}

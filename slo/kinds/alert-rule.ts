@@ -1,0 +1,71 @@
+import { alertThreshold } from '../alert-threshold.ts';
+import { formatDuration, parseDuration } from '../duration.ts';
+import type { Context, Measurement } from '../measure.ts';
+import type { Objective } from '../spec.ts';
+
+type AlertRule = Extract<Objective, { kind: 'alert-rule' }>;
+
+/**
+ * The rule is loaded with the documented threshold (read from its PromQL
+ * syntax tree), comparison, `for` and severity. Every mismatch is named.
+ */
+export async function alertRule(o: AlertRule, ctx: Context): Promise<Measurement> {
+  const judged = { op: '<=' as const, bound: o.threshold, unit: '' as const };
+  const rules = await ctx.client.alertingRules();
+  const matching = rules.filter((r) => r.name === o.alert && (!o.group || r.group === o.group));
+  if (matching.length === 0)
+    return {
+      ...judged,
+      value: null,
+      status: 'fail',
+      display: 'missing',
+      query: 'GET /api/v1/rules?type=alert',
+      message: `no alerting rule '${o.alert}'${o.group ? ` in group ${o.group}` : ''} among the ${rules.length} loaded${rules.length ? ` (${[...new Set(rules.map((r) => r.name))].join(', ')})` : ''}`,
+      hint: 'Load the rule file (rule_files in prometheus.yml, or the PrometheusRule resource) and reload Prometheus',
+    };
+
+  const problems: string[] = [];
+  let threshold: number | null = null;
+  for (const rule of matching) {
+    const at = matching.length > 1 ? ` (group ${rule.group})` : '';
+    if (rule.health === 'err')
+      problems.push(`the rule fails to evaluate${at}: ${rule.lastError ?? ''}`);
+    let parsed;
+    try {
+      parsed = alertThreshold(rule.query);
+    } catch (error) {
+      problems.push((error as Error).message);
+      continue;
+    }
+    if (!parsed) {
+      problems.push(`no comparison with a number in the expression${at}`);
+      continue;
+    }
+    threshold ??= parsed.value;
+    if (!sameNumber(parsed.value, o.threshold))
+      problems.push(`threshold ${parsed.value} ≠ documented ${o.threshold}${at}`);
+    if (o.comparison && parsed.comparison !== o.comparison)
+      problems.push(`comparison ${parsed.comparison} ≠ documented ${o.comparison}${at}`);
+    if (o.for !== undefined && rule.duration !== parseDuration(o.for) / 1000)
+      problems.push(`for ${formatDuration(rule.duration)} ≠ documented ${o.for}${at}`);
+    const severity = rule.labels.severity;
+    if (o.severity !== undefined && severity !== o.severity)
+      problems.push(`severity ${severity ?? '(none)'} ≠ documented ${o.severity}${at}`);
+  }
+  return {
+    ...judged,
+    op: '<=',
+    value: threshold,
+    query: matching.map((r) => r.query).join(' ; '),
+    status: problems.length > 0 ? 'fail' : undefined,
+    message: problems.length > 0 ? problems.join('; ') : undefined,
+    hint:
+      problems.length > 0
+        ? 'Align the rule with the documented values (seeds 001/003), or the spec if the documentation changed'
+        : undefined,
+  };
+}
+
+function sameNumber(a: number, b: number): boolean {
+  return Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(a), Math.abs(b));
+}

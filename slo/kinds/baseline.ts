@@ -1,0 +1,64 @@
+import { readFile, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { noData, template, type Context, type Measurement } from '../measure.ts';
+import type { Objective } from '../spec.ts';
+import { Verdict } from '../verdict.ts';
+
+type Baseline = Extract<Objective, { kind: 'baseline' }>;
+
+/** Percent change of an objective's value versus the same objective in another run. */
+export async function baseline(o: Baseline, ctx: Context): Promise<Measurement> {
+  const judged = {
+    op: '<=' as const,
+    bound: o.maxIncrease,
+    warning: o.warning,
+    unit: 'percent' as const,
+  };
+  let file = template(ctx, o.against, `objective ${o.name}`);
+  const query = `${o.objective} versus ${file}`;
+  try {
+    if ((await stat(file)).isDirectory()) file = join(file, 'slo.json');
+  } catch {
+    return noData(
+      judged,
+      query,
+      `no baseline at ${file}`,
+      'Point `against` at an earlier run directory (or --var), or run the baseline first',
+    );
+  }
+  let previous: Verdict;
+  try {
+    previous = Verdict.parse(JSON.parse(await readFile(file, 'utf8')));
+  } catch (error) {
+    return noData(
+      judged,
+      query,
+      `${file} is not an slo.json: ${(error as Error).message.split('\n')[0]}`,
+      'The baseline must be a slo.json written by loadgate slo check',
+    );
+  }
+  const earlier = previous.objectives.find((r) => r.name === o.objective);
+  const current = ctx.results.get(o.objective);
+  const before = earlier?.value ?? null;
+  const now = current?.value ?? null;
+  if (before === null || before === 0)
+    return noData(
+      judged,
+      query,
+      `the baseline has no usable value for ${o.objective} (${before})`,
+      'Compare with a run where that objective was measured',
+    );
+  if (now === null)
+    return noData(
+      judged,
+      query,
+      `${o.objective} has no value in this run`,
+      `See objective ${o.objective}`,
+    );
+  return {
+    ...judged,
+    value: (now / before - 1) * 100,
+    query,
+    message: `${o.objective}: ${current!.measured} now, ${earlier!.measured} in ${previous.run ?? file}`,
+  };
+}

@@ -1,0 +1,53 @@
+import { finiteValues, noData, template, type Context, type Measurement } from '../measure.ts';
+import type { Objective } from '../spec.ts';
+import { worst } from '../verdict.ts';
+
+type Promql = Extract<Objective, { kind: 'promql' }>;
+
+/** Any expression, at the end of the window or at every step across it. */
+export async function promql(o: Promql, ctx: Context): Promise<Measurement> {
+  const query = template(ctx, o.query, `objective ${o.name}`);
+  const judged = { op: o.op, bound: o.bound, warning: o.warning, unit: o.unit };
+  const { start, end } = ctx.window;
+  const result =
+    o.evaluate === 'range'
+      ? await ctx.client.queryRange(query, start, end, ctx.step)
+      : await ctx.client.query(query, end);
+  const values = finiteValues(result);
+  if (!values.ok)
+    return noData(
+      judged,
+      query,
+      values.message,
+      'Run the query in the Prometheus UI over the window; if "nothing" is a legitimate answer, write `… or vector(0)`',
+    );
+  const perSeries = values.series.map((s) => ({
+    labels: s.labels,
+    value: reduce(s.values, o.reduce, o.op),
+  }));
+  return {
+    ...judged,
+    value: reduce(
+      perSeries.map((s) => s.value),
+      o.reduce,
+      o.op,
+    ),
+    query,
+    details: perSeries.length > 1 ? perSeries : undefined,
+  };
+}
+
+function reduce(values: number[], how: Promql['reduce'], op: Promql['op']): number {
+  switch (how) {
+    case 'worst':
+      return worst(values, op);
+    case 'max':
+      return Math.max(...values);
+    case 'min':
+      return Math.min(...values);
+    case 'avg':
+      return values.reduce((a, b) => a + b, 0) / values.length;
+    case 'last':
+      return values[values.length - 1]!;
+  }
+}

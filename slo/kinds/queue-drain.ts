@@ -1,0 +1,56 @@
+import { parseDuration } from '../duration.ts';
+import { finiteValues, noData, template, type Context, type Measurement } from '../measure.ts';
+import type { Objective } from '../spec.ts';
+import { matchers, quote } from '../template.ts';
+
+type QueueDrain = Extract<Objective, { kind: 'queue-drain' }>;
+
+/**
+ * Seconds after the run until the backlog is at most `below`. Right after a
+ * run the deadline is still ahead: the checker then waits, polling, until the
+ * queue drains or the deadline passes.
+ */
+export async function queueDrain(o: QueueDrain, ctx: Context): Promise<Measurement> {
+  const where = `objective ${o.name}`;
+  const selector = matchers(
+    o.queue ? `queue=${quote(template(ctx, o.queue, where))}` : '',
+    template(ctx, o.selector, where),
+  );
+  const query = `sum(${o.metric}${selector})`;
+  const judged = {
+    op: '<=' as const,
+    bound: parseDuration(o.within) / 1000,
+    warning: o.warning,
+    unit: 's' as const,
+  };
+  const from = ctx.window.end;
+  const deadline = new Date(from.getTime() + parseDuration(o.within));
+  for (;;) {
+    const now = ctx.now();
+    const to = new Date(Math.max(from.getTime(), Math.min(now.getTime(), deadline.getTime())));
+    const result = await ctx.client.queryRange(query, from, to, ctx.step);
+    const values = finiteValues(result);
+    const points = (result.series[0]?.points ?? []).filter(([, v]) => Number.isFinite(v));
+    const drained = points.find(([, v]) => v <= o.below);
+    if (drained) return { ...judged, value: drained[0] - from.getTime() / 1000, query };
+    if (now.getTime() < deadline.getTime()) {
+      await ctx.sleep(Math.min(ctx.step * 1000, deadline.getTime() - now.getTime()));
+      continue;
+    }
+    if (!values.ok)
+      return noData(
+        judged,
+        query,
+        values.message,
+        `Check that ${o.metric}${selector} exists (queue name, exporter scraped) after the run`,
+      );
+    return {
+      ...judged,
+      value: null,
+      query,
+      status: 'fail',
+      display: 'not drained',
+      message: `backlog still ${points[points.length - 1]?.[1]} (> ${o.below}) ${o.within} after the run`,
+    };
+  }
+}

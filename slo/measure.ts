@@ -1,0 +1,79 @@
+import type { K6Summary } from './k6-summary.ts';
+import type { PrometheusClient, QueryResult } from './prometheus.ts';
+import { expand } from './template.ts';
+import type { ObjectiveResult, Comparison, Unit } from './verdict.ts';
+import type { Window } from './window.ts';
+
+/** Everything an objective kind may read. */
+export type Context = {
+  client: PrometheusClient;
+  window: Window;
+  /** Range-query step in seconds for this window. */
+  step: number;
+  /** Spec vars, --var overrides and $window/$start/$end/$step. */
+  vars: Record<string, string>;
+  runDir?: string;
+  summaries: Map<string, K6Summary>;
+  /** Results of the objectives already judged (baselines read them). */
+  results: Map<string, ObjectiveResult>;
+  now(): Date;
+  sleep(ms: number): Promise<void>;
+};
+
+/** What a kind measured, before the common code judges and formats it. */
+export type Measurement = {
+  value: number | null;
+  op: Comparison;
+  bound: number;
+  warning?: number;
+  unit: Unit;
+  query?: string;
+  details?: { labels: Record<string, string>; value: number | null }[];
+  /** Set when the value alone cannot be judged: missing data, or a failure the value does not show. */
+  status?: 'no-data' | 'fail';
+  /** What to show instead of a missing value, e.g. `never`. */
+  display?: string;
+  message?: string;
+  hint?: string;
+};
+
+/** The bound part of a measurement when there is nothing to measure. */
+export type Judged = Pick<Measurement, 'op' | 'bound' | 'warning' | 'unit'>;
+
+export function noData(
+  judged: Judged,
+  query: string | undefined,
+  message: string,
+  hint: string,
+): Measurement {
+  return { ...judged, value: null, query, status: 'no-data', message, hint };
+}
+
+/**
+ * The finite values of a result, or the reason there are none: an empty
+ * vector, NaN only (e.g. a quantile over zero requests), or Prometheus
+ * warnings (partial data). This is the "no silent pass" rule in one place.
+ */
+export function finiteValues(
+  result: QueryResult,
+):
+  | { ok: true; series: { labels: Record<string, string>; values: number[] }[] }
+  | { ok: false; message: string } {
+  if (result.warnings.length > 0)
+    return { ok: false, message: `Prometheus warned: ${result.warnings.join('; ')}` };
+  if (result.series.length === 0) return { ok: false, message: 'the query returned no series' };
+  const series = result.series
+    .map((s) => ({ labels: s.labels, values: s.points.map(([, v]) => v).filter(Number.isFinite) }))
+    .filter((s) => s.values.length > 0);
+  if (series.length === 0)
+    return {
+      ok: false,
+      message: 'every sample is NaN or infinite (nothing to divide by: no traffic?)',
+    };
+  return { ok: true, series };
+}
+
+/** Template a field of the spec with the context's vars. */
+export function template(ctx: Context, text: string, where: string): string {
+  return expand(text, ctx.vars, where);
+}

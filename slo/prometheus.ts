@@ -1,0 +1,307 @@
+import { readFileSync } from 'node:fs';
+import { Agent, request, type Dispatcher } from 'undici';
+import { z } from 'zod';
+import { EXIT, ExitError } from '../cli/errors.ts';
+
+/**
+ * A small client for the Prometheus HTTP API (also Thanos, Mimir,
+ * VictoriaMetrics): auth, custom CA, a concurrency limit, per-query timeouts
+ * and retries on network errors and 5xx. Every answer is validated with zod.
+ *
+ * Failure policy: unreachable, refused credentials or a server that does not
+ * speak the API stop the whole check (ExitError 3). A query Prometheus rejects
+ * is a QueryError, which the objective reports with Prometheus' own message.
+ */
+
+export type PrometheusOptions = {
+  url: string;
+  bearerToken?: string;
+  /** `user:password` */
+  basicAuth?: string;
+  /** Extra headers, e.g. { 'X-Scope-OrgID': 'tenant' } for Mimir. */
+  headers?: Record<string, string>;
+  /** PEM file of a CA to trust (beside the system ones). */
+  caFile?: string;
+  /** Skip TLS verification (self-signed lab setups). */
+  insecure?: boolean;
+  timeoutMs?: number;
+  retries?: number;
+  concurrency?: number;
+};
+
+const Labels = z.record(z.string(), z.string());
+const SampleValue = z.tuple([z.number(), z.string()]);
+const VectorSample = z.object({ metric: Labels, value: SampleValue });
+const MatrixSeries = z.object({ metric: Labels, values: z.array(SampleValue) });
+
+const QueryData = z.discriminatedUnion('resultType', [
+  z.object({ resultType: z.literal('vector'), result: z.array(VectorSample) }),
+  z.object({ resultType: z.literal('scalar'), result: SampleValue }),
+  z.object({ resultType: z.literal('matrix'), result: z.array(MatrixSeries) }),
+  z.object({ resultType: z.literal('string'), result: SampleValue }),
+]);
+
+const AlertingRule = z.object({
+  type: z.literal('alerting'),
+  name: z.string(),
+  query: z.string(),
+  duration: z.number().default(0),
+  labels: Labels.default({}),
+  annotations: Labels.default({}),
+  health: z.string().optional(),
+  lastError: z.string().optional(),
+});
+const RecordingRule = z.object({
+  type: z.literal('recording'),
+  name: z.string(),
+  query: z.string(),
+});
+const RulesData = z.object({
+  groups: z.array(
+    z.object({
+      name: z.string(),
+      file: z.string().optional(),
+      rules: z.array(z.discriminatedUnion('type', [AlertingRule, RecordingRule])),
+    }),
+  ),
+});
+
+const Envelope = z.union([
+  z.object({
+    status: z.literal('success'),
+    data: z.unknown(),
+    warnings: z.array(z.string()).optional(),
+  }),
+  z.object({
+    status: z.literal('error'),
+    errorType: z.string(),
+    error: z.string(),
+    warnings: z.array(z.string()).optional(),
+  }),
+]);
+
+export type Series = { labels: Record<string, string>; points: [number, number][] };
+export type QueryResult = { series: Series[]; warnings: string[] };
+export type AlertingRule = z.infer<typeof AlertingRule> & { group: string };
+
+/** Prometheus rejected or could not run one query; the objective reports it. */
+export class QueryError extends Error {
+  constructor(
+    message: string,
+    /** bad_data: the query itself is wrong (bad input); otherwise Prometheus failed. */
+    readonly badQuery: boolean,
+  ) {
+    super(message);
+    this.name = 'QueryError';
+  }
+}
+
+export class PrometheusClient {
+  readonly url: string;
+  private readonly headers: Record<string, string>;
+  private readonly dispatcher: Dispatcher;
+  private readonly timeoutMs: number;
+  private readonly retries: number;
+  private readonly limit: <T>(task: () => Promise<T>) => Promise<T>;
+  /** Queries sent, for the benchmark and the report. */
+  queries = 0;
+
+  constructor(options: PrometheusOptions) {
+    let url: URL;
+    try {
+      url = new URL(options.url);
+    } catch {
+      throw new ExitError(
+        EXIT.badInput,
+        `'${options.url}' is not a URL`,
+        'e.g. --prometheus http://127.0.0.1:9090',
+      );
+    }
+    this.url = url.href.replace(/\/$/, '');
+    this.headers = { accept: 'application/json', ...options.headers };
+    if (options.bearerToken) this.headers.authorization = `Bearer ${options.bearerToken}`;
+    else if (options.basicAuth)
+      this.headers.authorization = `Basic ${Buffer.from(options.basicAuth).toString('base64')}`;
+    let ca: string | undefined;
+    if (options.caFile) {
+      try {
+        ca = readFileSync(options.caFile, 'utf8');
+      } catch (error) {
+        throw new ExitError(
+          EXIT.badInput,
+          `cannot read --ca-file ${options.caFile}: ${(error as Error).message}`,
+        );
+      }
+    }
+    this.dispatcher = new Agent({
+      connections: options.concurrency ?? 8,
+      connect: { ...(ca ? { ca } : {}), rejectUnauthorized: !options.insecure },
+    });
+    this.timeoutMs = options.timeoutMs ?? 30_000;
+    this.retries = options.retries ?? 2;
+    this.limit = limiter(options.concurrency ?? 8);
+  }
+
+  /** Instant query at `time`; a scalar becomes one unlabelled series. */
+  async query(expr: string, time: Date): Promise<QueryResult> {
+    const { data, warnings } = await this.call('/api/v1/query', {
+      query: expr,
+      time: seconds(time),
+      timeout: `${Math.ceil(this.timeoutMs / 1000)}s`,
+    });
+    return { series: toSeries(parse(QueryData, data, this.url)), warnings };
+  }
+
+  async queryRange(
+    expr: string,
+    start: Date,
+    end: Date,
+    stepSeconds: number,
+  ): Promise<QueryResult> {
+    const { data, warnings } = await this.call('/api/v1/query_range', {
+      query: expr,
+      start: seconds(start),
+      end: seconds(end),
+      step: String(stepSeconds),
+      timeout: `${Math.ceil(this.timeoutMs / 1000)}s`,
+    });
+    return { series: toSeries(parse(QueryData, data, this.url)), warnings };
+  }
+
+  /** Alerting rules, memoised: several objectives read them. */
+  alertingRules(): Promise<AlertingRule[]> {
+    this.rulesPromise ??= this.call('/api/v1/rules', { type: 'alert' }).then(({ data }) =>
+      parse(RulesData, data, this.url).groups.flatMap((g) =>
+        g.rules.flatMap((r) => (r.type === 'alerting' ? [{ ...r, group: g.name }] : [])),
+      ),
+    );
+    return this.rulesPromise;
+  }
+  private rulesPromise?: Promise<AlertingRule[]>;
+
+  async close(): Promise<void> {
+    await this.dispatcher.close();
+  }
+
+  private call(path: string, params: Record<string, string>) {
+    return this.limit(() => this.callWithRetries(path, params));
+  }
+
+  private async callWithRetries(
+    path: string,
+    params: Record<string, string>,
+  ): Promise<{ data: unknown; warnings: string[] }> {
+    this.queries++;
+    const body = new URLSearchParams(params).toString();
+    const what = params.query ? `query ${params.query}` : path;
+    for (let attempt = 0; ; attempt++) {
+      let status: number;
+      let text: string;
+      try {
+        const response = await request(this.url + path, {
+          method: 'POST',
+          body,
+          headers: { ...this.headers, 'content-type': 'application/x-www-form-urlencoded' },
+          dispatcher: this.dispatcher,
+          signal: AbortSignal.timeout(this.timeoutMs + 5_000),
+        });
+        status = response.statusCode;
+        text = await response.body.text();
+      } catch (error) {
+        if (attempt < this.retries) {
+          await sleep(250 * 4 ** attempt);
+          continue;
+        }
+        throw unreachable(this.url, error);
+      }
+      const retryable = status === 429 || status >= 500;
+      if (retryable && attempt < this.retries) {
+        await sleep(250 * 4 ** attempt);
+        continue;
+      }
+      if (status === 401 || status === 403)
+        throw new ExitError(
+          EXIT.prometheus,
+          `Prometheus at ${this.url} refused the request (HTTP ${status})`,
+          'Pass credentials: --bearer-token, --basic-auth user:pass, or --header X-Scope-OrgID=tenant',
+        );
+      let envelope: z.infer<typeof Envelope>;
+      try {
+        envelope = Envelope.parse(JSON.parse(text));
+      } catch {
+        throw new ExitError(
+          EXIT.prometheus,
+          `${this.url}${path} answered HTTP ${status} with something that is not the Prometheus API: ${text.slice(0, 200)}`,
+          'Check --prometheus: it must be the base URL of a Prometheus-compatible API (e.g. http://prometheus:9090, or …/prometheus for Mimir)',
+        );
+      }
+      if (envelope.status === 'error') {
+        throw new QueryError(
+          `Prometheus answered ${envelope.errorType} (HTTP ${status}) to ${what}: ${envelope.error}`,
+          envelope.errorType === 'bad_data',
+        );
+      }
+      return { data: envelope.data, warnings: envelope.warnings ?? [] };
+    }
+  }
+}
+
+function unreachable(url: string, error: unknown): ExitError {
+  const cause = (error as { cause?: { code?: string } }).cause;
+  const code =
+    (error as NodeJS.ErrnoException).code ??
+    cause?.code ??
+    ((error as Error).name === 'TimeoutError' ? 'timeout' : (error as Error).message);
+  return new ExitError(
+    EXIT.prometheus,
+    `Prometheus at ${url} is unreachable (${code}): start it or pass --prometheus URL`,
+  );
+}
+
+function parse<T>(schema: z.ZodType<T>, data: unknown, url: string): T {
+  const parsed = schema.safeParse(data);
+  if (!parsed.success)
+    throw new ExitError(
+      EXIT.prometheus,
+      `${url} answered a shape the Prometheus API does not have: ${parsed.error.issues[0]?.message ?? ''} at ${parsed.error.issues[0]?.path.join('.') ?? ''}`,
+    );
+  return parsed.data;
+}
+
+function toSeries(data: z.infer<typeof QueryData>): Series[] {
+  const point = ([t, v]: [number, string]): [number, number] => [t, Number(v)];
+  switch (data.resultType) {
+    case 'vector':
+      return data.result.map((s) => ({ labels: s.metric, points: [point(s.value)] }));
+    case 'matrix':
+      return data.result.map((s) => ({ labels: s.metric, points: s.values.map(point) }));
+    case 'scalar':
+      return [{ labels: {}, points: [point(data.result)] }];
+    case 'string':
+      return [];
+  }
+}
+
+function seconds(date: Date): string {
+  return (date.getTime() / 1000).toFixed(3);
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** At most `n` tasks at once; the rest wait in order. */
+export function limiter(n: number): <T>(task: () => Promise<T>) => Promise<T> {
+  let running = 0;
+  const waiting: (() => void)[] = [];
+  return async (task) => {
+    if (running >= n) await new Promise<void>((resolve) => waiting.push(resolve));
+    running++;
+    try {
+      return await task();
+    } finally {
+      running--;
+      waiting.shift()?.();
+    }
+  };
+}

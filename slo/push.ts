@@ -1,0 +1,58 @@
+import { Gauge, Pushgateway, Registry } from 'prom-client';
+import type { Status, Verdict } from './verdict.ts';
+
+/** Status codes of loadgate_slo_objective_status, ordered from good to bad. */
+export const STATUS_CODE: Record<Status, number> = {
+  pass: 0,
+  warn: 1,
+  fail: 2,
+  'no-data': 3,
+  error: 4,
+};
+
+/**
+ * Pushes the verdict to a Pushgateway so scheduled runs become time series.
+ * PUT on job `loadgate_slo`, grouped by profile: an objective removed from the
+ * spec disappears instead of lingering with its last value.
+ */
+export async function pushVerdict(
+  gatewayUrl: string,
+  verdict: Verdict,
+  profile: string,
+): Promise<void> {
+  const registry = new Registry();
+  const status = new Gauge({
+    name: 'loadgate_slo_objective_status',
+    help: 'SLO objective status: 0 pass, 1 warn, 2 fail, 3 no-data, 4 error',
+    labelNames: ['profile', 'objective', 'kind'],
+    registers: [registry],
+  });
+  const value = new Gauge({
+    name: 'loadgate_slo_value',
+    help: 'Measured value of the SLO objective (unit of the objective: seconds, ratio, count, percent)',
+    labelNames: ['profile', 'objective'],
+    registers: [registry],
+  });
+  const run = new Gauge({
+    name: 'loadgate_run_verdict',
+    help: 'Verdict of the last run: 1 pass (warnings included), 0 fail',
+    labelNames: ['profile'],
+    registers: [registry],
+  });
+  const score = new Gauge({
+    name: 'loadgate_slo_score',
+    help: 'Weighted share of SLO objectives that did not fail, 0..1',
+    labelNames: ['profile'],
+    registers: [registry],
+  });
+  for (const r of verdict.objectives) {
+    status.set({ profile, objective: r.name, kind: r.kind }, STATUS_CODE[r.status]);
+    if (r.value !== null) value.set({ profile, objective: r.name }, r.value);
+  }
+  run.set({ profile }, verdict.status === 'fail' ? 0 : 1);
+  score.set({ profile }, verdict.score);
+  await new Pushgateway(gatewayUrl, { timeout: 10_000 }, registry).push({
+    jobName: 'loadgate_slo',
+    groupings: { profile },
+  });
+}

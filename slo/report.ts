@@ -1,0 +1,108 @@
+import type { ObjectiveResult, Status, Verdict } from './verdict.ts';
+
+/** The three renderings of a verdict: console table, Markdown (CI step summary), JUnit XML. */
+
+const MARK: Record<Status, string> = {
+  pass: '✔ pass',
+  warn: '▲ warn',
+  fail: '✖ fail',
+  'no-data': '✖ no-data',
+  error: '✖ error',
+};
+
+function mark(r: ObjectiveResult): string {
+  // A no-data that only warns (onNoData: warn) must not look like a failure.
+  return r.status === 'no-data' && !r.failed ? '▲ no-data' : MARK[r.status];
+}
+
+function name(r: ObjectiveResult): string {
+  return r.key ? `${r.name} (key)` : r.name;
+}
+
+function headline(v: Verdict): string {
+  return `SLO ${v.status.toUpperCase()}: ${v.spec}${v.run ? ` · run ${v.run}` : ''} · score ${(v.score * 100).toFixed(0)} % (min ${(v.minScore * 100).toFixed(0)} %) · ${v.window.start} → ${v.window.end}`;
+}
+
+export function consoleTable(v: Verdict): string {
+  const header = ['objective', 'kind', 'measured', 'bound', 'status'];
+  const rows = v.objectives.map((r) => [name(r), r.kind, r.measured, r.bound, mark(r)]);
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => c.padEnd(widths[i]!))
+      .join('  ')
+      .trimEnd();
+  const out = [line(header), line(widths.map((w) => '─'.repeat(w))), ...rows.map(line), ''];
+  for (const r of v.objectives.filter((r) => r.status !== 'pass')) {
+    out.push(`${mark(r)} ${r.name}${r.message ? `: ${r.message}` : ''}`);
+    if (r.query) out.push(`    query: ${r.query}`);
+    for (const d of r.details ?? []) out.push(`    ${labelText(d.labels)}: ${d.value ?? '—'}`);
+    if (r.hint) out.push(`    hint: ${r.hint}`);
+  }
+  out.push(headline(v));
+  return out.join('\n') + '\n';
+}
+
+export function markdown(v: Verdict): string {
+  const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+  const out = [
+    `### ${v.status === 'pass' ? '✅' : v.status === 'warn' ? '⚠️' : '❌'} ${headline(v)}`,
+    '',
+    '| objective | kind | measured | bound | status |',
+    '|---|---|---|---|---|',
+    ...v.objectives.map(
+      (r) =>
+        `| ${cell(name(r))} | ${r.kind} | ${cell(r.measured)} | ${cell(r.bound)} | ${mark(r)} |`,
+    ),
+  ];
+  const notes = v.objectives.filter((r) => r.status !== 'pass');
+  if (notes.length > 0) out.push('', '#### Details', '');
+  for (const r of notes) {
+    out.push(`- **${cell(r.name)}** ${mark(r)}${r.message ? `: ${cell(r.message)}` : ''}`);
+    if (r.query) out.push(`  - query: \`${r.query.replace(/`/g, "'")}\``);
+    if (r.hint) out.push(`  - hint: ${cell(r.hint)}`);
+  }
+  return out.join('\n') + '\n';
+}
+
+export function junit(v: Verdict): string {
+  const failures = v.objectives.filter((r) => r.failed && r.status !== 'error').length;
+  const errors = v.objectives.filter((r) => r.status === 'error').length;
+  const cases = v.objectives.map((r) => {
+    const open = `  <testcase classname="slo.${xml(v.spec)}" name="${xml(r.name)}" time="0">`;
+    const text = xml(
+      [
+        `measured ${r.measured}, bound ${r.bound}`,
+        r.message,
+        r.query && `query: ${r.query}`,
+        r.hint && `hint: ${r.hint}`,
+      ]
+        .filter(Boolean)
+        .join('\n'),
+    );
+    const summary = xml(`${r.status}: measured ${r.measured}, bound ${r.bound}`);
+    let body = '';
+    if (r.status === 'error') body = `    <error message="${summary}">${text}</error>`;
+    else if (r.failed)
+      body = `    <failure message="${summary}" type="${r.status}">${text}</failure>`;
+    else body = `    <system-out>${text}</system-out>`;
+    return `${open}\n${body}\n  </testcase>`;
+  });
+  return [
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    `<testsuite name="slo.${xml(v.spec)}" tests="${v.objectives.length}" failures="${failures}" errors="${errors}" skipped="0">`,
+    ...cases,
+    '</testsuite>',
+    '',
+  ].join('\n');
+}
+
+function labelText(labels: Record<string, string>): string {
+  return `{${Object.entries(labels)
+    .map(([k, val]) => `${k}="${val}"`)
+    .join(', ')}}`;
+}
+
+function xml(text: string): string {
+  return text.replace(/[<>&"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}

@@ -1,0 +1,137 @@
+import { z } from 'zod';
+
+/**
+ * What the checker concludes: one result per objective and the run verdict.
+ * This is also the shape of `slo.json`, which a later run reads as its
+ * baseline, so it is a zod schema too.
+ */
+export const Status = z.enum(['pass', 'warn', 'fail', 'no-data', 'error']);
+export type Status = z.infer<typeof Status>;
+
+export const Unit = z.enum(['', 's', 'ms', 'ratio', 'percent', 'count', 'bytes']);
+export type Unit = z.infer<typeof Unit>;
+
+export const ObjectiveResult = z.object({
+  name: z.string(),
+  kind: z.string(),
+  description: z.string().optional(),
+  key: z.boolean(),
+  weight: z.number(),
+  status: Status,
+  /** Counts against the run (no-data only when the objective's onNoData is `fail`). */
+  failed: z.boolean(),
+  value: z.number().nullable(),
+  unit: Unit,
+  /** The measured value as shown: `0.412 s`, `3.1 %`, `never`. */
+  measured: z.string(),
+  /** The bound as shown: `≤ 1 s`. */
+  bound: z.string(),
+  query: z.string().optional(),
+  message: z.string().optional(),
+  hint: z.string().optional(),
+  /** Why an `error`: the spec's query is wrong (2) or Prometheus failed (3). */
+  errorExit: z.union([z.literal(2), z.literal(3)]).optional(),
+  details: z
+    .array(z.object({ labels: z.record(z.string(), z.string()), value: z.number().nullable() }))
+    .optional(),
+});
+export type ObjectiveResult = z.infer<typeof ObjectiveResult>;
+
+export const Verdict = z.object({
+  apiVersion: z.literal('loadgate/v1'),
+  kind: z.literal('SLOVerdict'),
+  spec: z.string(),
+  profile: z.string().optional(),
+  run: z.string().optional(),
+  prometheus: z.string(),
+  window: z.object({ loadStart: z.string(), start: z.string(), end: z.string() }),
+  status: z.enum(['pass', 'warn', 'fail']),
+  score: z.number(),
+  minScore: z.number(),
+  exitCode: z.number().int(),
+  objectives: z.array(ObjectiveResult),
+});
+export type Verdict = z.infer<typeof Verdict>;
+
+export type Comparison = '<' | '<=' | '>' | '>=';
+
+const SYMBOL: Record<Comparison, string> = { '<': '<', '<=': '≤', '>': '>', '>=': '≥' };
+
+export function compare(value: number, op: Comparison, bound: number): boolean {
+  switch (op) {
+    case '<':
+      return value < bound;
+    case '<=':
+      return value <= bound;
+    case '>':
+      return value > bound;
+    case '>=':
+      return value >= bound;
+  }
+}
+
+/** pass, warn (passes the bound but not the warning band) or fail. */
+export function judge(
+  value: number,
+  op: Comparison,
+  bound: number,
+  warning?: number,
+): 'pass' | 'warn' | 'fail' {
+  if (!compare(value, op, bound)) return 'fail';
+  if (warning !== undefined && !compare(value, op, warning)) return 'warn';
+  return 'pass';
+}
+
+/** Lower is better for `<`/`<=` objectives: the worst of several values is the largest. */
+export function worst(values: number[], op: Comparison): number {
+  return op === '<' || op === '<=' ? Math.max(...values) : Math.min(...values);
+}
+
+export function formatValue(value: number | null, unit: Unit): string {
+  if (value === null) return '—';
+  if (!Number.isFinite(value)) return String(value);
+  switch (unit) {
+    case 's':
+      return value < 1 ? `${round(value * 1000)} ms` : `${round(value)} s`;
+    case 'ms':
+      return `${round(value)} ms`;
+    case 'ratio':
+      return `${round(value * 100)} %`;
+    case 'percent':
+      return `${value > 0 ? '+' : ''}${round(value)} %`;
+    case 'bytes':
+      return `${round(value / 1048576)} MiB`;
+    default:
+      return String(round(value));
+  }
+}
+
+export function formatBound(op: Comparison, bound: number, unit: Unit, warning?: number): string {
+  const text = `${SYMBOL[op]} ${formatValue(bound, unit)}`;
+  return warning === undefined
+    ? text
+    : `${text} (warn ${SYMBOL[op]} ${formatValue(warning, unit)})`;
+}
+
+/** 4 significant digits, no exponent for everyday numbers. */
+function round(value: number): number {
+  return Number(value.toPrecision(4));
+}
+
+/**
+ * The verdict: failed if a key objective failed, an objective errored, or the
+ * weighted share of objectives that did not fail is under minScore.
+ */
+export function conclude(
+  results: ObjectiveResult[],
+  minScore: number,
+): Pick<Verdict, 'status' | 'score' | 'exitCode'> {
+  const total = results.reduce((sum, r) => sum + r.weight, 0);
+  const passed = results.reduce((sum, r) => sum + (r.failed ? 0 : r.weight), 0);
+  const score = total === 0 ? 0 : passed / total;
+  const keyFailed = results.some((r) => r.key && r.failed);
+  const errorExit = Math.max(0, ...results.map((r) => r.errorExit ?? 0));
+  const failed = keyFailed || errorExit > 0 || score < minScore - 1e-9;
+  const status = failed ? 'fail' : results.every((r) => r.status === 'pass') ? 'pass' : 'warn';
+  return { status, score, exitCode: errorExit || (failed ? 1 : 0) };
+}

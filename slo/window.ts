@@ -1,0 +1,97 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { ExitError, formatZodIssues } from '../cli/errors.ts';
+import { parseDuration } from './duration.ts';
+import { RunRecord } from './run-record.ts';
+
+/**
+ * The time range an SLO is judged over. `loadStart` is when load began (the
+ * HPA reaction time counts from there); `start` skips the warm-up.
+ */
+export type Window = { loadStart: Date; start: Date; end: Date };
+
+/** Prometheus refuses range queries above 11,000 points; stay under with margin. */
+const MAX_POINTS = 10_000;
+
+export async function readRunRecord(runDir: string): Promise<RunRecord> {
+  const file = join(runDir, 'run.json');
+  let json: unknown;
+  try {
+    json = JSON.parse(await readFile(file, 'utf8'));
+  } catch (error) {
+    throw new ExitError(
+      2,
+      `cannot read the run record ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+      'Pass a run directory written by `loadgate run` (results/<run-id>), or --from/--to, or --last 15m',
+    );
+  }
+  const parsed = RunRecord.safeParse(json);
+  if (!parsed.success)
+    throw new ExitError(2, `${file} is not a run record:\n${formatZodIssues(parsed.error.issues)}`);
+  return parsed.data;
+}
+
+export type WindowInput = {
+  run?: RunRecord;
+  from?: Date;
+  to?: Date;
+  /** e.g. `15m`: the window ending now. */
+  last?: string;
+  warmup: string;
+  now?: Date;
+};
+
+/** --from/--to win over --last, which wins over the run record. */
+export function resolveWindow(input: WindowInput): Window {
+  const warmupMs = parseDuration(input.warmup);
+  let loadStart: Date;
+  let end: Date;
+  if (input.from || input.to) {
+    if (!input.from || !input.to)
+      throw new ExitError(
+        2,
+        '--from and --to go together',
+        'e.g. --from 2024-05-01T10:00:00Z --to 2024-05-01T10:15:00Z',
+      );
+    loadStart = input.from;
+    end = input.to;
+  } else if (input.last) {
+    end = input.now ?? new Date();
+    loadStart = new Date(end.getTime() - parseDuration(input.last));
+  } else if (input.run) {
+    loadStart = new Date(input.run.startedAt);
+    end = new Date(input.run.endedAt);
+  } else {
+    throw new ExitError(
+      2,
+      'no window to judge',
+      'Pass --run results/<run-id>, or --from and --to, or --last 15m',
+    );
+  }
+  const start = new Date(loadStart.getTime() + warmupMs);
+  if (!(end.getTime() > start.getTime()))
+    throw new ExitError(
+      2,
+      `empty window: ${loadStart.toISOString()} + warm-up ${input.warmup} is not before ${end.toISOString()}`,
+      'Shorten window.warmup in the spec, or check the run times',
+    );
+  return { loadStart, start, end };
+}
+
+/** A range-query step of at least `minStep` seconds that keeps under the points limit. */
+export function stepFor(start: Date, end: Date, minStepSeconds: number): number {
+  const seconds = (end.getTime() - start.getTime()) / 1000;
+  return Math.max(minStepSeconds, Math.ceil(seconds / MAX_POINTS));
+}
+
+/** Accepts RFC 3339 or unix seconds, the two forms Prometheus itself accepts. */
+export function parseTime(text: string, flag: string): Date {
+  const date = /^\d+(\.\d+)?$/.test(text) ? new Date(Number(text) * 1000) : new Date(text);
+  if (Number.isNaN(date.getTime()))
+    throw new ExitError(
+      2,
+      `${flag} '${text}' is not a time`,
+      'Use RFC 3339 (2024-05-01T10:00:00Z) or unix seconds',
+    );
+  return date;
+}
