@@ -16,9 +16,9 @@ export function uuidv4(random: () => number = Math.random): string {
   return `${s.slice(0, 8)}-${s.slice(8, 12)}-${s.slice(12, 16)}-${s.slice(16, 20)}-${s.slice(20)}`;
 }
 
-/** A run id when RUN_ID is not given: sortable and short, e.g. `lg-20250101T120000-x7k2`. */
+/** A run id when RUN_ID is not given: sortable, short, lower case (it ends up in e-mails), e.g. `lg-20250101t120000-x7k2`. */
 export function generateRunId(now: Date = new Date(), random: () => number = Math.random): string {
-  const stamp = now.toISOString().replace(/[-:]/g, '').slice(0, 15);
+  const stamp = now.toISOString().replace(/[-:]/g, '').slice(0, 15).toLowerCase();
   const suffix = Math.floor(random() * 36 ** 4)
     .toString(36)
     .padStart(4, '0');

@@ -29,7 +29,10 @@ export function newsletter(config: Config, data: SetupData): void {
 
   group('view subscription', () => {
     const sub = gw.subscription(id).data;
-    check(sub, { 'subscription reads back': (s) => s?.email === email && s.list === list });
+    check(sub, {
+      'subscription reads back': (s) =>
+        s?.email.toLowerCase() === email.toLowerCase() && s.list === list,
+    });
   });
   think(config.thinkTime);
 

@@ -29,7 +29,7 @@ describe('test data', () => {
   });
   it('generateRunId', () => {
     expect(generateRunId(new Date('2025-03-04T05:06:07Z'), () => 0)).toBe(
-      'lg-20250304T050607-0000',
+      'lg-20250304t050607-0000',
     );
   });
   it('parseUsersCsv', () => {
