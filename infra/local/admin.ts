@@ -1,0 +1,123 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { z } from 'zod';
+import { formatZodIssues } from '../../cli/errors.ts';
+import type { Autoscaler } from './autoscaler.ts';
+import { FaultConfig } from './gateway/options.ts';
+import type { PodPool } from './pods.ts';
+
+/**
+ * The admin endpoint (its own port, never the gateway's): fault injection
+ * and platform state for tests and humans.
+ *
+ *   GET  /faults   current FaultConfig
+ *   PUT  /faults   replace it (zod-validated; 400 with ✖ lines), sent to every worker, current and future
+ *   POST /crash    {} one worker crashes; {"pod": name}; {"crashLoop": {"everyMs": n}} or {"crashLoop": null}
+ *   GET  /state    replicas, utilisation, pods, faults, last decisions
+ */
+
+const CrashRequest = z.strictObject({
+  pod: z.string().min(1).optional(),
+  crashLoop: z
+    .strictObject({ everyMs: z.number().int().min(100).max(3_600_000) })
+    .nullable()
+    .optional(),
+});
+
+const MAX_BODY = 64 * 1024;
+
+export function adminHandler(pool: PodPool, autoscaler: Autoscaler) {
+  return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const path = new URL(req.url ?? '/', 'http://admin').pathname;
+    try {
+      if (path === '/faults' && req.method === 'GET') return send(res, 200, pool.faults);
+      if (path === '/faults' && req.method === 'PUT') {
+        const faults = parse(FaultConfig, await readJson(req));
+        pool.setFaults(faults);
+        return send(res, 200, faults);
+      }
+      if (path === '/crash' && req.method === 'POST') {
+        const body = parse(CrashRequest, (await readJson(req, true)) ?? {});
+        if (body.crashLoop !== undefined) {
+          pool.crashLoop(body.crashLoop?.everyMs);
+          return send(res, 200, { crashLoop: body.crashLoop });
+        }
+        const crashed = pool.crash(body.pod);
+        if (!crashed)
+          return send(res, 409, {
+            message: body.pod ? `no ready pod named ${body.pod}` : 'no ready pod',
+          });
+        return send(res, 202, { crashed });
+      }
+      if (path === '/state' && req.method === 'GET') return send(res, 200, state(pool, autoscaler));
+      if (['/faults', '/crash', '/state'].includes(path))
+        return send(res, 405, { message: 'method not allowed' });
+      return send(res, 404, { message: 'not found: GET|PUT /faults, POST /crash, GET /state' });
+    } catch (error) {
+      if (error instanceof BadRequest) return send(res, 400, { message: error.message });
+      return send(res, 500, { message: (error as Error).message });
+    }
+  };
+}
+
+export function state(pool: PodPool, autoscaler: Autoscaler) {
+  const spec = autoscaler.spec;
+  const last = autoscaler.lastDecision;
+  return {
+    replicas: {
+      current: pool.pods.length,
+      desired: last?.desired ?? pool.pods.length,
+      min: spec.minReplicas,
+      max: spec.maxReplicas,
+    },
+    utilisation: last?.utilisation ?? null,
+    targetUtilisation: spec.targetUtilisation,
+    conditions: autoscaler.conditions,
+    pods: pool.pods.map((p) => ({
+      name: p.name,
+      pid: p.worker?.process.pid ?? null,
+      ready: p.readyAt !== undefined,
+      restarts: p.restarts,
+      cpuCores: autoscaler.podCpu.get(p.name) ?? null,
+    })),
+    faults: pool.faults,
+    crashLoop: pool.crashLoopEveryMs === undefined ? null : { everyMs: pool.crashLoopEveryMs },
+    decisions: autoscaler.decisions.slice(-10),
+  };
+}
+
+class BadRequest extends Error {}
+
+function parse<S extends z.ZodType>(schema: S, input: unknown): z.infer<S> {
+  const result = schema.safeParse(input);
+  if (!result.success) throw new BadRequest(formatZodIssues(result.error.issues));
+  return result.data;
+}
+
+async function readJson(req: IncomingMessage, optional = false): Promise<unknown> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > MAX_BODY) throw new BadRequest(`✖ body larger than ${MAX_BODY} bytes`);
+    chunks.push(chunk);
+  }
+  const text = Buffer.concat(chunks).toString('utf8').trim();
+  if (!text) {
+    if (optional) return undefined;
+    throw new BadRequest('✖ a JSON body is required');
+  }
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new BadRequest(`✖ malformed JSON: ${(error as Error).message}`);
+  }
+}
+
+function send(res: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body, null, 2) + '\n';
+  res.writeHead(status, {
+    'content-type': 'application/json',
+    'content-length': Buffer.byteLength(text),
+  });
+  res.end(text);
+}

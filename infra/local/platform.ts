@@ -1,0 +1,133 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ExitError, formatZodIssues } from '../../cli/errors.ts';
+import { adminHandler } from './admin.ts';
+import { Autoscaler } from './autoscaler.ts';
+import { GatewayOptions } from './gateway/options.ts';
+import { metricsHandler } from './metrics-endpoint.ts';
+import { PlatformOptions, type PlatformOptionsInput } from './options.ts';
+import { PodPool } from './pods.ts';
+import { freePort } from './ports.ts';
+import { renderPrometheusConfig } from './prometheus-config.ts';
+import { startPrometheus, type RunningPrometheus } from './prometheus.ts';
+
+/**
+ * The local platform: the gateway as autoscaled worker processes, its
+ * metrics endpoint, its admin endpoint and, on request, a Prometheus that
+ * scrapes it and loads the platform's alert rules. All on 127.0.0.1.
+ */
+export interface Platform {
+  gatewayUrl: string;
+  metricsUrl: string;
+  adminUrl: string;
+  prometheusUrl?: string;
+  /** Stops everything (workers, servers, Prometheus) and removes temporary data. */
+  stop(): Promise<void>;
+}
+
+export interface PlatformHooks {
+  /** Where decisions and worker events go (default: stderr). */
+  log?: (line: string) => void;
+}
+
+// node:cluster has a single primary per process, so a single platform.
+let running: Platform | undefined;
+
+export async function startPlatform(
+  input: PlatformOptionsInput = {},
+  hooks: PlatformHooks = {},
+): Promise<Platform> {
+  const parsed = PlatformOptions.safeParse(input);
+  if (!parsed.success) {
+    throw new ExitError(2, `invalid platform options:\n${formatZodIssues(parsed.error.issues)}`);
+  }
+  if (running) throw new Error('a local platform is already running in this process');
+  const options = parsed.data;
+  const log = hooks.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+
+  const cleanups: (() => Promise<void>)[] = [];
+  const stop = async () => {
+    for (const cleanup of cleanups.splice(0).reverse()) {
+      await cleanup().catch((error: Error) => log(`platform stop: ${error.message}`));
+    }
+    if (running === platform) running = undefined;
+  };
+  const platform: Platform = { gatewayUrl: '', metricsUrl: '', adminUrl: '', stop };
+  running = platform;
+
+  try {
+    const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'loadgate-platform-')));
+    if (!options.dataDir) cleanups.push(() => rm(dataDir, { recursive: true, force: true }));
+
+    const port = options.port || (await freePort());
+    const gateway = GatewayOptions.parse({ ...options.gateway, dataDir, faults: options.faults });
+    const pool = new PodPool({ port, gateway, log });
+    cleanups.push(() => pool.stop());
+    pool.scaleTo(options.replicas.min);
+    await pool.whenReady();
+    platform.gatewayUrl = `http://127.0.0.1:${port}`;
+
+    const autoscaler = new Autoscaler(pool, {
+      log,
+      syncPeriodMs: options.syncPeriodMs,
+      spec: {
+        minReplicas: options.replicas.min,
+        maxReplicas: options.replicas.max,
+        targetUtilisation: options.targetUtilisation,
+        cpuRequestCores: options.cpuRequestCores,
+        tolerance: options.tolerance,
+        scaleDownStabilisationMs: options.scaleDownStabilisationMs,
+      },
+    });
+    autoscaler.start();
+    cleanups.push(async () => autoscaler.stop());
+
+    const metrics = await listen(
+      metricsHandler(pool, autoscaler, { memoryLimitBytes: options.memoryLimitBytes }),
+      options.metricsPort,
+    );
+    cleanups.push(() => close(metrics.server));
+    platform.metricsUrl = `http://127.0.0.1:${metrics.port}`;
+
+    const admin = await listen(adminHandler(pool, autoscaler), options.adminPort);
+    cleanups.push(() => close(admin.server));
+    platform.adminUrl = `http://127.0.0.1:${admin.port}`;
+
+    if (options.prometheus) {
+      const prometheus: RunningPrometheus = await startPrometheus({
+        config: renderPrometheusConfig({
+          metricsTarget: `127.0.0.1:${metrics.port}`,
+          intervalSeconds: options.scrapeIntervalSeconds,
+        }),
+      });
+      cleanups.push(() => prometheus.stop());
+      platform.prometheusUrl = prometheus.url;
+    }
+    return platform;
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+type Handler = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
+
+async function listen(handler: Handler, port: number): Promise<{ server: Server; port: number }> {
+  const server = createServer((req, res) => void handler(req, res));
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => resolve());
+  });
+  const address = server.address();
+  if (!address || typeof address === 'string') throw new Error('server has no TCP address');
+  return { server, port: address.port };
+}
+
+function close(server: Server): Promise<void> {
+  return new Promise((resolve) => {
+    server.close(() => resolve());
+    server.closeAllConnections();
+  });
+}
