@@ -1,11 +1,8 @@
 // lib/'s journeys against the real local platform gateway (infra/local/gateway,
 // in a child process), through the k6 shim with real synchronous HTTP: the
 // contract of docs/gateway-api.md as both sides implement it.
-import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { startLocalGateway, type LocalGateway } from './local-gateway.ts';
 import { k6Globals } from './shim/globals.ts';
 import { realHttp, type RealHttp } from './shim/real-http.ts';
 import { failedChecks, reset, state } from './shim/state.ts';
@@ -25,39 +22,19 @@ const journeys = {
   newsletter: (await import('../../lib/journeys/newsletter.ts')).newsletter,
 };
 
-const root = resolve(import.meta.dirname, '../..');
-let dataDir: string;
-let gateway: ChildProcess;
+let gateway: LocalGateway;
 let baseUrl: string;
 let http: RealHttp;
 
-/** The gateway in its own process: this thread blocks while a request is in flight. */
 beforeAll(async () => {
-  dataDir = mkdtempSync(join(tmpdir(), 'loadgate-k6-platform-'));
-  const code = `
-    import { createGateway, listen } from ${JSON.stringify(join(root, 'infra/local/gateway/app.ts'))};
-    const gw = createGateway({ dataDir: ${JSON.stringify(dataDir)}, orderConfirmDelayMs: 200 });
-    console.log(await listen(gw));
-    process.on('SIGTERM', () => gw.close().then(() => process.exit(0)));`;
-  gateway = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code], {
-    cwd: root,
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  baseUrl = await new Promise<string>((done, fail) => {
-    gateway.stdout?.once('data', (chunk: Buffer) => done(chunk.toString().trim()));
-    gateway.once('exit', (exitCode) => fail(new Error(`gateway exited with ${exitCode}`)));
-  });
+  gateway = await startLocalGateway();
+  baseUrl = gateway.url;
   http = realHttp();
 });
 
 afterAll(async () => {
   await http?.close();
-  if (gateway && gateway.exitCode === null) {
-    const exited = new Promise((done) => gateway.once('exit', done));
-    gateway.kill('SIGTERM');
-    await exited;
-  }
-  rmSync(dataDir, { recursive: true, force: true });
+  await gateway?.stop();
 });
 
 beforeEach(() => {

@@ -1,0 +1,157 @@
+// The committed bundles themselves (minified, es2017, zod inlined): init code
+// refuses bad configuration, and each bundle's exports run a full iteration
+// against the local platform gateway through the k6 shim with real HTTP.
+// Then, when available, the same bundles under real k6 and the built-in engine.
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { root, startLocalGateway, type LocalGateway } from './local-gateway.ts';
+import { k6Globals } from './shim/globals.ts';
+import { realHttp, type RealHttp } from './shim/real-http.ts';
+import { failedChecks, reset } from './shim/state.ts';
+
+vi.mock('k6', () => import('./shim/k6.ts'));
+vi.mock('k6/http', () => import('./shim/http.ts'));
+vi.mock('k6/metrics', () => import('./shim/metrics.ts'));
+vi.mock('k6/data', () => import('./shim/data.ts'));
+
+const run = promisify(execFile);
+const SINGLE = ['browse', 'basket', 'checkout', 'sav-upload', 'newsletter'];
+const MIX_EXEC = ['browse', 'basket', 'checkout', 'savUpload', 'newsletter'];
+
+interface Bundle {
+  options: { scenarios: Record<string, { exec?: string; tags: Record<string, string> }> };
+  setup(): unknown;
+  default?: (data: unknown) => void;
+  handleSummary(data: unknown): Record<string, string>;
+  [exec: string]: unknown;
+}
+
+let gateway: LocalGateway;
+let http: RealHttp;
+beforeAll(async () => {
+  gateway = await startLocalGateway();
+  http = realHttp();
+});
+afterAll(async () => {
+  await http?.close();
+  await gateway?.stop();
+});
+
+/** Evaluates a bundle's init code with this __ENV, as a new VU would. */
+async function load(name: string, env: Record<string, string>): Promise<Bundle> {
+  vi.resetModules();
+  k6Globals({ vu: 1, iter: 0, env });
+  return (await import(`../../k6-bundles/${name}.js`)) as Bundle;
+}
+
+describe('bundles', () => {
+  it.each([...SINGLE, 'mix'])(
+    '%s.js stops in init code on bad configuration, naming every variable',
+    async (name) => {
+      await expect(load(name, { PROFILE: 'huge', WEIGHTS: 'browse=x' })).rejects.toThrow(
+        /BASE_URL is required[\s\S]*PROFILE must be one of[\s\S]*WEIGHTS entry "browse=x"/,
+      );
+    },
+  );
+
+  it.each(SINGLE)(
+    '%s.js runs an iteration against the local gateway with every check passing',
+    async (name) => {
+      const bundle = await load(name, {
+        BASE_URL: gateway.url,
+        THINK_TIME: '0',
+        RESULTS_DIR: 'results/x',
+      });
+      expect(Object.keys(bundle.options.scenarios)).toEqual([name]);
+      reset(http.respond);
+      const data = bundle.setup();
+      bundle.default?.(data);
+      expect(failedChecks()).toEqual([]);
+      const outputs = bundle.handleSummary({
+        metrics: {},
+        root_group: { name: '', groups: [], checks: [] },
+      });
+      expect(Object.keys(outputs)).toEqual([
+        'stdout',
+        `results/x/summary-${name}.json`,
+        `results/x/summary-${name}.txt`,
+      ]);
+    },
+  );
+
+  it('mix.js runs each journey through its own exec function', async () => {
+    const bundle = await load('mix', { BASE_URL: gateway.url, THINK_TIME: '0' });
+    expect(Object.values(bundle.options.scenarios).map((s) => s.exec)).toEqual(MIX_EXEC);
+    reset(http.respond);
+    const data = bundle.setup();
+    for (const exec of MIX_EXEC) (bundle[exec] as (d: unknown) => void)(data);
+    expect(failedChecks()).toEqual([]);
+  });
+});
+
+// Real k6 and the built-in engine run the smoke profile end to end (short).
+const k6 =
+  process.env.K6_BIN ??
+  (await run('sh', ['-c', 'command -v k6']).then(
+    (r) => r.stdout.trim(),
+    () => '',
+  ));
+const engine = existsSync(join(root, 'engine/cli.ts'));
+const runners = [
+  { name: 'real k6', available: k6 !== '', why: 'k6 not on PATH (set K6_BIN)', cmd: [k6, 'run'] },
+  {
+    name: 'built-in engine',
+    available: engine,
+    why: 'engine/cli.ts not there yet',
+    cmd: [process.execPath, join(root, 'bin/loadgate.mjs'), 'k6', 'run'],
+  },
+];
+
+for (const runner of runners) {
+  describe.skipIf(!runner.available)(
+    `bundles under ${runner.name}${runner.available ? '' : ` (skipped: ${runner.why})`}`,
+    () => {
+      it.each([...SINGLE, 'mix'])('%s.js smoke passes every threshold', async (name) => {
+        const [bin, ...args] = runner.cmd as [string, ...string[]];
+        const env = [
+          '-e',
+          `BASE_URL=${gateway.url}`,
+          '-e',
+          'SMOKE_DURATION=3s',
+          '-e',
+          'THINK_TIME=0.1',
+        ];
+        const result = await run(bin, [...args, ...env, join(root, 'k6-bundles', `${name}.js`)], {
+          cwd: root,
+        }).then(
+          (r) => ({ code: 0, out: r.stdout + r.stderr }),
+          (e: { code: number; stdout: string; stderr: string }) => ({
+            code: e.code,
+            out: e.stdout + e.stderr,
+          }),
+        );
+        expect(result.out).toContain(`loadgate · ${name}`);
+        expect(result.out).not.toMatch(/^ {2}✗/m);
+        expect(result.code, result.out).toBe(0);
+      });
+
+      it('bad configuration exits 107 before any load, naming the variable', async () => {
+        const [bin, ...args] = runner.cmd as [string, ...string[]];
+        const result = await run(bin, [...args, join(root, 'k6-bundles/browse.js')], {
+          cwd: root,
+        }).then(
+          () => ({ code: 0, out: '' }),
+          (e: { code: number; stdout: string; stderr: string }) => ({
+            code: e.code,
+            out: e.stdout + e.stderr,
+          }),
+        );
+        expect(result.code).toBe(107);
+        expect(result.out).toContain('BASE_URL is required');
+      });
+    },
+  );
+}
