@@ -1,0 +1,378 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import { runExecutor } from './executors.ts';
+import { HttpClient } from './http-client.ts';
+import { Registry, type Metric, type Tags } from './metrics.ts';
+import { OptionsError, parseDuration, resolveOptions, type Overrides, type Scenario } from './options.ts';
+import { GLOBAL, type FromWorker, type ScenarioInfo } from './protocol.ts';
+import { bundleScript, ScriptError, workerSource } from './script.ts';
+import { buildSummary, CheckTree, legacySummary, textSummary, type SummaryData } from './summary.ts';
+import { bindThresholds, evaluateThresholds, parseThresholds, type Threshold } from './thresholds.ts';
+import { VuHost } from './vu-host.ts';
+
+/**
+ * One test run of the built-in engine, from script to summary: bundle, init
+ * VU 0 (options, setup, teardown, handleSummary), init the scenarios' VUs,
+ * run the executors, evaluate thresholds, write the summaries.
+ */
+export const EXIT_CODES = {
+  ok: 0,
+  thresholdsFailed: 99,
+  invalidConfig: 104,
+  interrupted: 105,
+  scriptException: 107,
+  scriptAborted: 108,
+} as const;
+
+export type Output = {
+  /** Called once the metric registry exists, before any sample. */
+  start(registry: Registry, thresholds: Threshold[]): void;
+  stop(): Promise<void>;
+};
+
+export type RunConfig = {
+  script: string;
+  env: Record<string, string>;
+  overrides: Overrides;
+  summaryExport?: string;
+  outputs: Output[];
+  signal?: AbortSignal;
+  quiet?: boolean;
+  noSummary?: boolean;
+  /** Where text meant for the terminal goes (default process.stdout/stderr). */
+  stdout?: (text: string) => void;
+  stderr?: (text: string) => void;
+  progress?: (state: ProgressState) => void;
+};
+
+export type ProgressState = { elapsedMs: number; vus: number; iterations: number; requests: number; failed: number; done: boolean };
+
+export type RunOutcome = { exitCode: number; summary?: SummaryData };
+
+class RunError extends Error {
+  constructor(
+    readonly code: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export async function runTest(config: RunConfig): Promise<RunOutcome> {
+  const out = config.stdout ?? ((t: string) => void process.stdout.write(t));
+  const err = config.stderr ?? ((t: string) => void process.stderr.write(t));
+  try {
+    return await run(config, out, err);
+  } catch (e) {
+    if (e instanceof RunError) {
+      err(`${e.message}\n`);
+      return { exitCode: e.code };
+    }
+    throw e;
+  }
+}
+
+async function run(config: RunConfig, out: (t: string) => void, err: (t: string) => void): Promise<RunOutcome> {
+  const scriptPath = resolve(config.script);
+  let code: string;
+  try {
+    code = await bundleScript(scriptPath);
+  } catch (e) {
+    if (e instanceof ScriptError) throw new RunError(EXIT_CODES.scriptException, e.message);
+    throw e;
+  }
+  const workerCode = await workerSource();
+  const env = { ...config.env };
+  const registry = new Registry();
+  const tree = new CheckTree();
+  const shared: Record<string, SharedArrayBuffer> = {};
+  let abortReason: string | undefined;
+  const stop = new AbortController();
+  const testStart = Date.now();
+
+  const http = new HttpClient(registry);
+  const hooks = {
+    http: (vuId: number, reqs: Parameters<HttpClient['perform']>[1]) => http.perform(vuId, reqs),
+    message: (_vuId: number, msg: FromWorker) => {
+      if (msg.t === 'samples') ingest(msg);
+      else if (msg.t === 'shared') shared[msg.name] = msg.buffer;
+      else if (msg.t === 'abort') {
+        abortReason ??= msg.reason;
+        stop.abort();
+      }
+    },
+  };
+  const checks = registry.get('checks');
+  const groupDuration = registry.get('group_duration');
+  function ingest(msg: Extract<FromWorker, { t: 'samples' }>): void {
+    for (const d of msg.defs) {
+      try {
+        registry.define(d.name, d.type, d.isTime ? 'time' : 'default');
+      } catch (e) {
+        err(`${(e as Error).message}\n`);
+      }
+    }
+    for (const [name, value, tags, time] of msg.samples) {
+      const metric = registry.metrics.get(name);
+      if (!metric) continue;
+      if (metric === checks) tree.add(tags.group ?? '', tags.check ?? '', value !== 0);
+      else if (metric === groupDuration && tags.group) tree.touchGroup(tags.group);
+      registry.add(metric, value, tags, time);
+    }
+  }
+
+  const globalBuffer = new SharedArrayBuffer(4 * 64);
+  const counters = new Int32Array(globalBuffer);
+  const hosts: VuHost[] = [];
+  let nextId = 0;
+  let resolvedOptions: Record<string, unknown> | undefined;
+  const startVu = async (): Promise<VuHost> => {
+    const host = new VuHost({ id: nextId++, workerCode, code, scriptPath, env: { ...env }, global: globalBuffer, shared, options: resolvedOptions, testStart, hooks });
+    hosts.push(host);
+    await host.ready();
+    if (host.id > 0) Atomics.add(counters, GLOBAL.vusInitialized, 1);
+    return host;
+  };
+  const terminateAll = () => Promise.all(hosts.map((h) => h.terminate().catch(() => undefined)));
+  const onSignal = () => {
+    abortReason ??= 'interrupted';
+    stop.abort();
+  };
+  config.signal?.addEventListener('abort', onSignal);
+  if (config.signal?.aborted) onSignal();
+
+  try {
+    // VU 0: options, exports; later setup, teardown and handleSummary.
+    let vu0: VuHost;
+    let exportsList: string[];
+    let rawOptions: unknown;
+    try {
+      vu0 = await startVu();
+      ({ options: rawOptions, exports: exportsList } = await vu0.ready());
+    } catch (e) {
+      throw new RunError(EXIT_CODES.scriptException, `script error during init: ${(e as Error).message}`);
+    }
+
+    let scenarios: Scenario[];
+    let trendStats: string[];
+    let thresholds: Threshold[];
+    let options: ReturnType<typeof resolveOptions>['options'];
+    try {
+      ({ scenarios, summaryTrendStats: trendStats, options } = resolveOptions(rawOptions, config.overrides));
+      thresholds = parseThresholds(options.thresholds ?? {}, parseDuration);
+      const problem = bindThresholds(thresholds, registry);
+      if (problem) throw new OptionsError(problem);
+      for (const s of scenarios) {
+        const exec = s.exec ?? 'default';
+        if (!exportsList.includes(exec)) throw new OptionsError(`scenario '${s.name}': exported function '${exec}' not found in the script`);
+      }
+    } catch (e) {
+      if (e instanceof OptionsError || e instanceof Error) throw new RunError(EXIT_CODES.invalidConfig, e.message);
+      throw e;
+    }
+    resolvedOptions = { ...options, scenarios: Object.fromEntries(scenarios.map(({ name, ...s }) => [name, s])) };
+    for (const o of config.outputs) o.start(registry, thresholds);
+
+    // Init every scenario's VUs before any load, as k6 does.
+    const pools = new Map<string, VuHost[]>();
+    try {
+      for (const s of scenarios) {
+        const n =
+          s.executor === 'ramping-vus'
+            ? Math.max(s.startVUs, ...s.stages.map((st) => st.target))
+            : s.executor === 'constant-arrival-rate' || s.executor === 'ramping-arrival-rate'
+              ? s.preAllocatedVUs
+              : s.vus;
+        pools.set(s.name, await Promise.all(Array.from({ length: n }, () => startVu())));
+      }
+    } catch (e) {
+      throw new RunError(EXIT_CODES.scriptException, `script error during VU init: ${(e as Error).message}`);
+    }
+    const vusMax = registry.get('vus_max');
+    const vusMetric = registry.get('vus');
+    registry.add(vusMax, hosts.length - 1, {}, Date.now());
+
+    const testTags = (options.tags ?? {}) as Tags;
+    let setupData: string | undefined;
+    let exitCode: number = EXIT_CODES.ok;
+    const runStart = Date.now();
+
+    if (exportsList.includes('setup') && !stop.signal.aborted) {
+      try {
+        setupData = await vu0.call('setup', undefined);
+      } catch (e) {
+        if (abortReason) exitCode = EXIT_CODES.scriptAborted;
+        else throw new RunError(EXIT_CODES.scriptException, `setup() failed: ${(e as Error).message}`);
+      }
+    }
+
+    // Periodic work: vus gauge, progress, abortOnFail thresholds.
+    const active = new ActiveVus((n) => {
+      Atomics.store(counters, GLOBAL.vusActive, n);
+      registry.add(vusMetric, n, testTags, Date.now());
+    });
+    let thresholdAbort = false;
+    const tick = setInterval(() => {
+      const now = Date.now();
+      Atomics.store(counters, GLOBAL.vusActive, active.size);
+      registry.add(vusMetric, active.size, testTags, now);
+      registry.add(vusMax, hosts.length - 1, testTags, now);
+      const abort = evaluateThresholds(thresholds, registry, now - runStart);
+      if (abort.length && !thresholdAbort) {
+        thresholdAbort = true;
+        err(`thresholds on ${abort.map((t) => `${t.key} (${t.source})`).join(', ')} have been crossed; aborting the test\n`);
+        stop.abort();
+      }
+      config.progress?.(progressState(registry, active.size, now - runStart, false));
+    }, 1000);
+    tick.unref();
+
+    if (exitCode === EXIT_CODES.ok) {
+      let slot = GLOBAL.firstSlot;
+      await Promise.all(
+        scenarios.map(async (s) => {
+          const startMs = parseDuration(s.startTime ?? '0s');
+          const info: ScenarioInfo = {
+            name: s.name,
+            executor: s.executor,
+            exec: s.exec ?? 'default',
+            env: s.env ?? {},
+            tags: s.tags ?? {},
+            startTime: startMs,
+            plannedMs: plannedMs(s),
+            iterSlot: slot++,
+          };
+          const sharedSlot = slot++;
+          if (startMs > 0) await new Promise<void>((r) => {
+            const t = setTimeout(r, startMs);
+            stop.signal.addEventListener('abort', () => (clearTimeout(t), r()), { once: true });
+          });
+          if (stop.signal.aborted) return;
+          await runExecutor({
+            scenario: s,
+            info,
+            pool: pools.get(s.name)!,
+            data: setupData,
+            newVu: startVu,
+            dropped: () => registry.add(registry.get('dropped_iterations'), 1, { ...testTags, ...s.tags, scenario: s.name }, Date.now()),
+            stopped: stop.signal,
+            counters,
+            sharedSlot,
+            active,
+            warn: (m) => err(`WARN ${m}\n`),
+          });
+        }),
+      );
+    }
+    clearInterval(tick);
+    registry.add(vusMetric, 0, testTags, Date.now());
+
+    if (exportsList.includes('teardown') && exitCode !== EXIT_CODES.scriptAborted) {
+      try {
+        await vu0.call('teardown', setupData);
+      } catch (e) {
+        if (!abortReason) {
+          err(`teardown() failed: ${(e as Error).message}\n`);
+          exitCode = EXIT_CODES.scriptException;
+        }
+      }
+    }
+    const durationMs = Date.now() - runStart;
+    config.progress?.(progressState(registry, 0, durationMs, true));
+
+    evaluateThresholds(thresholds, registry, durationMs);
+    const summary = buildSummary({ registry, thresholds, tree, trendStats, summaryTimeUnit: options.summaryTimeUnit ?? '', durationMs });
+    for (const o of config.outputs) await o.stop();
+
+    if (exitCode === EXIT_CODES.ok) {
+      if (thresholdAbort) exitCode = EXIT_CODES.thresholdsFailed;
+      else if (abortReason === 'interrupted') exitCode = EXIT_CODES.interrupted;
+      else if (abortReason) exitCode = EXIT_CODES.scriptAborted;
+      else if (thresholds.some((t) => t.failed)) exitCode = EXIT_CODES.thresholdsFailed;
+    }
+    if (abortReason && abortReason !== 'interrupted') err(`test aborted: ${abortReason}\n`);
+
+    if (config.summaryExport) await writeText(config.summaryExport, legacySummary(summary));
+    await handleSummary(exportsList.includes('handleSummary') ? vu0 : undefined, summary, config, out, err);
+    if (thresholds.some((t) => t.failed)) err(`thresholds on metrics '${[...new Set(thresholds.filter((t) => t.failed).map((t) => t.key))].join("', '")}' have been crossed\n`);
+    return { exitCode, summary };
+  } finally {
+    config.signal?.removeEventListener('abort', onSignal);
+    await terminateAll();
+    await http.close();
+  }
+}
+
+async function handleSummary(
+  vu0: VuHost | undefined,
+  summary: SummaryData,
+  config: RunConfig,
+  out: (t: string) => void,
+  err: (t: string) => void,
+): Promise<void> {
+  if (vu0) {
+    try {
+      const result = await vu0.call('handleSummary', JSON.stringify(summary));
+      const files = (result ? JSON.parse(result) : {}) as Record<string, unknown>;
+      for (const [path, content] of Object.entries(files)) {
+        const text = typeof content === 'string' ? content : JSON.stringify(content);
+        if (path === 'stdout') out(text);
+        else if (path === 'stderr') err(text);
+        else await writeText(resolve(path), text);
+      }
+      return;
+    } catch (e) {
+      err(`handleSummary() failed: ${(e as Error).message}\nfalling back to the default summary\n`);
+    }
+  }
+  if (!config.noSummary && !config.quiet) out(textSummary(summary));
+}
+
+async function writeText(path: string, text: string): Promise<void> {
+  await mkdir(dirname(resolve(path)), { recursive: true });
+  await writeFile(path, text);
+}
+
+/** The VUs taking part right now; every change is a `vus` sample, as k6 reports it. */
+class ActiveVus extends Set<VuHost> {
+  constructor(private changed: (size: number) => void) {
+    super();
+  }
+  override add(vu: VuHost): this {
+    const before = this.size;
+    super.add(vu);
+    if (this.size !== before) this.changed?.(this.size);
+    return this;
+  }
+  override delete(vu: VuHost): boolean {
+    const removed = super.delete(vu);
+    if (removed) this.changed(this.size);
+    return removed;
+  }
+}
+
+function plannedMs(s: Scenario): number {
+  switch (s.executor) {
+    case 'shared-iterations':
+    case 'per-vu-iterations':
+      return parseDuration(s.maxDuration);
+    case 'constant-vus':
+    case 'constant-arrival-rate':
+      return parseDuration(s.duration);
+    default:
+      return s.stages.reduce((n, st) => n + parseDuration(st.duration), 0);
+  }
+}
+
+function progressState(registry: Registry, vus: number, elapsedMs: number, done: boolean) {
+  const count = (m: Metric) => ('count' in m.sink ? (m.sink as { count: number }).count : 0);
+  const failed = registry.get('http_req_failed').sink as { passes: number };
+  return {
+    elapsedMs,
+    vus,
+    iterations: count(registry.get('iterations')),
+    requests: count(registry.get('http_reqs')),
+    failed: failed.passes,
+    done,
+  };
+}

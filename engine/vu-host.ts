@@ -1,0 +1,162 @@
+import { MessageChannel, Worker } from 'node:worker_threads';
+import { CTRL, STOP, type FromWorker, type HttpRequestSpec, type HttpResponseData, type RunMode, type ScenarioInfo, type ToWorker } from './protocol.ts';
+
+/**
+ * The main-thread side of one VU worker: starts it, serves its blocking HTTP
+ * calls, forwards its samples, and sends it commands one at a time.
+ */
+export type VuHooks = {
+  http(vuId: number, reqs: HttpRequestSpec[]): Promise<HttpResponseData[]>;
+  message(vuId: number, msg: FromWorker): void;
+};
+
+export type VuStart = {
+  id: number;
+  workerCode: string;
+  code: string;
+  scriptPath: string;
+  env: Record<string, string>;
+  global: SharedArrayBuffer;
+  shared: Record<string, SharedArrayBuffer>;
+  options: Record<string, unknown> | undefined;
+  testStart: number;
+  hooks: VuHooks;
+};
+
+export class VuHost {
+  readonly id: number;
+  private worker: Worker;
+  private ctrl: Int32Array;
+  private reply: MessageChannel['port1'];
+  private pending: { resolve(v: string | undefined): void; reject(e: Error): void } | undefined;
+  private inited: Promise<{ options: unknown; exports: string[] }>;
+  private exited = false;
+  busy = false;
+
+  constructor(start: VuStart) {
+    this.id = start.id;
+    const ctrlBuffer = new SharedArrayBuffer(8);
+    this.ctrl = new Int32Array(ctrlBuffer);
+    const channel = new MessageChannel();
+    this.reply = channel.port1;
+    this.worker = new Worker(start.workerCode, {
+      eval: true,
+      workerData: {
+        id: start.id,
+        code: start.code,
+        scriptPath: start.scriptPath,
+        env: start.env,
+        ctrl: ctrlBuffer,
+        global: start.global,
+        port: channel.port2,
+        shared: start.shared,
+        options: start.options,
+        testStart: start.testStart,
+      },
+      transferList: [channel.port2],
+      stdout: false,
+      stderr: false,
+    });
+    this.inited = new Promise((resolve, reject) => {
+      this.worker.on('message', (msg: FromWorker) => {
+        switch (msg.t) {
+          case 'inited':
+            if (msg.error) reject(new Error(msg.error));
+            else resolve({ options: msg.options, exports: msg.exports });
+            break;
+          case 'req':
+            start.hooks.http(this.id, msg.reqs).then(
+              (answers) => this.answer(answers),
+              (error: Error) => this.answer(msg.reqs.map(() => failure(error))),
+            );
+            break;
+          case 'done': {
+            const p = this.pending;
+            this.pending = undefined;
+            if (msg.error) p?.reject(new Error(msg.error));
+            else p?.resolve(msg.result);
+            break;
+          }
+          default:
+            start.hooks.message(this.id, msg);
+        }
+      });
+      this.worker.on('error', (e) => {
+        reject(e);
+        this.pending?.reject(e);
+        this.pending = undefined;
+      });
+      this.worker.on('exit', () => {
+        this.exited = true;
+        reject(new Error(`VU ${this.id} exited during init`));
+        this.pending?.reject(new Error(`VU ${this.id} stopped`));
+        this.pending = undefined;
+      });
+    });
+  }
+
+  private answer(answers: HttpResponseData[]): void {
+    if (this.exited) return;
+    this.reply.postMessage(answers);
+    Atomics.store(this.ctrl, CTRL.reply, 1);
+    Atomics.notify(this.ctrl, CTRL.reply);
+  }
+
+  ready(): Promise<{ options: unknown; exports: string[] }> {
+    return this.inited;
+  }
+
+  private send(msg: ToWorker): Promise<string | undefined> {
+    if (this.pending) throw new Error(`VU ${this.id} is already busy`);
+    return new Promise((resolve, reject) => {
+      this.pending = { resolve, reject };
+      this.worker.postMessage(msg);
+    });
+  }
+
+  /** Runs iterations; resolves when the VU stops by itself or is told to. */
+  async run(scenario: ScenarioInfo, mode: RunMode, data: string | undefined): Promise<void> {
+    Atomics.store(this.ctrl, CTRL.stop, STOP.run);
+    this.busy = true;
+    try {
+      await this.send({ t: 'run', scenario, mode, data });
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  call(fn: 'setup' | 'teardown' | 'handleSummary', arg: string | undefined): Promise<string | undefined> {
+    Atomics.store(this.ctrl, CTRL.stop, STOP.run);
+    return this.send({ t: 'call', fn, arg });
+  }
+
+  /** graceful: finish the current iteration; hard: interrupt it at the next blocking call. */
+  stop(level: 'graceful' | 'hard'): void {
+    const value = level === 'hard' ? STOP.hard : STOP.graceful;
+    if (Atomics.load(this.ctrl, CTRL.stop) >= value) return;
+    Atomics.store(this.ctrl, CTRL.stop, value);
+    Atomics.notify(this.ctrl, CTRL.stop);
+  }
+
+  async terminate(): Promise<void> {
+    this.reply.close();
+    await this.worker.terminate();
+  }
+}
+
+function failure(error: Error): HttpResponseData {
+  return {
+    status: 0,
+    status_text: '',
+    proto: '',
+    url: '',
+    headers: {},
+    body: null,
+    timings: { blocked: 0, connecting: 0, tls_handshaking: 0, sending: 0, waiting: 0, receiving: 0, duration: 0 },
+    error: error.message,
+    error_code: 1000,
+    remote_ip: '',
+    remote_port: 0,
+    cookies: {},
+  };
+}

@@ -1,0 +1,71 @@
+import { GLOBAL } from '../protocol.ts';
+import { globalCounters, post, TestAbort, vu } from './state.ts';
+
+/** The `k6/execution` module: what a VU knows about itself, its scenario and the test. */
+function scenario() {
+  const s = vu.scenario;
+  if (!s) throw new Error('exec.scenario is not available in the init context or setup/teardown');
+  return s;
+}
+
+const execution = {
+  get vu() {
+    return {
+      idInInstance: vu.id,
+      idInTest: vu.id,
+      iterationInInstance: vu.iterationInInstance,
+      iterationInScenario: vu.iter,
+      tags: userTags,
+      metrics: { tags: userTags, metadata: {} },
+    };
+  },
+  get scenario() {
+    const s = scenario();
+    return {
+      name: s.name,
+      executor: s.executor,
+      startTime: vu.scenarioStartedAt,
+      progress: s.plannedMs > 0 ? Math.min(1, (Date.now() - vu.scenarioStartedAt) / s.plannedMs) : 0,
+      iterationInInstance: currentIterationInTest,
+      iterationInTest: currentIterationInTest,
+    };
+  },
+  get instance() {
+    return {
+      iterationsInterrupted: Atomics.load(globalCounters, GLOBAL.iterationsInterrupted),
+      iterationsCompleted: Atomics.load(globalCounters, GLOBAL.iterationsCompleted),
+      vusActive: Atomics.load(globalCounters, GLOBAL.vusActive),
+      vusInitialized: Atomics.load(globalCounters, GLOBAL.vusInitialized),
+      currentTestRunDuration: Date.now() - vu.testStart,
+    };
+  },
+  test: {
+    abort(reason?: string): never {
+      const why = reason ? String(reason) : 'test aborted';
+      Atomics.store(globalCounters, GLOBAL.aborted, 1);
+      post({ t: 'abort', reason: why });
+      throw new TestAbort(why);
+    },
+    get options() {
+      return vu.options;
+    },
+  },
+};
+
+/** exec.vu.tags: tags the script sets on its own VU (values become strings). */
+const userTags = new Proxy(vu.userTags, {
+  set(target, key, value) {
+    if (typeof key !== 'string') return false;
+    if (value !== null && typeof value === 'object') throw new Error(`invalid value for tag '${key}': objects are not allowed`);
+    target[key] = String(value);
+    return true;
+  },
+});
+
+/** Set by the iteration loop: the scenario-wide number of the running iteration. */
+let currentIterationInTest = 0;
+export function setIterationInTest(n: number): void {
+  currentIterationInTest = n;
+}
+
+export default execution;
