@@ -6,7 +6,7 @@ import { Baskets } from './baskets.ts';
 import { Catalogue } from './catalogue.ts';
 import { openDatabase } from './db.ts';
 import { Faults } from './faults.ts';
-import { type Ctx, HttpError, type Reply, discardBody } from './http.ts';
+import { type Ctx, HttpError, type Reply, cutUnreadBody } from './http.ts';
 import { addQueueSource, countDbError, methodLabel, observeRequest } from './metrics.ts';
 import { Newsletter } from './newsletter.ts';
 import {
@@ -198,7 +198,7 @@ function send(req: IncomingMessage, res: ServerResponse, reply: Reply): void {
     res.writeHead(reply.status, reply.headers ? { ...headers, ...reply.headers } : headers);
     res.end(body);
   }
-  if (!req.complete) discardBody(req);
+  if (!req.complete) cutUnreadBody(req);
 }
 
 async function serveMetrics(res: ServerResponse): Promise<void> {

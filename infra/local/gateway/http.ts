@@ -63,7 +63,7 @@ function readBody(req: IncomingMessage, limit: number): Promise<string> {
     const onData = (chunk: Buffer): void => {
       size += chunk.length;
       if (size > limit) {
-        // Stop buffering at once; the app answers 413, then discardBody() decides.
+        // Stop buffering at once; the app answers 413 (see cutUnreadBody).
         req.off('data', onData);
         req.pause();
         reject(tooLarge(limit));
@@ -77,29 +77,21 @@ function readBody(req: IncomingMessage, limit: number): Promise<string> {
   });
 }
 
-/** Past this many unread bytes after the answer, the connection is cut rather than drained. */
-const DISCARD_MAX_BYTES = 16 * 1024 * 1024;
-const DISCARD_MAX_MS = 5_000;
+/** Time a client gets to read our early answer before its connection is cut. */
+const UNREAD_BODY_GRACE_MS = 2_000;
 
 /**
- * After answering a request whose body was not (fully) read (413, 415, 404
- * …): drain the rest without keeping it, so the client reads our answer and
- * the connection stays usable, but cut the socket past 16 MiB or 5 s, so a
- * 1 GB upload costs us neither memory nor a minute of reading.
+ * After answering a request whose body we stopped reading (413, 415, …): the
+ * rest is never read. No `Connection: close`: clients that are still sending
+ * (undici, curl) would get EPIPE instead of our answer. Node drains small
+ * bodies it never handed out by itself; whatever is still incomplete after a
+ * short grace has its socket cut, so a 1 GB upload costs neither memory nor
+ * a minute of reading.
  */
-export function discardBody(req: IncomingMessage): void {
-  let left = DISCARD_MAX_BYTES;
-  const cut = (): void => {
-    req.socket.destroy();
-  };
-  const timer = setTimeout(cut, DISCARD_MAX_MS).unref();
-  req.on('data', (chunk: Buffer) => {
-    left -= chunk.length;
-    if (left < 0) cut();
-  });
-  req.once('end', () => clearTimeout(timer));
-  req.once('close', () => clearTimeout(timer));
-  req.resume();
+export function cutUnreadBody(req: IncomingMessage): void {
+  setTimeout(() => {
+    if (!req.complete) req.socket.destroy();
+  }, UNREAD_BODY_GRACE_MS).unref();
 }
 
 export function tooLarge(limit: number): HttpError {

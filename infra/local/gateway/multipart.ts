@@ -138,6 +138,13 @@ export function receiveMultipart(
         () => fail(new HttpError(400, 'Upload interrupted')),
       );
     });
+    // Bytes before the first boundary (preamble) are not bounded by busboy's limits.
+    let received = 0;
+    const maxBytes = opts.maxFileBytes + FORM_OVERHEAD;
+    req.on('data', (chunk: Buffer) => {
+      received += chunk.length;
+      if (received > maxBytes) fail(tooLarge(opts.maxFileBytes));
+    });
     req.on('close', () => {
       if (!req.complete) fail(new HttpError(400, 'Client closed the connection'));
     });
