@@ -95,10 +95,9 @@ async function judgeObjective(o: Objective, spec: SloSpec, ctx: Context): Promis
     value: m.value,
     unit: m.unit,
     measured:
-      m.value === null
-        ? (m.display ?? (status === 'no-data' ? 'no data' : '—'))
-        : formatValue(m.value, m.unit),
-    bound: formatBound(m.op, m.bound, m.unit, m.warning),
+      m.display ??
+      (m.value === null ? (status === 'no-data' ? 'no data' : '—') : formatValue(m.value, m.unit)),
+    bound: m.boundDisplay ?? formatBound(m.op, m.bound, m.unit, m.warning),
     query: m.query,
     message: m.message,
     hint: status === 'pass' ? undefined : m.hint,

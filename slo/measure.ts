@@ -31,8 +31,10 @@ export type Measurement = {
   details?: { labels: Record<string, string>; value: number | null }[];
   /** Set when the value alone cannot be judged: missing data, or a failure the value does not show. */
   status?: 'no-data' | 'fail';
-  /** What to show instead of a missing value, e.g. `never`. */
+  /** What to show instead of the formatted value, e.g. `never`. */
   display?: string;
+  /** What to show instead of the formatted bound, when it is not a number. */
+  boundDisplay?: string;
   message?: string;
   hint?: string;
 };

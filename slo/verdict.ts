@@ -92,7 +92,7 @@ export function formatValue(value: number | null, unit: Unit): string {
   if (!Number.isFinite(value)) return String(value);
   switch (unit) {
     case 's':
-      return value < 1 ? `${round(value * 1000)} ms` : `${round(value)} s`;
+      return value !== 0 && Math.abs(value) < 1 ? `${round(value * 1000)} ms` : `${round(value)} s`;
     case 'ms':
       return `${round(value)} ms`;
     case 'ratio':
@@ -113,9 +113,9 @@ export function formatBound(op: Comparison, bound: number, unit: Unit, warning?:
     : `${text} (warn ${SYMBOL[op]} ${formatValue(warning, unit)})`;
 }
 
-/** 4 significant digits, no exponent for everyday numbers. */
+/** 4 significant digits for fractions; whole numbers stay whole (12345 requests, not 12350). */
 function round(value: number): number {
-  return Number(value.toPrecision(4));
+  return Math.abs(value) >= 1000 ? Math.round(value) : Number(value.toPrecision(4));
 }
 
 /**

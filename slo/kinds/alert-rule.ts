@@ -10,7 +10,12 @@ type AlertRule = Extract<Objective, { kind: 'alert-rule' }>;
  * syntax tree), comparison, `for` and severity. Every mismatch is named.
  */
 export async function alertRule(o: AlertRule, ctx: Context): Promise<Measurement> {
-  const judged = { op: '<=' as const, bound: o.threshold, unit: '' as const };
+  const judged = {
+    op: '<=' as const,
+    bound: o.threshold,
+    unit: '' as const,
+    boundDisplay: describe(o.comparison, o.threshold, o.for, o.severity),
+  };
   const rules = await ctx.client.alertingRules();
   const matching = rules.filter((r) => r.name === o.alert && (!o.group || r.group === o.group));
   if (matching.length === 0)
@@ -26,6 +31,7 @@ export async function alertRule(o: AlertRule, ctx: Context): Promise<Measurement
 
   const problems: string[] = [];
   let threshold: number | null = null;
+  let display: string | undefined;
   for (const rule of matching) {
     const at = matching.length > 1 ? ` (group ${rule.group})` : '';
     if (rule.health === 'err')
@@ -42,6 +48,12 @@ export async function alertRule(o: AlertRule, ctx: Context): Promise<Measurement
       continue;
     }
     threshold ??= parsed.value;
+    display ??= describe(
+      parsed.comparison,
+      parsed.value,
+      rule.duration > 0 ? formatDuration(rule.duration) : undefined,
+      rule.labels.severity,
+    );
     if (!sameNumber(parsed.value, o.threshold))
       problems.push(`threshold ${parsed.value} ≠ documented ${o.threshold}${at}`);
     if (o.comparison && parsed.comparison !== o.comparison)
@@ -56,6 +68,7 @@ export async function alertRule(o: AlertRule, ctx: Context): Promise<Measurement
     ...judged,
     op: '<=',
     value: threshold,
+    display,
     query: matching.map((r) => r.query).join(' ; '),
     status: problems.length > 0 ? 'fail' : undefined,
     message: problems.length > 0 ? problems.join('; ') : undefined,
@@ -64,6 +77,18 @@ export async function alertRule(o: AlertRule, ctx: Context): Promise<Measurement
         ? 'Align the rule with the documented values (seeds 001/003), or the spec if the documentation changed'
         : undefined,
   };
+}
+
+/** `> 0.05, for 5m, critical`: a rule as the documentation states it. */
+function describe(
+  comparison: string | undefined,
+  threshold: number,
+  duration?: string,
+  severity?: string,
+) {
+  return [`${comparison ?? ''} ${threshold}`.trim(), duration && `for ${duration}`, severity]
+    .filter(Boolean)
+    .join(', ');
 }
 
 function sameNumber(a: number, b: number): boolean {

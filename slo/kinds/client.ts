@@ -14,7 +14,7 @@ export function client(o: Client, ctx: Context): Measurement {
     return noData(
       judged,
       source,
-      `no ${o.script ? `summary-${o.script}.json` : 'summary.json'} in ${ctx.runDir ?? '(no run directory)'}`,
+      `no ${o.script ? `summary-${o.script}.json` : 'summary.json'} in ${ctx.runDir ? 'the run directory' : 'the check: no run directory'}`,
       'Client objectives need a run directory: pass --run results/<run-id>',
     );
   const details = (values: (number | null)[]) =>
