@@ -66,7 +66,11 @@ export class PodPool {
   constructor(options: PodPoolOptions) {
     this.#options = options;
     this.#faults = options.gateway.faults;
-    cluster.setupPrimary({ exec: WORKER_FILE, execArgv: ['--import', TSX, '--import', AGENT] });
+    cluster.setupPrimary({
+      exec: WORKER_FILE,
+      args: [],
+      execArgv: ['--import', TSX, '--import', AGENT],
+    });
   }
 
   /** Pods that are not being deleted, oldest first. */
