@@ -192,16 +192,20 @@ export class PrometheusClient {
     params: Record<string, string>,
   ): Promise<{ data: unknown; warnings: string[] }> {
     this.queries++;
-    const body = new URLSearchParams(params).toString();
+    const form = new URLSearchParams(params).toString();
+    // Queries go as POST forms (no URL length limit); /api/v1/rules is GET only.
+    const post = path.startsWith('/api/v1/query');
     const what = params.query ? `query ${params.query}` : path;
     for (let attempt = 0; ; attempt++) {
       let status: number;
       let text: string;
       try {
-        const response = await request(this.url + path, {
-          method: 'POST',
-          body,
-          headers: { ...this.headers, 'content-type': 'application/x-www-form-urlencoded' },
+        const response = await request(post ? this.url + path : `${this.url}${path}?${form}`, {
+          method: post ? 'POST' : 'GET',
+          body: post ? form : undefined,
+          headers: post
+            ? { ...this.headers, 'content-type': 'application/x-www-form-urlencoded' }
+            : this.headers,
           dispatcher: this.dispatcher,
           signal: AbortSignal.timeout(this.timeoutMs + 5_000),
         });

@@ -307,7 +307,7 @@ export const SloSpec = z
       .object({
         warmup: Duration.default('0s').describe('Ignored at the start of the run window'),
         step: Duration.default('5s').describe(
-          'Smallest range-query step (raised to stay under 11,000 points)',
+          'Range-query step (finer for windows under 20 steps, coarser to stay under 11,000 points)',
         ),
       })
       .prefault({})

@@ -78,10 +78,15 @@ export function resolveWindow(input: WindowInput): Window {
   return { loadStart, start, end };
 }
 
-/** A range-query step of at least `minStep` seconds that keeps under the points limit. */
-export function stepFor(start: Date, end: Date, minStepSeconds: number): number {
+/**
+ * The range-query step: the spec's step, made finer for a short window (at
+ * least 20 points, so a 10 s window is not judged on one sample) and coarser
+ * for a long one (Prometheus' 11,000-points limit).
+ */
+export function stepFor(start: Date, end: Date, stepSeconds: number): number {
   const seconds = (end.getTime() - start.getTime()) / 1000;
-  return Math.max(minStepSeconds, Math.ceil(seconds / MAX_POINTS));
+  const fine = Math.min(stepSeconds, Math.max(1, Math.floor(seconds / 20)));
+  return Math.max(fine, Math.ceil(seconds / MAX_POINTS));
 }
 
 /** Accepts RFC 3339 or unix seconds, the two forms Prometheus itself accepts. */
