@@ -80,6 +80,12 @@ export async function main(argv: string[]): Promise<number> {
 
   const faults = await readFaults(flags);
   const crashLoopMs = number(flags['crash-loop'], '--crash-loop');
+  // Listen before starting anything: a Ctrl-C during start-up must still
+  // stop what was started, not kill this process and leave Prometheus behind.
+  const signalled = new Promise<NodeJS.Signals>((resolve) => {
+    process.once('SIGINT', () => resolve('SIGINT'));
+    process.once('SIGTERM', () => resolve('SIGTERM'));
+  });
   const platform = await startPlatform({
     port: number(flags.port, '--port'),
     metricsPort: number(flags['metrics-port'], '--metrics-port'),
@@ -119,10 +125,7 @@ export async function main(argv: string[]): Promise<number> {
         '',
       ].join('\n'),
     );
-    const signal = await new Promise<NodeJS.Signals>((resolve) => {
-      process.once('SIGINT', () => resolve('SIGINT'));
-      process.once('SIGTERM', () => resolve('SIGTERM'));
-    });
+    const signal = await signalled;
     process.stderr.write(`loadgate platform: ${signal}, stopping\n`);
   } finally {
     await stop();
