@@ -87,7 +87,6 @@ export async function main(argv: string[]): Promise<number> {
         RESULTS_DIR: runDir,
       },
       outJson: join(runDir, 'metrics.ndjson'),
-      summaryExport: join(runDir, 'summary.json'),
       remoteWrite: prometheusUrl ? { url: `${prometheusUrl}/api/v1/write` } : undefined,
       engine: options.engine,
       signal: abort.signal,
