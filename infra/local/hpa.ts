@@ -83,7 +83,13 @@ export function initialHpaState(): HpaState {
 
 /** The controller's result for one metric: a replica count, or why there is none. */
 export type MetricReplicas =
-  { replicas: number; utilisation: number; withinTolerance: boolean } | { error: string };
+  | {
+      replicas: number;
+      utilisation: number;
+      /** Why the rule itself keeps the current count, when it does. */
+      kept?: 'within tolerance' | 'unready or missing pods would cancel or reverse the change';
+    }
+  | { error: string };
 
 /** replica_calculator.go GetResourceReplicas, for CPU utilisation. */
 export function replicasForCpu(
@@ -108,12 +114,13 @@ export function replicasForCpu(
     return { utilisation, ratio: utilisation / spec.targetUtilisation };
   };
   const { utilisation, ratio } = ratioOf(usage);
-  const keep = { replicas: currentReplicas, utilisation, withinTolerance: true };
 
   const scaleUpWithUnready = unready.length > 0 && ratio > 1;
   if (!scaleUpWithUnready && missing.length === 0) {
-    if (Math.abs(1 - ratio) <= spec.tolerance) return keep;
-    return { replicas: Math.ceil(ratio * ready.length), utilisation, withinTolerance: false };
+    if (Math.abs(1 - ratio) <= spec.tolerance) {
+      return { replicas: currentReplicas, utilisation, kept: 'within tolerance' };
+    }
+    return { replicas: Math.ceil(ratio * ready.length), utilisation };
   }
 
   // Be conservative about pods we cannot judge: assume the worst for the
@@ -125,6 +132,11 @@ export function replicasForCpu(
   }
   if (scaleUpWithUnready) for (const _ of unready) adjusted.push(0);
   const { ratio: newRatio } = ratioOf(adjusted);
+  const keep = {
+    replicas: currentReplicas,
+    utilisation,
+    kept: 'unready or missing pods would cancel or reverse the change',
+  } as const;
   if (
     Math.abs(1 - newRatio) <= spec.tolerance ||
     (ratio < 1 && newRatio > 1) ||
@@ -139,7 +151,7 @@ export function replicasForCpu(
   ) {
     return keep;
   }
-  return { replicas, utilisation, withinTolerance: false };
+  return { replicas, utilisation };
 }
 
 /**
@@ -222,7 +234,8 @@ export function reconcile(
   conditions.ScalingLimited = { status: limit.limited ? 'true' : 'false', reason: limit.reason };
 
   const reasons: string[] = [];
-  if (metric.withinTolerance) reasons.push(`within tolerance ${spec.tolerance}`);
+  if (metric.kept === 'within tolerance') reasons.push(`within tolerance ${spec.tolerance}`);
+  else if (metric.kept) reasons.push(metric.kept);
   else if (metric.replicas > current)
     reasons.push('cpu resource utilization (percentage of request) above target');
   else if (metric.replicas < current) reasons.push('All metrics below target');

@@ -29,7 +29,6 @@ describe('replicasForCpu (replica_calculator.go)', () => {
     expect(replicasForCpu(pods(3, 0.25), 3, spec)).toEqual({
       replicas: 5,
       utilisation: 100,
-      withinTolerance: false,
     });
     // 4 pods at 10 % → ceil(4 × 10/70) = 1.
     expect(replicasForCpu(pods(4, 0.025), 4, spec)).toMatchObject({ replicas: 1, utilisation: 10 });
@@ -39,23 +38,21 @@ describe('replicasForCpu (replica_calculator.go)', () => {
     // 76 % / 70 = 1.086: within tolerance.
     expect(replicasForCpu(pods(3, 0.19), 3, spec)).toMatchObject({
       replicas: 3,
-      withinTolerance: true,
+      kept: 'within tolerance',
     });
     // 77 % / 70 is 1.1000000000000001 in float64, as in the Go controller:
     // just outside, so it scales.
     expect(replicasForCpu(pods(3, 0.1925), 3, spec)).toMatchObject({
       replicas: 4,
-      withinTolerance: false,
     });
     // 63 % / 70 = 0.9: within tolerance.
     expect(replicasForCpu(pods(3, 0.1575), 3, spec)).toMatchObject({
       replicas: 3,
-      withinTolerance: true,
+      kept: 'within tolerance',
     });
     // 78 % / 70 = 1.114: scale up to ceil(3 × 1.114) = 4.
     expect(replicasForCpu(pods(3, 0.195), 3, spec)).toMatchObject({
       replicas: 4,
-      withinTolerance: false,
     });
   });
 
@@ -68,7 +65,10 @@ describe('replicasForCpu (replica_calculator.go)', () => {
     const sample: PodSample[] = [...pods(2, 0.25), { name: 'new', state: 'unready' }];
     // ready: 100 % → would scale; with the unready pod at 0: 66 % → ratio 0.95,
     // within tolerance, so no change.
-    expect(replicasForCpu(sample, 3, spec)).toMatchObject({ replicas: 3 });
+    expect(replicasForCpu(sample, 3, spec)).toMatchObject({
+      replicas: 3,
+      kept: 'unready or missing pods would cancel or reverse the change',
+    });
     const busy: PodSample[] = [...pods(2, 0.5), { name: 'new', state: 'unready' }];
     // ready 200 %; adjusted 133 % → ceil(1.9 × 3) = 6.
     expect(replicasForCpu(busy, 3, spec)).toMatchObject({ replicas: 6, utilisation: 200 });
