@@ -103,8 +103,6 @@ export class PrometheusClient {
   private readonly timeoutMs: number;
   private readonly retries: number;
   private readonly limit: <T>(task: () => Promise<T>) => Promise<T>;
-  /** Queries sent, for the benchmark and the report. */
-  queries = 0;
 
   constructor(options: PrometheusOptions) {
     let url: URL;
@@ -191,7 +189,6 @@ export class PrometheusClient {
     path: string,
     params: Record<string, string>,
   ): Promise<{ data: unknown; warnings: string[] }> {
-    this.queries++;
     const form = new URLSearchParams(params).toString();
     // Queries go as POST forms (no URL length limit); /api/v1/rules is GET only.
     const post = path.startsWith('/api/v1/query');
