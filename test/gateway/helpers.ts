@@ -41,14 +41,14 @@ export async function api(
   init: {
     method?: string;
     json?: unknown;
-    raw?: BodyInit;
+    raw?: RequestInit['body'];
     token?: string;
     headers?: Record<string, string>;
   } = {},
 ): Promise<ApiResponse> {
   const headers: Record<string, string> = { 'x-load-test-run': 'test-gateway', ...init.headers };
   if (init.token) headers.authorization = `Bearer ${init.token}`;
-  let body: BodyInit | undefined = init.raw;
+  let body: RequestInit['body'] | undefined = init.raw;
   if (init.json !== undefined) {
     headers['content-type'] ??= 'application/json';
     body = JSON.stringify(init.json);

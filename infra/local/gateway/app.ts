@@ -41,7 +41,7 @@ const HEALTH: Reply = { status: 200, json: JSON.stringify({ status: 'ok' }) };
  */
 export function createGateway(input: GatewayOptionsInput): Gateway {
   const options = GatewayOptions.parse(input);
-  const db = openDatabase(options.dataDir, options.bcryptCost);
+  const db = openDatabase(options.dataDir, options.bcryptCost, options.dbBusyTimeoutMs);
   const queue = new OrderQueue(db, options.orderConfirmDelayMs);
   const baskets = new Baskets(db);
   const addresses = new Addresses(db);

@@ -59,12 +59,12 @@ export const DB_FILE = 'gateway.sqlite';
  * `BEGIN IMMEDIATE` transaction: when several workers start at once, the
  * first takes the write lock and seeds, the others wait and find it done.
  */
-export function openDatabase(dataDir: string, bcryptCost: number): Db {
+export function openDatabase(dataDir: string, bcryptCost: number, busyTimeoutMs = 5_000): Db {
   mkdirSync(dataDir, { recursive: true });
   let db: Db | undefined;
   try {
     db = new Database(join(dataDir, DB_FILE));
-    db.pragma('busy_timeout = 5000');
+    db.pragma(`busy_timeout = ${busyTimeoutMs}`);
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');
     db.pragma('foreign_keys = ON');

@@ -4,7 +4,7 @@ import { createWriteStream } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import type { IncomingMessage } from 'node:http';
 import { join } from 'node:path';
-import { Transform } from 'node:stream';
+import { type Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { type FieldErrors, HttpError, tooLarge } from './http.ts';
 
@@ -73,17 +73,25 @@ export function receiveMultipart(
   return new Promise<Upload>((resolve, reject) => {
     const upload: Upload = { fields: {}, tooLong: {} };
     let writing: Promise<void> = Promise.resolve();
+    let fileStream: Readable | undefined;
     let settled = false;
 
     const fail = (err: HttpError): void => {
       if (settled) return;
       settled = true;
-      // Stop reading the request: the app answers and closes the connection.
+      // Stop reading the request (the app answers, then cuts the connection)
+      // and answer only once the partial file is gone.
       req.unpipe(bb);
       req.pause();
+      fileStream?.destroy();
       const path = upload.file?.path;
-      if (path) void writing.catch(() => undefined).then(() => rm(path, { force: true }));
-      reject(err);
+      const cleanup = path
+        ? writing.catch(() => undefined).then(() => rm(path, { force: true }))
+        : writing;
+      cleanup.then(
+        () => reject(err),
+        () => reject(err),
+      );
     };
 
     bb.on('field', (name, value, _nameTruncated, valueTruncated) => {
@@ -117,10 +125,8 @@ export function receiveMultipart(
           done(null, chunk);
         },
       });
-      stream.once('limit', () => {
-        fail(tooLarge(opts.maxFileBytes));
-        stream.destroy();
-      });
+      fileStream = stream;
+      stream.once('limit', () => fail(tooLarge(opts.maxFileBytes)));
       writing = pipeline(stream, meter, createWriteStream(file.path, { flags: 'wx' })).then(() => {
         file.sha256 = hash.digest('hex');
       });

@@ -50,6 +50,8 @@ export const GatewayOptions = z.strictObject({
    * logins the bottleneck of a load test against a local platform.
    */
   bcryptCost: z.number().int().min(4).max(14).default(6),
+  /** How long a worker waits for SQLite's write lock before failing (counted in db_connection_errors_total). */
+  dbBusyTimeoutMs: z.number().int().min(0).max(60_000).default(5_000),
   faults: FaultConfig.default({ routes: [], queuePaused: false }),
   maxUploadBytes: z
     .number()

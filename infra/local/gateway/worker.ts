@@ -9,6 +9,7 @@
  * Metrics stay in this process' default registry; the primary serves them,
  * merged over workers with prom-client's AggregatorRegistry.
  */
+import { AggregatorRegistry } from 'prom-client';
 import { z } from 'zod';
 import { createGateway, listen } from './app.ts';
 import { FaultConfig, GatewayOptions } from './options.ts';
@@ -34,6 +35,11 @@ if (!parsed.success) fail(`bad LOADGATE_GATEWAY_OPTIONS: ${z.prettifyError(parse
 const port = Number(process.env.PORT);
 if (!Number.isInteger(port) || port < 0 || port > 65535)
   fail(`bad PORT ${process.env.PORT ?? '(unset)'}`);
+
+// prom-client 15 attaches the worker-side listener that answers the primary's
+// `clusterMetrics()` requests only when an AggregatorRegistry is constructed
+// in the worker too (lib/cluster.js, addListeners); without it the primary times out.
+new AggregatorRegistry();
 
 const gateway = createGateway({ ...parsed.data, exposeMetrics: false });
 await listen(gateway, port);
