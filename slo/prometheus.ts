@@ -166,24 +166,28 @@ export class PrometheusClient {
     return { series: toSeries(parse(QueryData, data, this.url)), warnings };
   }
 
-  /** Alerting rules, memoised: several objectives read them. */
-  alertingRules(): Promise<AlertingRule[]> {
-    this.rulesPromise ??= this.call('/api/v1/rules', { type: 'alert' }).then(({ data }) =>
-      parse(RulesData, data, this.url).groups.flatMap((g) =>
-        g.rules.flatMap((r) => (r.type === 'alerting' ? [{ ...r, group: g.name }] : [])),
-      ),
+  async alertingRules(): Promise<AlertingRule[]> {
+    const { data } = await this.call('/api/v1/rules', { type: 'alert' });
+    return parse(RulesData, data, this.url).groups.flatMap((g) =>
+      g.rules.flatMap((r) => (r.type === 'alerting' ? [{ ...r, group: g.name }] : [])),
     );
-    return this.rulesPromise;
   }
-  private rulesPromise?: Promise<AlertingRule[]>;
 
   async close(): Promise<void> {
     await this.dispatcher.close();
   }
 
+  /** Identical requests within one check (several HPA checks read the same series) are sent once. */
   private call(path: string, params: Record<string, string>) {
-    return this.limit(() => this.callWithRetries(path, params));
+    const key = `${path}?${new URLSearchParams(params)}`;
+    let answer = this.memo.get(key);
+    if (!answer) {
+      answer = this.limit(() => this.callWithRetries(path, params));
+      this.memo.set(key, answer);
+    }
+    return answer;
   }
+  private readonly memo = new Map<string, Promise<{ data: unknown; warnings: string[] }>>();
 
   private async callWithRetries(
     path: string,

@@ -1,4 +1,4 @@
-import type { ObjectiveResult, Status, Verdict } from './verdict.ts';
+import { formatValue, type ObjectiveResult, type Status, type Verdict } from './verdict.ts';
 
 /** The three renderings of a verdict: console table, Markdown (CI step summary), JUnit XML. */
 
@@ -36,7 +36,8 @@ export function consoleTable(v: Verdict): string {
   for (const r of v.objectives.filter((r) => r.status !== 'pass')) {
     out.push(`${mark(r)} ${r.name}${r.message ? `: ${r.message}` : ''}`);
     if (r.query) out.push(`    query: ${r.query}`);
-    for (const d of r.details ?? []) out.push(`    ${labelText(d.labels)}: ${d.value ?? '—'}`);
+    for (const d of r.details ?? [])
+      out.push(`    ${labelText(d.labels)}: ${formatValue(d.value, r.unit)}`);
     if (r.hint) out.push(`    hint: ${r.hint}`);
   }
   out.push(headline(v));
