@@ -169,10 +169,13 @@ describe('gateway worker processes', () => {
     expect(await w.exited).toBe(1);
   });
 
-  it('stops gracefully on SIGTERM (exit 0)', async () => {
-    const w = await startWorker(tempDir());
+  it('stops gracefully on SIGTERM, and when its parent goes away (exit 0)', async () => {
+    const dataDir = tempDir();
+    const [w, orphan] = await Promise.all([startWorker(dataDir), startWorker(dataDir)]);
     w.child.kill('SIGTERM');
     expect(await w.exited).toBe(0);
+    orphan.child.disconnect();
+    expect(await orphan.exited).toBe(0);
   });
 
   it('refuses to start without options (exit 2)', async () => {

@@ -5,7 +5,7 @@
  *   env PORT                      port shared by every worker on 127.0.0.1
  *   IPC {type:'faults', faults}   replace the injected faults (FaultConfig)
  *   IPC {type:'crash'}            exit(1) at once, like a crashing pod
- *   SIGTERM                       graceful stop, exit 0
+ *   SIGTERM, IPC disconnect       graceful stop, exit 0
  * Metrics stay in this process' default registry; the primary serves them,
  * merged over workers with prom-client's AggregatorRegistry.
  */
@@ -57,7 +57,7 @@ process.on('message', (msg: unknown) => {
 });
 
 let stopping = false;
-process.on('SIGTERM', () => {
+function stop(): void {
   if (stopping) return;
   stopping = true;
   // Hard stop if something hangs; close() itself gives in-flight requests 2 s.
@@ -69,7 +69,10 @@ process.on('SIGTERM', () => {
       process.exit(1);
     },
   );
-});
+}
+process.on('SIGTERM', stop);
+// The primary is gone (killed, crashed): never outlive it as an orphan.
+process.on('disconnect', stop);
 
 // A handler bug must cost one request, never the worker (handlers already catch theirs).
 process.on('unhandledRejection', (err) => {
