@@ -140,6 +140,34 @@ describe('SAV tickets', () => {
       form({ subject: 's', message: 'm' }, { bytes: over, name: 'over.pdf' }),
     );
     expect(streamed.status).toBe(413);
+
+    // 1 GB announced by nobody (chunked): the server must stop reading long before.
+    const head = new TextEncoder().encode(
+      '--B\r\nContent-Disposition: form-data; name="attachment"; filename="huge.pdf"\r\n\r\n%PDF-',
+    );
+    const chunk = new Uint8Array(64 * 1024);
+    let sent = 0;
+    const body = new ReadableStream<Uint8Array>({
+      start(controller) {
+        controller.enqueue(head);
+      },
+      pull(controller) {
+        if ((sent += chunk.length) > 1024 * 1024 * 1024) controller.close();
+        else controller.enqueue(chunk);
+      },
+    });
+    const huge = await fetch(`${gw.url}/api/sav/tickets`, {
+      method: 'POST',
+      body,
+      duplex: 'half',
+      headers: {
+        authorization: `Bearer ${token}`,
+        'content-type': 'multipart/form-data; boundary=B',
+      },
+    } as RequestInit);
+    expect(huge.status).toBe(413);
+    expect(sent).toBeLessThan(64 * 1024 * 1024);
+
     expect(uploads().filter((f) => !before.includes(f))).toEqual([]);
     expect((await api(gw.url, '/health')).status).toBe(200);
   });

@@ -100,7 +100,7 @@ export function receiveMultipart(
     });
 
     bb.on('file', (name, stream, filename) => {
-      if (name !== opts.fileField || upload.file) {
+      if (settled || name !== opts.fileField || upload.file) {
         stream.resume();
         return;
       }
@@ -120,7 +120,11 @@ export function receiveMultipart(
           hash.update(chunk);
           file.size += chunk.length;
           if (file.head.length < HEAD_BYTES) {
-            file.head = Buffer.concat([file.head, chunk]).subarray(0, HEAD_BYTES);
+            // Copy the few bytes needed rather than keep the whole chunk alive.
+            file.head = Buffer.concat([
+              file.head,
+              chunk.subarray(0, HEAD_BYTES - file.head.length),
+            ]);
           }
           done(null, chunk);
         },
