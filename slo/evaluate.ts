@@ -41,9 +41,16 @@ function measure(o: Objective, ctx: Context): Promise<Measurement> | Measurement
  * ExitErrors (Prometheus unreachable, unknown template variable) stop the
  * check; a query Prometheus rejects only marks its objective `error`.
  */
-export async function evaluate(spec: SloSpec, ctx: Context): Promise<ObjectiveResult[]> {
+export async function evaluate(
+  spec: SloSpec,
+  ctx: Context,
+  profile?: string,
+): Promise<ObjectiveResult[]> {
   const judgeOne = async (o: Objective) => {
-    const result = await judgeObjective(o, spec, ctx);
+    const result =
+      profile && o.profiles && !o.profiles.includes(profile)
+        ? skipped(o, profile)
+        : await judgeObjective(o, spec, ctx);
     ctx.results.set(o.name, result);
     return result;
   };
@@ -57,14 +64,32 @@ export async function evaluate(spec: SloSpec, ctx: Context): Promise<ObjectiveRe
   return spec.objectives.map((o) => byName.get(o.name)!);
 }
 
-async function judgeObjective(o: Objective, spec: SloSpec, ctx: Context): Promise<ObjectiveResult> {
-  const base = {
+/** Not judged: a smoke run is too light to make an HPA scale, for example. */
+function skipped(o: Objective, profile: string): ObjectiveResult {
+  return {
+    ...identity(o),
+    status: 'skipped',
+    failed: false,
+    value: null,
+    unit: '',
+    measured: '—',
+    bound: '',
+    message: `applies to ${o.profiles!.join(', ')} runs, not ${profile}`,
+  };
+}
+
+function identity(o: Objective) {
+  return {
     name: o.name,
     kind: o.kind === 'client' || o.kind === 'hpa' ? `${o.kind}/${o.check}` : o.kind,
     description: o.description,
     key: o.key,
     weight: o.weight,
   };
+}
+
+async function judgeObjective(o: Objective, spec: SloSpec, ctx: Context): Promise<ObjectiveResult> {
+  const base = identity(o);
   let m: Measurement;
   try {
     m = await measure(o, ctx);

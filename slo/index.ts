@@ -61,6 +61,7 @@ export async function runCheck(
     warmup: spec.window.warmup,
     now: now(),
   });
+  if (window.note) process.stderr.write(`slo: ${window.note}\n`);
   const step = stepFor(window.loadStart, window.end, parseDuration(spec.window.step) / 1000);
   const vars: Record<string, string> = {
     ...spec.vars,
@@ -75,24 +76,29 @@ export async function runCheck(
     url: opts.prometheusUrl,
     timeoutMs: parseDuration(spec.defaults.timeout),
   });
+  const profile = spec.metadata.profile ?? run?.profile ?? opts.vars?.profile;
   let verdict: Verdict;
   try {
-    const results = await evaluate(spec, {
-      client,
-      window,
-      step,
-      vars,
-      runDir: opts.runDir,
-      summaries: opts.runDir ? await readSummaries(opts.runDir) : new Map(),
-      results: new Map(),
-      now,
-      sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
-    });
+    const results = await evaluate(
+      spec,
+      {
+        client,
+        window,
+        step,
+        vars,
+        runDir: opts.runDir,
+        summaries: opts.runDir ? await readSummaries(opts.runDir) : new Map(),
+        results: new Map(),
+        now,
+        sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+      },
+      profile,
+    );
     verdict = {
       apiVersion: 'loadgate/v1',
       kind: 'SLOVerdict',
       spec: spec.metadata.name,
-      profile: spec.metadata.profile ?? run?.profile,
+      profile,
       run: run?.id,
       prometheus: client.url,
       window: {

@@ -8,6 +8,7 @@ export const STATUS_CODE: Record<Status, number> = {
   fail: 2,
   'no-data': 3,
   error: 4,
+  skipped: 5,
 };
 
 /**
@@ -23,7 +24,7 @@ export async function pushVerdict(
   const registry = new Registry();
   const status = new Gauge({
     name: 'loadgate_slo_objective_status',
-    help: 'SLO objective status: 0 pass, 1 warn, 2 fail, 3 no-data, 4 error',
+    help: 'SLO objective status: 0 pass, 1 warn, 2 fail, 3 no-data, 4 error, 5 skipped',
     labelNames: ['profile', 'objective', 'kind'],
     registers: [registry],
   });

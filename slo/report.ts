@@ -8,6 +8,7 @@ const MARK: Record<Status, string> = {
   fail: '✖ fail',
   'no-data': '✖ no-data',
   error: '✖ error',
+  skipped: '– skipped',
 };
 
 function mark(r: ObjectiveResult): string {
@@ -86,12 +87,14 @@ export function junit(v: Verdict): string {
     if (r.status === 'error') body = `    <error message="${summary}">${text}</error>`;
     else if (r.failed)
       body = `    <failure message="${summary}" type="${r.status}">${text}</failure>`;
+    else if (r.status === 'skipped')
+      body = `    <skipped message="${xml(r.message ?? 'skipped')}"/>`;
     else body = `    <system-out>${text}</system-out>`;
     return `${open}\n${body}\n  </testcase>`;
   });
   return [
     '<?xml version="1.0" encoding="UTF-8"?>',
-    `<testsuite name="slo.${xml(v.spec)}" tests="${v.objectives.length}" failures="${failures}" errors="${errors}" skipped="0">`,
+    `<testsuite name="slo.${xml(v.spec)}" tests="${v.objectives.length}" failures="${failures}" errors="${errors}" skipped="${v.objectives.filter((r) => r.status === 'skipped').length}">`,
     ...cases,
     '</testsuite>',
     '',

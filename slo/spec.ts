@@ -30,6 +30,12 @@ const common = {
     .positive()
     .default(1)
     .describe('Weight in the run score (passed weight / total weight)'),
+  profiles: z
+    .array(z.string().min(1))
+    .optional()
+    .describe(
+      'Judge only runs of these profiles, e.g. [capacity, stress] for an HPA that must scale; other runs show it as skipped. Default: every profile',
+    ),
   onNoData: z
     .enum(['fail', 'warn'])
     .optional()

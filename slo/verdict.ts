@@ -5,7 +5,8 @@ import { z } from 'zod';
  * This is also the shape of `slo.json`, which a later run reads as its
  * baseline, so it is a zod schema too.
  */
-export const Status = z.enum(['pass', 'warn', 'fail', 'no-data', 'error']);
+/** `skipped`: the objective does not apply to this run's profile (see `profiles`). */
+export const Status = z.enum(['pass', 'warn', 'fail', 'no-data', 'error', 'skipped']);
 export type Status = z.infer<typeof Status>;
 
 export const Unit = z.enum(['', 's', 'ms', 'ratio', 'percent', 'count', 'bytes']);
@@ -126,12 +127,13 @@ export function conclude(
   results: ObjectiveResult[],
   minScore: number,
 ): Pick<Verdict, 'status' | 'score' | 'exitCode'> {
-  const total = results.reduce((sum, r) => sum + r.weight, 0);
-  const passed = results.reduce((sum, r) => sum + (r.failed ? 0 : r.weight), 0);
+  const judged = results.filter((r) => r.status !== 'skipped');
+  const total = judged.reduce((sum, r) => sum + r.weight, 0);
+  const passed = judged.reduce((sum, r) => sum + (r.failed ? 0 : r.weight), 0);
   const score = total === 0 ? 0 : passed / total;
   const keyFailed = results.some((r) => r.key && r.failed);
   const errorExit = Math.max(0, ...results.map((r) => r.errorExit ?? 0));
   const failed = keyFailed || errorExit > 0 || score < minScore - 1e-9;
-  const status = failed ? 'fail' : results.every((r) => r.status === 'pass') ? 'pass' : 'warn';
+  const status = failed ? 'fail' : judged.every((r) => r.status === 'pass') ? 'pass' : 'warn';
   return { status, score, exitCode: errorExit || (failed ? 1 : 0) };
 }

@@ -126,12 +126,19 @@ describe('the window', () => {
     });
   });
 
-  it('--last ends now; a warm-up longer than the run is bad input', () => {
+  it('--last ends now; an end before the start is bad input', () => {
     const now = new Date('2024-01-01T12:00:00Z');
     expect(resolveWindow({ last: '15m', warmup: '0s', now }).start).toEqual(
       new Date('2024-01-01T11:45:00Z'),
     );
-    expect(() => resolveWindow({ run, warmup: '11m' })).toThrow(/empty window/);
+    const backwards = { ...run, endedAt: '2023-12-31T23:59:00.000Z' };
+    expect(() => resolveWindow({ run: backwards, warmup: '0s' })).toThrow(/empty window/);
+  });
+
+  it('shrinks a warm-up that would swallow most of a short run, and says so', () => {
+    const window = resolveWindow({ run, warmup: '6m' });
+    expect(window.start).toEqual(new Date('2024-01-01T00:02:30Z'));
+    expect(window.note).toMatch(/warm-up 6m is longer than half the 10m window: skipping 2m30s/);
   });
 
   it('keeps range queries under 11,000 points and short windows over one point', () => {

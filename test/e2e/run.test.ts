@@ -1,0 +1,182 @@
+import { spawn } from 'node:child_process';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createGateway, listen, type Gateway } from '../../infra/local/gateway/app.ts';
+
+/**
+ * The main job as a user runs it: `loadgate run …` in a child process,
+ * judged by its exit code, its output and the files under results/.
+ */
+type Outcome = { code: number | null; stdout: string; stderr: string };
+
+function loadgate(
+  args: string[],
+  { interruptAfterMs }: { interruptAfterMs?: number } = {},
+): Promise<Outcome> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['bin/loadgate.mjs', ...args], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk) => (stdout += chunk));
+    child.stderr.on('data', (chunk) => {
+      stderr += chunk;
+      // Interrupt once the load is really under way, as a user's Ctrl-C would.
+      if (interruptAfterMs && /engine: /.test(stderr)) {
+        setTimeout(() => child.kill('SIGINT'), interruptAfterMs);
+        interruptAfterMs = undefined;
+      }
+    });
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+async function onlyRunDir(results: string): Promise<string> {
+  const runs = await readdir(results);
+  expect(runs).toHaveLength(1);
+  return join(results, runs[0]!);
+}
+
+let results: string;
+beforeAll(async () => {
+  results = await mkdtemp(join(tmpdir(), 'loadgate-results-'));
+});
+afterAll(async () => {
+  await rm(results, { recursive: true, force: true });
+});
+
+describe('loadgate run', () => {
+  it('runs the smoke profile of every journey on the local platform and passes the SLO check', async () => {
+    const dir = join(results, 'smoke');
+    const outcome = await loadgate(['run', 'smoke', '--results', dir, '-e', 'SMOKE_DURATION=20s']);
+    expect(outcome.stderr).toContain('engine: builtin');
+    expect(outcome.code, outcome.stdout + outcome.stderr).toBe(0);
+
+    const run = await onlyRunDir(dir);
+    const files = await readdir(run);
+    for (const file of [
+      'run.json',
+      'summary-mix.json',
+      'metrics.ndjson',
+      'slo.json',
+      'slo.md',
+      'junit.xml',
+    ]) {
+      expect(files).toContain(file);
+    }
+    const record = JSON.parse(await readFile(join(run, 'run.json'), 'utf8'));
+    expect(record).toMatchObject({
+      profile: 'smoke',
+      engine: 'builtin',
+      exitCode: 0,
+      interrupted: false,
+    });
+
+    // Every journey ran, and every check of every journey passed.
+    const summary = JSON.parse(await readFile(join(run, 'summary-mix.json'), 'utf8'));
+    for (const journey of ['browse', 'basket', 'checkout', 'sav-upload', 'newsletter']) {
+      const checks = summary.metrics[`checks{journey:${journey}}`];
+      expect(checks?.values.passes, journey).toBeGreaterThan(0);
+      expect(checks?.values.fails, journey).toBe(0);
+    }
+
+    // The verdict came from Prometheus: the gateway's own latency was measured.
+    const slo = JSON.parse(await readFile(join(run, 'slo.json'), 'utf8'));
+    // Pass, or warn at most: a first run has no baseline to compare with.
+    expect(slo.status).not.toBe('fail');
+    for (const objective of slo.objectives.filter((o: { key: boolean }) => o.key)) {
+      expect(objective.status, objective.name).toMatch(/^(pass|skipped)$/);
+    }
+    const p95 = slo.objectives.find((o: { name: string }) => o.name === 'gateway-p95');
+    expect(p95.status).toBe('pass');
+    expect(p95.value).toBeGreaterThan(0);
+    expect(p95.value).toBeLessThan(1);
+    expect(outcome.stdout).toMatch(/gateway-p95/);
+  }, 180_000);
+
+  it('rejects bad flags before any load, naming every problem', async () => {
+    const outcome = await loadgate([
+      'run',
+      'warp',
+      '--journey',
+      'teleport',
+      '--target',
+      'ftp://x',
+      '--results',
+      results,
+    ]);
+    expect(outcome.code).toBe(2);
+    expect(outcome.stderr).toContain("unknown profile 'warp'");
+    expect(outcome.stderr).toContain("unknown journey 'teleport'");
+    expect(outcome.stderr).toContain("--target 'ftp://x' is not an http(s) URL");
+    expect(await readdir(results)).not.toContain('warp');
+  });
+
+  describe('against a given gateway', () => {
+    let gateway: Gateway;
+    let target: string;
+    let dataDir: string;
+    beforeAll(async () => {
+      dataDir = await mkdtemp(join(tmpdir(), 'loadgate-gateway-'));
+      gateway = createGateway({ dataDir });
+      target = await listen(gateway);
+    });
+    afterAll(async () => {
+      await gateway.close();
+      await rm(dataDir, { recursive: true, force: true });
+    });
+
+    it('says which Prometheus is unreachable and exits 3, keeping the run results', async () => {
+      const dir = join(results, 'unreachable');
+      const outcome = await loadgate([
+        'run',
+        'smoke',
+        '--journey',
+        'browse',
+        '--target',
+        target,
+        '--prometheus',
+        'http://127.0.0.1:9',
+        '--slo',
+        'slo/platform.yaml',
+        '--results',
+        dir,
+        '-e',
+        'SMOKE_DURATION=3s',
+      ]);
+      expect(outcome.code).toBe(3);
+      expect(outcome.stderr).toContain('http://127.0.0.1:9');
+      const files = await readdir(await onlyRunDir(dir));
+      expect(files).toEqual(expect.arrayContaining(['run.json', 'summary-browse.json']));
+    }, 60_000);
+
+    it('on Ctrl-C stops the load, writes the partial results and exits 105', async () => {
+      const dir = join(results, 'interrupted');
+      const outcome = await loadgate(
+        [
+          'run',
+          'smoke',
+          '--journey',
+          'browse',
+          '--target',
+          target,
+          '--no-slo',
+          '--results',
+          dir,
+          '-e',
+          'SMOKE_DURATION=60s',
+        ],
+        { interruptAfterMs: 3_000 },
+      );
+      expect(outcome.code).toBe(105);
+      const run = await onlyRunDir(dir);
+      const record = JSON.parse(await readFile(join(run, 'run.json'), 'utf8'));
+      expect(record.interrupted).toBe(true);
+      const summary = JSON.parse(await readFile(join(run, 'summary-browse.json'), 'utf8'));
+      expect(summary.metrics.http_reqs.values.count).toBeGreaterThan(0);
+    }, 60_000);
+  });
+});
