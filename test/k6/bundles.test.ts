@@ -110,12 +110,28 @@ const runners = [
   },
 ];
 
+/** Runs a k6-style CLI; the env has no BASE_URL (vitest sets BASE_URL=/, and k6 reads the system env). */
+async function k6Run(cmd: string[], args: string[]): Promise<{ code: number; out: string }> {
+  const [bin, ...rest] = cmd as [string, ...string[]];
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  delete env.BASE_URL;
+  return run(bin, [...rest, ...args], { cwd: root, env, maxBuffer: 16 * 1024 * 1024 }).then(
+    (r) => ({ code: 0, out: r.stdout + r.stderr }),
+    (e: { code: number; stdout: string; stderr: string }) => ({
+      code: e.code,
+      out: e.stdout + e.stderr,
+    }),
+  );
+}
+
 for (const runner of runners) {
-  describe.skipIf(!runner.available)(
-    `bundles under ${runner.name}${runner.available ? '' : ` (skipped: ${runner.why})`}`,
-    () => {
-      it.each([...SINGLE, 'mix'])('%s.js smoke passes every threshold', async (name) => {
-        const [bin, ...args] = runner.cmd as [string, ...string[]];
+  const title = `bundles under ${runner.name}${runner.available ? '' : ` (skipped: ${runner.why})`}`;
+  describe.skipIf(!runner.available)(title, () => {
+    // All six smoke runs at once: each is light (2 VUs, short pauses) and most of a run is
+    // waiting (the 30 s graceful stop of the smoke scenarios).
+    const runs = new Map<string, Promise<{ code: number; out: string }>>();
+    beforeAll(() => {
+      for (const name of [...SINGLE, 'mix']) {
         const env = [
           '-e',
           `BASE_URL=${gateway.url}`,
@@ -124,34 +140,22 @@ for (const runner of runners) {
           '-e',
           'THINK_TIME=0.1',
         ];
-        const result = await run(bin, [...args, ...env, join(root, 'k6-bundles', `${name}.js`)], {
-          cwd: root,
-        }).then(
-          (r) => ({ code: 0, out: r.stdout + r.stderr }),
-          (e: { code: number; stdout: string; stderr: string }) => ({
-            code: e.code,
-            out: e.stdout + e.stderr,
-          }),
-        );
-        expect(result.out).toContain(`loadgate · ${name}`);
-        expect(result.out).not.toMatch(/^ {2}✗/m);
-        expect(result.code, result.out).toBe(0);
-      });
+        runs.set(name, k6Run(runner.cmd, [...env, join(root, 'k6-bundles', `${name}.js`)]));
+      }
+    });
 
-      it('bad configuration exits 107 before any load, naming the variable', async () => {
-        const [bin, ...args] = runner.cmd as [string, ...string[]];
-        const result = await run(bin, [...args, join(root, 'k6-bundles/browse.js')], {
-          cwd: root,
-        }).then(
-          () => ({ code: 0, out: '' }),
-          (e: { code: number; stdout: string; stderr: string }) => ({
-            code: e.code,
-            out: e.stdout + e.stderr,
-          }),
-        );
-        expect(result.code).toBe(107);
-        expect(result.out).toContain('BASE_URL is required');
-      });
-    },
-  );
+    it.each([...SINGLE, 'mix'])('%s.js smoke passes every check and threshold', async (name) => {
+      const result = await runs.get(name)!;
+      expect(result.out).toContain(`loadgate · ${name}`);
+      expect(result.out).toContain('checks  100.00%');
+      expect(result.out).not.toMatch(/^ {2}✗/m);
+      expect(result.code, result.out).toBe(0);
+    });
+
+    it('bad configuration exits 107 before any load, naming the variable', async () => {
+      const result = await k6Run(runner.cmd, [join(root, 'k6-bundles/browse.js')]);
+      expect(result.code).toBe(107);
+      expect(result.out).toContain('BASE_URL is required');
+    });
+  });
 }
