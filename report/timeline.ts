@@ -1,0 +1,187 @@
+import { createReadStream } from 'node:fs';
+import { createInterface } from 'node:readline';
+import { z } from 'zod';
+
+/**
+ * Per-second timelines from k6 `--out json` (metrics.ndjson), read line by
+ * line. Memory grows with the run's seconds and journeys, never with its
+ * requests: each second keeps counters and, for latency, a log-scale
+ * histogram (p95 within ~1 %) instead of every sample.
+ */
+
+/** `all` is every request; the other series are the values of the `journey` tag. */
+export const ALL = 'all';
+
+/** A k6 JSON output line of type Point (the part read here). */
+export const K6Point = z.object({
+  type: z.literal('Point'),
+  metric: z.string(),
+  data: z.object({
+    time: z.string(),
+    value: z.number(),
+    tags: z.record(z.string(), z.string()).nullish(),
+  }),
+});
+export type K6Point = z.infer<typeof K6Point>;
+
+/** The metrics the timelines need; every other line is skipped before parsing. */
+const WANTED = ['http_reqs', 'http_req_duration', 'http_req_failed', 'vus'] as const;
+const WANTED_MARKERS = WANTED.map((m) => `"metric":"${m}"`);
+
+/** Relative width of a latency bin: values in a bin differ by at most 2 %. */
+const BIN_BASE = 1.02;
+const LOG_BASE = Math.log(BIN_BASE);
+
+class SecondBucket {
+  requests = 0;
+  failed = 0;
+  latencyCount = 0;
+  /** bin index → count (sparse: only the bins seen in this second). */
+  latency = new Map<number, number>();
+
+  addLatency(ms: number): void {
+    // ms ≤ 0 (clock granularity) lands in the lowest bin, index of 1 µs.
+    const bin = Math.floor(Math.log(Math.max(ms, 0.001)) / LOG_BASE);
+    this.latency.set(bin, (this.latency.get(bin) ?? 0) + 1);
+    this.latencyCount++;
+  }
+
+  /** The q-quantile, as the geometric middle of its bin. */
+  quantile(q: number): number | null {
+    if (this.latencyCount === 0) return null;
+    const rank = Math.max(1, Math.ceil(q * this.latencyCount));
+    let seen = 0;
+    for (const bin of [...this.latency.keys()].sort((a, b) => a - b)) {
+      seen += this.latency.get(bin)!;
+      if (seen >= rank) return Math.pow(BIN_BASE, bin + 0.5);
+    }
+    return null; // unreachable: the counts add up to latencyCount
+  }
+}
+
+/** A value per second of the run; null where there is nothing to show (no request that second). */
+export type Series = { name: string; values: (number | null)[] };
+
+export type Timelines = {
+  /** Epoch ms of second 0 (the first point's second, or the run start if earlier). */
+  start: number;
+  seconds: number;
+  requestsPerSecond: Series[];
+  p95LatencyMs: Series[];
+  failedPerSecond: Series[];
+  vus: Series[];
+  /** Points read, and lines that were not JSON (a run cut mid-write leaves half a line). */
+  points: number;
+  badLines: number;
+};
+
+/** Accumulates points into per-second buckets; `timelines()` gives the series. */
+export class TimelineBuilder {
+  /** series name → epoch second → bucket */
+  private readonly buckets = new Map<string, Map<number, SecondBucket>>();
+  /** epoch second → VUs (the last value k6 reported in that second) */
+  private readonly vus = new Map<number, number>();
+  private first = Infinity;
+  private last = -Infinity;
+  points = 0;
+  badLines = 0;
+
+  /** One ndjson line; cheap for the lines the timelines do not need. */
+  addLine(line: string): void {
+    if (!line.includes('"Point"') || !WANTED_MARKERS.some((m) => line.includes(m))) return;
+    let json: unknown;
+    try {
+      json = JSON.parse(line);
+    } catch {
+      this.badLines++;
+      return;
+    }
+    const parsed = K6Point.safeParse(json);
+    if (parsed.success) this.addPoint(parsed.data);
+    else this.badLines++;
+  }
+
+  addPoint(point: K6Point): void {
+    const ms = Date.parse(point.data.time);
+    if (Number.isNaN(ms)) {
+      this.badLines++;
+      return;
+    }
+    const second = Math.floor(ms / 1000);
+    this.points++;
+    this.first = Math.min(this.first, second);
+    this.last = Math.max(this.last, second);
+    const { value } = point.data;
+    if (point.metric === 'vus') {
+      this.vus.set(second, value);
+      return;
+    }
+    const journey = point.data.tags?.journey;
+    for (const name of journey ? [ALL, journey] : [ALL]) {
+      const bucket = this.bucket(name, second);
+      if (point.metric === 'http_reqs') bucket.requests += value;
+      else if (point.metric === 'http_req_failed') bucket.failed += value;
+      else if (point.metric === 'http_req_duration') bucket.addLatency(value);
+    }
+  }
+
+  private bucket(name: string, second: number): SecondBucket {
+    let seconds = this.buckets.get(name);
+    if (!seconds) this.buckets.set(name, (seconds = new Map()));
+    let bucket = seconds.get(second);
+    if (!bucket) seconds.set(second, (bucket = new SecondBucket()));
+    return bucket;
+  }
+
+  /** @param runStart epoch ms the x axis starts at (the run's startedAt), if known. */
+  timelines(runStart?: number): Timelines {
+    const empty = this.points === 0;
+    const firstSecond = Math.min(
+      empty ? Infinity : this.first,
+      runStart === undefined ? Infinity : Math.floor(runStart / 1000),
+    );
+    const start = Number.isFinite(firstSecond) ? firstSecond : 0;
+    const seconds = empty ? 0 : this.last - start + 1;
+    // `all` first, then journeys by name: the same order and colours in every chart.
+    const names = [...this.buckets.keys()].sort((a, b) =>
+      a === ALL ? -1 : b === ALL ? 1 : a.localeCompare(b),
+    );
+    const series = (pick: (b: SecondBucket | undefined) => number | null): Series[] =>
+      names.map((name) => {
+        const buckets = this.buckets.get(name)!;
+        return {
+          name,
+          values: Array.from({ length: seconds }, (_, i) => pick(buckets.get(start + i))),
+        };
+      });
+
+    // VUs hold their value until k6 reports a new one.
+    let current: number | null = null;
+    const vus = Array.from({ length: seconds }, (_, i) => {
+      current = this.vus.get(start + i) ?? current;
+      return current;
+    });
+
+    return {
+      start: start * 1000,
+      seconds,
+      requestsPerSecond: series((b) => b?.requests ?? 0),
+      p95LatencyMs: series((b) => b?.quantile(0.95) ?? null),
+      failedPerSecond: series((b) => b?.failed ?? 0),
+      vus: this.vus.size > 0 ? [{ name: 'VUs', values: vus }] : [],
+      points: this.points,
+      badLines: this.badLines,
+    };
+  }
+}
+
+/** Streams a metrics.ndjson file into timelines. */
+export async function readTimelines(file: string, runStart?: number): Promise<Timelines> {
+  const builder = new TimelineBuilder();
+  const lines = createInterface({
+    input: createReadStream(file, { encoding: 'utf8' }),
+    crlfDelay: Infinity,
+  });
+  for await (const line of lines) builder.addLine(line);
+  return builder.timelines(runStart);
+}
