@@ -22,7 +22,23 @@ export default tseslint.config(
       globals: { __ENV: 'readonly', __VU: 'readonly', __ITER: 'readonly', open: 'readonly' },
     },
     rules: {
-      'no-restricted-imports': ['error', { patterns: ['node:*', 'fs', 'path', 'http', 'axios'] }],
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            'fs',
+            'path',
+            'http',
+            'https',
+            'axios',
+            {
+              name: 'zod',
+              message: 'use zod/mini in the k6 runtime (full zod needs BigInt and is 470 KB)',
+            },
+          ],
+          patterns: ['node:*'],
+        },
+      ],
     },
   },
 );
