@@ -1,3 +1,4 @@
+export {}; // a module: top-level await below
 /**
  * `npm run bench [-- area…]`: every benchmark prints its figures beside a
  * reference measured in the same run, so a noisy machine shifts both sides.
