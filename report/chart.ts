@@ -22,7 +22,12 @@ export type ChartOptions = {
   series: Series[];
   /** Epoch ms of the first value; values are one per second. */
   start: number;
+  /** How seconds merge when a long run has more than MAX_POINTS: `max` keeps latency spikes visible. */
+  merge?: 'mean' | 'max';
 };
+
+/** Points per series at most: keeps a soak run's report small (one path point ≈ 12 bytes). */
+export const MAX_POINTS = 1200;
 
 export function seriesStyle(index: number): { colour: string; dash: string } {
   return {
@@ -31,8 +36,16 @@ export function seriesStyle(index: number): { colour: string; dash: string } {
   };
 }
 
-export function lineChart({ title, unit, series, start }: ChartOptions): string {
-  const seconds = Math.max(0, ...series.map((s) => s.values.length));
+export function lineChart({
+  title,
+  unit,
+  series: raw,
+  start,
+  merge = 'mean',
+}: ChartOptions): string {
+  const seconds = Math.max(0, ...raw.map((s) => s.values.length));
+  const step = Math.max(1, Math.ceil(seconds / MAX_POINTS));
+  const series = raw.map((s) => ({ name: s.name, values: mergeSeconds(s.values, step, merge) }));
   const max = Math.max(0, ...series.flatMap((s) => s.values.filter((v) => v !== null)));
   const yTicks = niceTicks(max);
   const yMax = yTicks[yTicks.length - 1]!;
@@ -55,7 +68,7 @@ export function lineChart({ title, unit, series, start }: ChartOptions): string 
   const paths = series.map((s, index) => {
     const { colour, dash } = seriesStyle(index);
     // A single value per second would draw nothing as a line: draw it as a dot.
-    const d = pathData(s.values, x, y, f);
+    const d = pathData(s.values, (i) => x(i * step), y, f);
     return (
       `<path class="series" data-series="${escapeHtml(s.name)}" d="${d}" fill="none" stroke="${colour}"` +
       `${dash ? ` stroke-dasharray="${dash}"` : ''} stroke-width="1.6" stroke-linejoin="round" stroke-linecap="round"><title>${escapeHtml(s.name)}</title></path>`
@@ -69,7 +82,7 @@ export function lineChart({ title, unit, series, start }: ChartOptions): string 
     .join('');
   const from = new Date(start).toISOString();
   return `<figure class="chart">
-<figcaption>${escapeHtml(title)} <span class="unit">(${escapeHtml(unit)}, per second, x = time since ${escapeHtml(from)})</span></figcaption>
+<figcaption>${escapeHtml(title)} <span class="unit">(${escapeHtml(unit)}, ${step === 1 ? 'per second' : `per second, ${merge} over ${step} s`}, x = time since ${escapeHtml(from)})</span></figcaption>
 <svg role="img" viewBox="0 0 ${WIDTH} ${HEIGHT}" aria-label="${escapeHtml(title)}">
 ${grid.join('\n')}
 <line class="axis" x1="${PAD.left}" x2="${PAD.left}" y1="${PAD.top}" y2="${PAD.top + plotH}"/>
@@ -79,6 +92,27 @@ ${paths.join('\n')}
 </svg>
 <ul class="legend">${legend}</ul>
 </figure>`;
+}
+
+/** Groups of `step` seconds as one value (nulls ignored; null if the group has none). */
+export function mergeSeconds(
+  values: (number | null)[],
+  step: number,
+  merge: 'mean' | 'max',
+): (number | null)[] {
+  if (step === 1) return values;
+  const out: (number | null)[] = [];
+  for (let i = 0; i < values.length; i += step) {
+    const group = values.slice(i, i + step).filter((v) => v !== null);
+    out.push(
+      group.length === 0
+        ? null
+        : merge === 'max'
+          ? Math.max(...group)
+          : group.reduce((a, b) => a + b, 0) / group.length,
+    );
+  }
+  return out;
 }
 
 /** SVG path data with a new segment after every gap (null). */

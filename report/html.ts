@@ -277,8 +277,8 @@ ${names
 function timelinesSection(data: RunData): string {
   const t = data.timelines;
   if (!t || t.points === 0) return section('timelines', 'Timelines', note(data.missing.metrics));
-  const chart = (title: string, unit: string, series: Series[], empty: string) =>
-    series.length ? lineChart({ title, unit, series, start: t.start }) : note(empty);
+  const chart = (title: string, unit: string, series: Series[], empty: string, merge?: 'max') =>
+    series.length ? lineChart({ title, unit, series, start: t.start, merge }) : note(empty);
   const journeys = t.requestsPerSecond.length > 1;
   return section(
     'timelines',
@@ -286,9 +286,9 @@ function timelinesSection(data: RunData): string {
     `<p class="hint">One point per second from metrics.ndjson${journeys ? ', per journey (the journey tag) and for all requests' : ''}. p95 is computed per second within 1 %.${t.badLines ? ` ${t.badLines} unreadable line(s) skipped (a run cut mid-write).` : ''}</p>
 <div class="charts">
 ${chart('Requests per second', 'req/s', t.requestsPerSecond, 'No http_reqs points.')}
-${chart('p95 latency', 'ms', t.p95LatencyMs, 'No http_req_duration points.')}
+${chart('p95 latency', 'ms', t.p95LatencyMs, 'No http_req_duration points.', 'max')}
 ${chart('Failed requests per second', 'req/s', t.failedPerSecond, 'No http_req_failed points.')}
-${chart('Virtual users', 'VUs', t.vus, 'No vus points.')}
+${chart('Virtual users', 'VUs', t.vus, 'No vus points.', 'max')}
 </div>`,
   );
 }

@@ -25,7 +25,8 @@ describe('per-second bucketing of metrics.ndjson', () => {
       Array.from({ length: SECONDS }, (_, s) => (s % 2 === 0 ? 1 : 0)),
     );
     expect(byName(t.failedPerSecond, 'checkout')).toEqual(Array(SECONDS).fill(0));
-    // checks points and Metric declarations are not requests
+    // checks points and Metric declarations are neither requests nor unreadable lines
+    expect(t.badLines).toBe(0);
     expect(t.points).toBe(SECONDS * (9 * 3 + 1));
   });
 
