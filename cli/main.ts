@@ -19,6 +19,10 @@ const commands: Record<string, Command> = {
     summary: 'SLO checker: loadgate slo check|validate …',
     load: () => import('../slo/cli.ts'),
   },
+  report: {
+    summary: 'write results/<run-id>/report.html (a self-contained page)',
+    load: () => import('../report/cli.ts'),
+  },
   platform: {
     summary: 'start the local platform (gateway, autoscaler, Prometheus)',
     load: () => import('../infra/local/cli.ts'),

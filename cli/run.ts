@@ -112,34 +112,58 @@ export async function main(argv: string[]): Promise<number> {
       `loadgate: ${result.engine} engine finished with exit code ${result.exitCode}; results in ${runDir}\n`,
     );
 
-    if (interrupted) return result.exitCode || 105;
-    if (result.exitCode !== 0 && result.exitCode !== 99) return result.exitCode;
-    const thresholdsFailed = result.exitCode === 99;
-
-    if (!options.slo || !prometheusUrl) {
-      if (options.slo)
-        process.stderr.write(
-          'loadgate: no Prometheus to query (pass --prometheus URL): SLO check skipped\n',
-        );
-      return thresholdsFailed ? EXIT.sloFailed : EXIT.ok;
+    try {
+      if (interrupted) return result.exitCode || 105;
+      if (result.exitCode !== 0 && result.exitCode !== 99) return result.exitCode;
+      return await judge(options, {
+        runDir,
+        prometheusUrl,
+        local: platform !== undefined,
+        thresholdsFailed: result.exitCode === 99,
+      });
+    } finally {
+      // Whatever the verdict (or its absence), the run gets its page.
+      const { writeReport } = await import('../report/index.ts');
+      const page = await writeReport(runDir).catch((error: Error) => {
+        process.stderr.write(`loadgate: could not write the HTML report: ${error.message}\n`);
+      });
+      if (page) process.stderr.write(`loadgate: report ${page}\n`);
     }
-    const { runCheck } = await import('../slo/index.ts');
-    const spec =
-      options.slo === true ? (platform ? 'slo/local.yaml' : 'slo/platform.yaml') : options.slo;
-    const check = await runCheck({
-      spec,
-      prometheusUrl,
-      runDir,
-      vars: { profile: options.profile },
-    });
-    if (thresholdsFailed)
-      process.stderr.write('loadgate: k6 thresholds failed (see the summary above)\n');
-    return thresholdsFailed && check.exitCode === EXIT.ok ? EXIT.sloFailed : check.exitCode;
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
     await platform?.stop();
   }
+}
+
+/**
+ * The verdict of a finished run: the SLO check over Prometheus when there is
+ * one, and the k6 thresholds either way (a failed threshold fails the run).
+ */
+async function judge(
+  options: RunOptions,
+  run: { runDir: string; prometheusUrl?: string; local: boolean; thresholdsFailed: boolean },
+): Promise<number> {
+  if (run.thresholdsFailed)
+    process.stderr.write('loadgate: k6 thresholds failed (see the summary above)\n');
+  const thresholds = run.thresholdsFailed ? EXIT.sloFailed : EXIT.ok;
+  if (!options.slo) return thresholds;
+  if (!run.prometheusUrl) {
+    process.stderr.write(
+      'loadgate: no Prometheus to query (pass --prometheus URL): SLO check skipped\n',
+    );
+    return thresholds;
+  }
+  const { runCheck } = await import('../slo/index.ts');
+  const spec =
+    options.slo === true ? (run.local ? 'slo/local.yaml' : 'slo/platform.yaml') : options.slo;
+  const check = await runCheck({
+    spec,
+    prometheusUrl: run.prometheusUrl,
+    runDir: run.runDir,
+    vars: { profile: options.profile },
+  });
+  return check.exitCode === EXIT.ok ? thresholds : check.exitCode;
 }
 
 type RunOptions = {

@@ -150,7 +150,9 @@ describe('loadgate run', () => {
       expect(outcome.code).toBe(3);
       expect(outcome.stderr).toContain('http://127.0.0.1:9');
       const files = await readdir(await onlyRunDir(dir));
-      expect(files).toEqual(expect.arrayContaining(['run.json', 'summary-browse.json']));
+      expect(files).toEqual(
+        expect.arrayContaining(['run.json', 'summary-browse.json', 'report.html']),
+      );
     }, 60_000);
 
     it('on Ctrl-C stops the load, writes the partial results and exits 105', async () => {
@@ -175,6 +177,7 @@ describe('loadgate run', () => {
       const run = await onlyRunDir(dir);
       const record = JSON.parse(await readFile(join(run, 'run.json'), 'utf8'));
       expect(record.interrupted).toBe(true);
+      expect(await readFile(join(run, 'report.html'), 'utf8')).toContain('INTERRUPTED');
       const summary = JSON.parse(await readFile(join(run, 'summary-browse.json'), 'utf8'));
       expect(summary.metrics.http_reqs.values.count).toBeGreaterThan(0);
     }, 60_000);
