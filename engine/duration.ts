@@ -11,7 +11,11 @@ export function parseDuration(input: string | number): number {
     const m = unit.exec(rest);
     if (!m) throw new Error(`invalid duration '${input}': expected e.g. 30s, 1m30s, 500ms`);
     const n = Number(m[1]);
-    ms += n * { ns: 1e-6, us: 1e-3, µs: 1e-3, ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }[m[2]!]!;
+    ms +=
+      n *
+      { ns: 1e-6, us: 1e-3, µs: 1e-3, ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }[
+        m[2]!
+      ]!;
     rest = rest.slice(m[0].length);
   }
   return ms;

@@ -44,16 +44,30 @@ function delay(ms: number, signal: AbortSignal): Promise<void> {
   });
 }
 
-/** Resolves with true when `p` settles within `ms` (or false when the signal fires first). */
+/** Resolves with true when `p` settles within `ms` (false when time is up or the signal fires). */
 async function within(p: Promise<unknown>, ms: number, signal: AbortSignal): Promise<boolean> {
   let settled = false;
-  const tracked = p.then(() => (settled = true));
-  await Promise.race([tracked, delay(ms, signal)]);
+  const cancel = new AbortController();
+  const onAbort = () => cancel.abort();
+  signal.addEventListener('abort', onAbort, { once: true });
+  const tracked = p.then(() => {
+    settled = true;
+    cancel.abort();
+  });
+  await Promise.race([tracked, delay(ms, cancel.signal)]);
+  signal.removeEventListener('abort', onAbort);
+  cancel.abort();
   return settled;
 }
 
 /** Lets `runs` finish by `deadline`, then asks for a graceful stop, then a hard one. */
-async function endRuns(ctx: ExecutorContext, vus: Iterable<VuHost>, runs: Promise<unknown>, durationMs: number, gracefulMs: number): Promise<void> {
+async function endRuns(
+  ctx: ExecutorContext,
+  vus: Iterable<VuHost>,
+  runs: Promise<unknown>,
+  durationMs: number,
+  gracefulMs: number,
+): Promise<void> {
   const never = new AbortController().signal;
   if (await within(runs, durationMs, ctx.stopped)) return;
   if (!ctx.stopped.aborted) {
@@ -62,7 +76,9 @@ async function endRuns(ctx: ExecutorContext, vus: Iterable<VuHost>, runs: Promis
   }
   for (const vu of vus) vu.stop('hard');
   if (!(await within(runs, HARD_STOP_WAIT_MS, never)))
-    ctx.warn(`scenario '${ctx.scenario.name}': some VUs did not stop within ${HARD_STOP_WAIT_MS} ms of being interrupted`);
+    ctx.warn(
+      `scenario '${ctx.scenario.name}': some VUs did not stop within ${HARD_STOP_WAIT_MS} ms of being interrupted`,
+    );
 }
 
 function track(ctx: ExecutorContext, vu: VuHost, mode: RunMode): Promise<void> {
@@ -79,11 +95,15 @@ export async function runExecutor(ctx: ExecutorContext): Promise<void> {
   switch (s.executor) {
     case 'shared-iterations': {
       Atomics.store(ctx.counters, ctx.sharedSlot, s.iterations);
-      const runs = Promise.all(ctx.pool.map((vu) => track(ctx, vu, { kind: 'shared', slot: ctx.sharedSlot })));
+      const runs = Promise.all(
+        ctx.pool.map((vu) => track(ctx, vu, { kind: 'shared', slot: ctx.sharedSlot })),
+      );
       return endRuns(ctx, ctx.pool, runs, parseDuration(s.maxDuration), gracefulMs);
     }
     case 'per-vu-iterations': {
-      const runs = Promise.all(ctx.pool.map((vu) => track(ctx, vu, { kind: 'count', n: s.iterations })));
+      const runs = Promise.all(
+        ctx.pool.map((vu) => track(ctx, vu, { kind: 'count', n: s.iterations })),
+      );
       return endRuns(ctx, ctx.pool, runs, parseDuration(s.maxDuration), gracefulMs);
     }
     case 'constant-vus': {
@@ -102,13 +122,30 @@ export async function runExecutor(ctx: ExecutorContext): Promise<void> {
           yield t;
         }
       };
-      return arrivalRate(ctx, starts(), durationMs, s.preAllocatedVUs, s.maxVUs ?? s.preAllocatedVUs, gracefulMs);
+      return arrivalRate(
+        ctx,
+        starts(),
+        durationMs,
+        s.preAllocatedVUs,
+        s.maxVUs ?? s.preAllocatedVUs,
+        gracefulMs,
+      );
     }
     case 'ramping-arrival-rate': {
       const unit = parseDuration(s.timeUnit);
-      const stages = s.stages.map((st) => ({ ms: parseDuration(st.duration), target: st.target / unit }));
+      const stages = s.stages.map((st) => ({
+        ms: parseDuration(st.duration),
+        target: st.target / unit,
+      }));
       const durationMs = stages.reduce((n, st) => n + st.ms, 0);
-      return arrivalRate(ctx, rampingStarts(s.startRate / unit, stages), durationMs, s.preAllocatedVUs, s.maxVUs ?? s.preAllocatedVUs, gracefulMs);
+      return arrivalRate(
+        ctx,
+        rampingStarts(s.startRate / unit, stages),
+        durationMs,
+        s.preAllocatedVUs,
+        s.maxVUs ?? s.preAllocatedVUs,
+        gracefulMs,
+      );
     }
   }
 }
@@ -128,7 +165,11 @@ export function vusAt(start: number, stages: { ms: number; target: number }[], t
   return from;
 }
 
-async function rampingVus(ctx: ExecutorContext, s: Extract<Scenario, { executor: 'ramping-vus' }>, gracefulMs: number): Promise<void> {
+async function rampingVus(
+  ctx: ExecutorContext,
+  s: Extract<Scenario, { executor: 'ramping-vus' }>,
+  gracefulMs: number,
+): Promise<void> {
   const stages = s.stages.map((st) => ({ ms: parseDuration(st.duration), target: st.target }));
   const total = stages.reduce((n, st) => n + st.ms, 0);
   const rampDownMs = parseDuration(s.gracefulRampDown);
@@ -160,11 +201,20 @@ async function rampingVus(ctx: ExecutorContext, s: Extract<Scenario, { executor:
   const vus = [...running.keys()];
   const remaining = Promise.all([...all]);
   // Ramped-down VUs that are still finishing count as part of the stop too.
-  await endRuns(ctx, ctx.pool.filter((v) => v.busy || vus.includes(v)), remaining, 0, gracefulMs);
+  await endRuns(
+    ctx,
+    ctx.pool.filter((v) => v.busy || vus.includes(v)),
+    remaining,
+    0,
+    gracefulMs,
+  );
 }
 
 /** Start times (ms) for rates changing linearly per stage: iteration k starts where ∫rate = k. */
-export function* rampingStarts(startPerMs: number, stages: { ms: number; target: number }[]): Generator<number> {
+export function* rampingStarts(
+  startPerMs: number,
+  stages: { ms: number; target: number }[],
+): Generator<number> {
   let k = 0;
   let cumulative = 0;
   let at = 0;
@@ -175,7 +225,8 @@ export function* rampingStarts(startPerMs: number, stages: { ms: number; target:
     const end = cumulative + ((r0 + r1) / 2) * st.ms;
     while (k < end) {
       const need = k - cumulative;
-      const t = Math.abs(a) < 1e-15 ? need / r0 : (-r0 + Math.sqrt(r0 * r0 + 4 * a * need)) / (2 * a);
+      const t =
+        Math.abs(a) < 1e-15 ? need / r0 : (-r0 + Math.sqrt(r0 * r0 + 4 * a * need)) / (2 * a);
       yield at + t;
       k++;
     }
@@ -236,7 +287,9 @@ async function arrivalRate(
           );
         } else if (!warned) {
           warned = true;
-          ctx.warn(`Insufficient VUs, reached ${maxVUs} active VUs and cannot initialize more  executor=${ctx.scenario.executor} scenario=${ctx.scenario.name}`);
+          ctx.warn(
+            `Insufficient VUs, reached ${maxVUs} active VUs and cannot initialize more  executor=${ctx.scenario.executor} scenario=${ctx.scenario.name}`,
+          );
         }
       }
       next = starts.next();

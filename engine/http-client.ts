@@ -22,7 +22,11 @@ export class HttpClient {
 
   constructor(
     private registry: Registry,
-    opts: { insecureSkipTLSVerify?: boolean; noConnectionReuse?: boolean; noCookiesReset?: boolean } = {},
+    opts: {
+      insecureSkipTLSVerify?: boolean;
+      noConnectionReuse?: boolean;
+      noCookiesReset?: boolean;
+    } = {},
   ) {
     const base = buildConnector({ rejectUnauthorized: !opts.insecureSkipTLSVerify });
     const cost = this.connectCost;
@@ -104,7 +108,10 @@ export class HttpClient {
       const location = res.data.headers.Location;
       if (res.data.status >= 300 && res.data.status < 400 && location && hop < spec.maxRedirects) {
         url = new URL(location, url).toString();
-        if (res.data.status === 303 || ((res.data.status === 301 || res.data.status === 302) && method === 'POST')) {
+        if (
+          res.data.status === 303 ||
+          ((res.data.status === 301 || res.data.status === 302) && method === 'POST')
+        ) {
           method = method === 'HEAD' ? 'HEAD' : 'GET';
           body = null;
         }
@@ -123,7 +130,8 @@ export class HttpClient {
   ): Promise<{ data: HttpResponseData; setCookies: string[]; sent: number; received: number }> {
     const origin = target.origin;
     const path = target.pathname + target.search;
-    const bodyBytes = body === null ? 0 : typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength;
+    const bodyBytes =
+      body === null ? 0 : typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength;
     let sent = method.length + path.length + 12 + bodyBytes;
     for (const k in headers) sent += k.length + headers[k]!.length + 4;
     return new Promise((resolve) => {
@@ -169,8 +177,16 @@ export class HttpClient {
         received += buf.length + (status ? 15 + statusText.length : 0);
         let responseBody: string | ArrayBuffer | null = null;
         if (spec.responseType === 'text') responseBody = TEXT.decode(buf);
-        else if (spec.responseType === 'binary') responseBody = buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength) as ArrayBuffer;
-        const [errText, errCode] = error ? classify(error) : status >= 400 ? ['', 1000 + status] : ['', 0];
+        else if (spec.responseType === 'binary')
+          responseBody = buf.buffer.slice(
+            buf.byteOffset,
+            buf.byteOffset + buf.byteLength,
+          ) as ArrayBuffer;
+        const [errText, errCode] = error
+          ? classify(error)
+          : status >= 400
+            ? ['', 1000 + status]
+            : ['', 0];
         resolve({
           data: {
             status: error ? 0 : status,
@@ -245,7 +261,14 @@ export class HttpClient {
   ): void {
     const now = Date.now();
     const d = res.data;
-    const tags: Tags = { ...spec.tags, method, url, name: spec.tags.name ?? url, status: String(d.status), proto: d.proto };
+    const tags: Tags = {
+      ...spec.tags,
+      method,
+      url,
+      name: spec.tags.name ?? url,
+      status: String(d.status),
+      proto: d.proto,
+    };
     if (d.error_code) tags.error_code = String(d.error_code);
     const expected = spec.expected ? isExpected(d.status, spec.expected) : undefined;
     if (expected !== undefined) tags.expected_response = String(expected);
@@ -268,12 +291,16 @@ export class HttpClient {
 }
 
 function isExpected(status: number, expected: ExpectedStatus[]): boolean {
-  return expected.some((e) => (typeof e === 'number' ? e === status : status >= e.min && status <= e.max));
+  return expected.some((e) =>
+    typeof e === 'number' ? e === status : status >= e.min && status <= e.max,
+  );
 }
 
 /** Go's canonical header form, as k6 shows response headers: content-type → Content-Type. */
 function canonical(name: string): string {
-  return name.toLowerCase().replace(/(^|-)([a-z])/g, (_m, sep: string, c: string) => sep + c.toUpperCase());
+  return name
+    .toLowerCase()
+    .replace(/(^|-)([a-z])/g, (_m, sep: string, c: string) => sep + c.toUpperCase());
 }
 
 /** k6's error codes for network failures (https://grafana.com/docs/k6/latest/javascript-api/error-codes/). */
@@ -281,7 +308,12 @@ function classify(error: Error): [string, number] {
   const code = (error as { code?: string }).code ?? '';
   const cause = (error as { cause?: { code?: string } }).cause?.code ?? '';
   const c = code || cause;
-  if (error.message === 'request timeout' || c === 'UND_ERR_HEADERS_TIMEOUT' || c === 'UND_ERR_BODY_TIMEOUT') return ['request timeout', 1050];
+  if (
+    error.message === 'request timeout' ||
+    c === 'UND_ERR_HEADERS_TIMEOUT' ||
+    c === 'UND_ERR_BODY_TIMEOUT'
+  )
+    return ['request timeout', 1050];
   if (c === 'ENOTFOUND' || c === 'EAI_AGAIN') return [`lookup failed: ${error.message}`, 1100];
   if (c === 'ECONNREFUSED') return [`dial: connection refused`, 1212];
   if (c === 'UND_ERR_CONNECT_TIMEOUT' || c === 'ETIMEDOUT') return ['dial: i/o timeout', 1211];
@@ -297,7 +329,15 @@ function errorResponse(url: string, error: string, code: number): HttpResponseDa
     url,
     headers: {},
     body: null,
-    timings: { blocked: 0, connecting: 0, tls_handshaking: 0, sending: 0, waiting: 0, receiving: 0, duration: 0 },
+    timings: {
+      blocked: 0,
+      connecting: 0,
+      tls_handshaking: 0,
+      sending: 0,
+      waiting: 0,
+      receiving: 0,
+      duration: 0,
+    },
     error,
     error_code: code,
     remote_ip: '',

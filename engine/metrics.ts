@@ -110,7 +110,8 @@ export class Registry {
   private listeners: SampleListener[] = [];
 
   constructor() {
-    for (const [name, [type, contains]] of Object.entries(BUILTIN)) this.define(name, type, contains);
+    for (const [name, [type, contains]] of Object.entries(BUILTIN))
+      this.define(name, type, contains);
     // k6 always reports this submetric, thresholds or not.
     this.get('http_req_duration').submetric({ expected_response: 'true' });
   }
@@ -124,7 +125,9 @@ export class Registry {
       return existing;
     }
     if (!/^[\p{L}\p{N}._!?/&#()<>%-]{1,128}$/u.test(name))
-      throw new Error(`invalid metric name '${name}': use letters, digits and ._!?/&#()<>%- (1–128)`);
+      throw new Error(
+        `invalid metric name '${name}': use letters, digits and ._!?/&#()<>%- (1–128)`,
+      );
     const metric = new Metric(name, type, contains);
     this.metrics.set(name, metric);
     return metric;

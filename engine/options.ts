@@ -96,7 +96,11 @@ export type ScenarioConfig = z.infer<typeof scenarioSchema>;
 const thresholdItem = z.union([
   z.string(),
   z
-    .object({ threshold: z.string(), abortOnFail: z.boolean().optional(), delayAbortEval: z.string().optional() })
+    .object({
+      threshold: z.string(),
+      abortOnFail: z.boolean().optional(),
+      delayAbortEval: z.string().optional(),
+    })
     .strict(),
 ]);
 
@@ -149,7 +153,8 @@ const DEFAULT_TREND_STATS = ['avg', 'min', 'med', 'max', 'p(90)', 'p(95)'];
 
 export function resolveOptions(raw: unknown, overrides: Overrides = {}): ResolvedOptions {
   const parsed = optionsSchema.safeParse(raw ?? {});
-  if (!parsed.success) throw new OptionsError(`invalid options:\n${formatZodIssues(parsed.error.issues, 'options')}`);
+  if (!parsed.success)
+    throw new OptionsError(`invalid options:\n${formatZodIssues(parsed.error.issues, 'options')}`);
   const options = parsed.data;
   const known = new Set(Object.keys(optionsSchema.shape));
   const unknown = Object.keys(options).filter((k) => !known.has(k));
@@ -177,19 +182,32 @@ export function resolveOptions(raw: unknown, overrides: Overrides = {}): Resolve
         throw new OptionsError(
           `executor '${executor}' of scenario '${name}' is not supported by the built-in engine (supported: ${known.join(', ')})`,
         );
-      throw new OptionsError(`invalid scenario '${name}':\n${formatZodIssues(result.error.issues, `scenarios.${name}`)}`);
+      throw new OptionsError(
+        `invalid scenario '${name}':\n${formatZodIssues(result.error.issues, `scenarios.${name}`)}`,
+      );
     }
-    if (!/^[0-9A-Za-z_-]+$/.test(name)) throw new OptionsError(`invalid scenario name '${name}': use 0-9, A-Z, a-z, _ and -`);
+    if (!/^[0-9A-Za-z_-]+$/.test(name))
+      throw new OptionsError(`invalid scenario name '${name}': use 0-9, A-Z, a-z, _ and -`);
     scenarios.push({ ...result.data, name });
   }
   for (const s of scenarios) {
-    if ((s.executor === 'constant-arrival-rate' || s.executor === 'ramping-arrival-rate') && s.maxVUs !== undefined && s.maxVUs < s.preAllocatedVUs)
+    if (
+      (s.executor === 'constant-arrival-rate' || s.executor === 'ramping-arrival-rate') &&
+      s.maxVUs !== undefined &&
+      s.maxVUs < s.preAllocatedVUs
+    )
       throw new OptionsError(`scenario '${s.name}': maxVUs must be at least preAllocatedVUs`);
     if (s.executor === 'per-vu-iterations' || s.executor === 'shared-iterations')
       if (s.executor === 'shared-iterations' && s.iterations < s.vus)
-        throw new OptionsError(`scenario '${s.name}': the number of iterations (${s.iterations}) can't be less than the number of VUs (${s.vus})`);
+        throw new OptionsError(
+          `scenario '${s.name}': the number of iterations (${s.iterations}) can't be less than the number of VUs (${s.vus})`,
+        );
   }
-  return { options, scenarios, summaryTrendStats: options.summaryTrendStats ?? DEFAULT_TREND_STATS };
+  return {
+    options,
+    scenarios,
+    summaryTrendStats: options.summaryTrendStats ?? DEFAULT_TREND_STATS,
+  };
 }
 
 /** k6's rules for the top-level shortcuts. */
@@ -201,7 +219,11 @@ function shortcutScenario(o: ScriptOptions): Record<string, unknown> {
   }
   const durationMs = o.duration !== undefined ? parseDuration(o.duration) : 0;
   if (o.iterations) {
-    const cfg: Record<string, unknown> = { executor: 'shared-iterations', vus, iterations: o.iterations };
+    const cfg: Record<string, unknown> = {
+      executor: 'shared-iterations',
+      vus,
+      iterations: o.iterations,
+    };
     if (durationMs > 0) cfg.maxDuration = o.duration;
     return cfg;
   }

@@ -50,7 +50,11 @@ export type HttpResponseData = {
 
 /** [metric, value, tags, time ms since epoch] */
 export type Sample = [string, number, Tags, number];
-export type MetricDef = { name: string; type: 'counter' | 'gauge' | 'rate' | 'trend'; isTime: boolean };
+export type MetricDef = {
+  name: string;
+  type: 'counter' | 'gauge' | 'rate' | 'trend';
+  isTime: boolean;
+};
 
 export type RunMode =
   | { kind: 'loop' }

@@ -3,11 +3,28 @@ import { dirname, resolve } from 'node:path';
 import { runExecutor } from './executors.ts';
 import { HttpClient } from './http-client.ts';
 import { Registry, type Metric, type Tags } from './metrics.ts';
-import { OptionsError, parseDuration, resolveOptions, type Overrides, type Scenario } from './options.ts';
+import {
+  OptionsError,
+  parseDuration,
+  resolveOptions,
+  type Overrides,
+  type Scenario,
+} from './options.ts';
 import { GLOBAL, type FromWorker, type ScenarioInfo } from './protocol.ts';
 import { bundleScript, ScriptError, workerSource } from './script.ts';
-import { buildSummary, CheckTree, legacySummary, textSummary, type SummaryData } from './summary.ts';
-import { bindThresholds, evaluateThresholds, parseThresholds, type Threshold } from './thresholds.ts';
+import {
+  buildSummary,
+  CheckTree,
+  legacySummary,
+  textSummary,
+  type SummaryData,
+} from './summary.ts';
+import {
+  bindThresholds,
+  evaluateThresholds,
+  parseThresholds,
+  type Threshold,
+} from './thresholds.ts';
 import { VuHost } from './vu-host.ts';
 
 /**
@@ -45,7 +62,14 @@ export type RunConfig = {
   progress?: (state: ProgressState) => void;
 };
 
-export type ProgressState = { elapsedMs: number; vus: number; iterations: number; requests: number; failed: number; done: boolean };
+export type ProgressState = {
+  elapsedMs: number;
+  vus: number;
+  iterations: number;
+  requests: number;
+  failed: number;
+  done: boolean;
+};
 
 export type RunOutcome = { exitCode: number; summary?: SummaryData };
 
@@ -72,7 +96,11 @@ export async function runTest(config: RunConfig): Promise<RunOutcome> {
   }
 }
 
-async function run(config: RunConfig, out: (t: string) => void, err: (t: string) => void): Promise<RunOutcome> {
+async function run(
+  config: RunConfig,
+  out: (t: string) => void,
+  err: (t: string) => void,
+): Promise<RunOutcome> {
   const scriptPath = resolve(config.script);
   let code: string;
   try {
@@ -127,7 +155,18 @@ async function run(config: RunConfig, out: (t: string) => void, err: (t: string)
   let nextId = 0;
   let resolvedOptions: Record<string, unknown> | undefined;
   const startVu = async (): Promise<VuHost> => {
-    const host = new VuHost({ id: nextId++, workerCode, code, scriptPath, env: { ...env }, global: globalBuffer, shared, options: resolvedOptions, testStart, hooks });
+    const host = new VuHost({
+      id: nextId++,
+      workerCode,
+      code,
+      scriptPath,
+      env: { ...env },
+      global: globalBuffer,
+      shared,
+      options: resolvedOptions,
+      testStart,
+      hooks,
+    });
     hosts.push(host);
     await host.ready();
     if (host.id > 0) Atomics.add(counters, GLOBAL.vusInitialized, 1);
@@ -150,7 +189,10 @@ async function run(config: RunConfig, out: (t: string) => void, err: (t: string)
       vu0 = await startVu();
       ({ options: rawOptions, exports: exportsList } = await vu0.ready());
     } catch (e) {
-      throw new RunError(EXIT_CODES.scriptException, `script error during init: ${(e as Error).message}`);
+      throw new RunError(
+        EXIT_CODES.scriptException,
+        `script error during init: ${(e as Error).message}`,
+      );
     }
 
     let scenarios: Scenario[];
@@ -158,19 +200,30 @@ async function run(config: RunConfig, out: (t: string) => void, err: (t: string)
     let thresholds: Threshold[];
     let options: ReturnType<typeof resolveOptions>['options'];
     try {
-      ({ scenarios, summaryTrendStats: trendStats, options } = resolveOptions(rawOptions, config.overrides));
+      ({
+        scenarios,
+        summaryTrendStats: trendStats,
+        options,
+      } = resolveOptions(rawOptions, config.overrides));
       thresholds = parseThresholds(options.thresholds ?? {}, parseDuration);
       const problem = bindThresholds(thresholds, registry);
       if (problem) throw new OptionsError(problem);
       for (const s of scenarios) {
         const exec = s.exec ?? 'default';
-        if (!exportsList.includes(exec)) throw new OptionsError(`scenario '${s.name}': exported function '${exec}' not found in the script`);
+        if (!exportsList.includes(exec))
+          throw new OptionsError(
+            `scenario '${s.name}': exported function '${exec}' not found in the script`,
+          );
       }
     } catch (e) {
-      if (e instanceof OptionsError || e instanceof Error) throw new RunError(EXIT_CODES.invalidConfig, e.message);
+      if (e instanceof OptionsError || e instanceof Error)
+        throw new RunError(EXIT_CODES.invalidConfig, e.message);
       throw e;
     }
-    resolvedOptions = { ...options, scenarios: Object.fromEntries(scenarios.map(({ name, ...s }) => [name, s])) };
+    resolvedOptions = {
+      ...options,
+      scenarios: Object.fromEntries(scenarios.map(({ name, ...s }) => [name, s])),
+    };
     for (const o of config.outputs) o.start(registry, thresholds);
 
     // Init every scenario's VUs before any load, as k6 does.
@@ -186,7 +239,10 @@ async function run(config: RunConfig, out: (t: string) => void, err: (t: string)
         pools.set(s.name, await Promise.all(Array.from({ length: n }, () => startVu())));
       }
     } catch (e) {
-      throw new RunError(EXIT_CODES.scriptException, `script error during VU init: ${(e as Error).message}`);
+      throw new RunError(
+        EXIT_CODES.scriptException,
+        `script error during VU init: ${(e as Error).message}`,
+      );
     }
     const vusMax = registry.get('vus_max');
     const vusMetric = registry.get('vus');
@@ -202,7 +258,8 @@ async function run(config: RunConfig, out: (t: string) => void, err: (t: string)
         setupData = await vu0.call('setup', undefined);
       } catch (e) {
         if (abortReason) exitCode = EXIT_CODES.scriptAborted;
-        else throw new RunError(EXIT_CODES.scriptException, `setup() failed: ${(e as Error).message}`);
+        else
+          throw new RunError(EXIT_CODES.scriptException, `setup() failed: ${(e as Error).message}`);
       }
     }
 
@@ -220,7 +277,9 @@ async function run(config: RunConfig, out: (t: string) => void, err: (t: string)
       const abort = evaluateThresholds(thresholds, registry, now - runStart);
       if (abort.length && !thresholdAbort) {
         thresholdAbort = true;
-        err(`thresholds on ${abort.map((t) => `${t.key} (${t.source})`).join(', ')} have been crossed; aborting the test\n`);
+        err(
+          `thresholds on ${abort.map((t) => `${t.key} (${t.source})`).join(', ')} have been crossed; aborting the test\n`,
+        );
         stop.abort();
       }
       config.progress?.(progressState(registry, active.size, now - runStart, false));
@@ -243,10 +302,11 @@ async function run(config: RunConfig, out: (t: string) => void, err: (t: string)
             iterSlot: slot++,
           };
           const sharedSlot = slot++;
-          if (startMs > 0) await new Promise<void>((r) => {
-            const t = setTimeout(r, startMs);
-            stop.signal.addEventListener('abort', () => (clearTimeout(t), r()), { once: true });
-          });
+          if (startMs > 0)
+            await new Promise<void>((r) => {
+              const t = setTimeout(r, startMs);
+              stop.signal.addEventListener('abort', () => (clearTimeout(t), r()), { once: true });
+            });
           if (stop.signal.aborted) return;
           await runExecutor({
             scenario: s,
@@ -254,7 +314,13 @@ async function run(config: RunConfig, out: (t: string) => void, err: (t: string)
             pool: pools.get(s.name)!,
             data: setupData,
             newVu: startVu,
-            dropped: () => registry.add(registry.get('dropped_iterations'), 1, { ...testTags, ...s.tags, scenario: s.name }, Date.now()),
+            dropped: () =>
+              registry.add(
+                registry.get('dropped_iterations'),
+                1,
+                { ...testTags, ...s.tags, scenario: s.name },
+                Date.now(),
+              ),
             stopped: stop.signal,
             counters,
             sharedSlot,
@@ -281,7 +347,14 @@ async function run(config: RunConfig, out: (t: string) => void, err: (t: string)
     config.progress?.(progressState(registry, 0, durationMs, true));
 
     evaluateThresholds(thresholds, registry, durationMs);
-    const summary = buildSummary({ registry, thresholds, tree, trendStats, summaryTimeUnit: options.summaryTimeUnit ?? '', durationMs });
+    const summary = buildSummary({
+      registry,
+      thresholds,
+      tree,
+      trendStats,
+      summaryTimeUnit: options.summaryTimeUnit ?? '',
+      durationMs,
+    });
     for (const o of config.outputs) await o.stop();
 
     if (exitCode === EXIT_CODES.ok) {
@@ -293,8 +366,17 @@ async function run(config: RunConfig, out: (t: string) => void, err: (t: string)
     if (abortReason && abortReason !== 'interrupted') err(`test aborted: ${abortReason}\n`);
 
     if (config.summaryExport) await writeText(config.summaryExport, legacySummary(summary));
-    await handleSummary(exportsList.includes('handleSummary') ? vu0 : undefined, summary, config, out, err);
-    if (thresholds.some((t) => t.failed)) err(`thresholds on metrics '${[...new Set(thresholds.filter((t) => t.failed).map((t) => t.key))].join("', '")}' have been crossed\n`);
+    await handleSummary(
+      exportsList.includes('handleSummary') ? vu0 : undefined,
+      summary,
+      config,
+      out,
+      err,
+    );
+    if (thresholds.some((t) => t.failed))
+      err(
+        `thresholds on metrics '${[...new Set(thresholds.filter((t) => t.failed).map((t) => t.key))].join("', '")}' have been crossed\n`,
+      );
     return { exitCode, summary };
   } finally {
     config.signal?.removeEventListener('abort', onSignal);

@@ -6,8 +6,16 @@ import { fileURLToPath } from 'node:url';
  * VU evaluates with its own `require`, and refuses, before any load, every
  * import the engine does not implement.
  */
-export const SUPPORTED_MODULES = ['k6', 'k6/http', 'k6/metrics', 'k6/data', 'k6/execution', 'k6/encoding'];
-export const INSTALL_K6 = 'install k6 (https://grafana.com/docs/k6/latest/set-up/install-k6/) and loadgate uses it automatically';
+export const SUPPORTED_MODULES = [
+  'k6',
+  'k6/http',
+  'k6/metrics',
+  'k6/data',
+  'k6/execution',
+  'k6/encoding',
+];
+export const INSTALL_K6 =
+  'install k6 (https://grafana.com/docs/k6/latest/set-up/install-k6/) and loadgate uses it automatically';
 
 export class ScriptError extends Error {}
 
@@ -15,7 +23,10 @@ const externals: Plugin = {
   name: 'k6-externals',
   setup(b) {
     // k6 modules and remote (jslib) imports stay imports; the check below judges them.
-    b.onResolve({ filter: /^(k6(\/.*)?|https?:\/\/.*)$/ }, (args) => ({ path: args.path, external: true }));
+    b.onResolve({ filter: /^(k6(\/.*)?|https?:\/\/.*)$/ }, (args) => ({
+      path: args.path,
+      external: true,
+    }));
   },
 };
 
@@ -35,15 +46,19 @@ export async function bundleScript(scriptPath: string): Promise<string> {
       plugins: [externals],
     });
   } catch (e) {
-    const errors = (e as { errors?: { text: string; location?: { file: string; line: number } }[] }).errors;
+    const errors = (e as { errors?: { text: string; location?: { file: string; line: number } }[] })
+      .errors;
     const text = errors?.length
-      ? errors.map((x) => `${x.location ? `${x.location.file}:${x.location.line}: ` : ''}${x.text}`).join('\n')
+      ? errors
+          .map((x) => `${x.location ? `${x.location.file}:${x.location.line}: ` : ''}${x.text}`)
+          .join('\n')
       : (e as Error).message;
     throw new ScriptError(`cannot load ${scriptPath}:\n${text}`);
   }
   const unsupported = new Set<string>();
   for (const input of Object.values(result.metafile.inputs))
-    for (const imp of input.imports) if (imp.external && !SUPPORTED_MODULES.includes(imp.path)) unsupported.add(imp.path);
+    for (const imp of input.imports)
+      if (imp.external && !SUPPORTED_MODULES.includes(imp.path)) unsupported.add(imp.path);
   if (unsupported.size) {
     const list = [...unsupported];
     throw new ScriptError(

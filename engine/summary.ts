@@ -81,14 +81,22 @@ export function buildSummary(args: {
   };
   for (const m of args.registry.metrics.values()) {
     if (!m.observed && !byKey.has(m.name)) continue;
-    const entry: SummaryMetric = { type: m.type, contains: m.contains, values: sinkValues(m.type, m.sink, args.durationMs, args.trendStats) };
+    const entry: SummaryMetric = {
+      type: m.type,
+      contains: m.contains,
+      values: sinkValues(m.type, m.sink, args.durationMs, args.trendStats),
+    };
     const th = thresholdsOf(m.name);
     if (th) entry.thresholds = th;
     metrics[m.name] = entry;
     for (const sub of m.submetrics) {
       const subKey = [...byKey.keys()].find((k) => sameSubmetric(k, sub.name));
       if (!sub.observed && !subKey) continue;
-      const s: SummaryMetric = { type: m.type, contains: m.contains, values: sinkValues(m.type, sub.sink, args.durationMs, args.trendStats) };
+      const s: SummaryMetric = {
+        type: m.type,
+        contains: m.contains,
+        values: sinkValues(m.type, sub.sink, args.durationMs, args.trendStats),
+      };
       const subTh = subKey ? thresholdsOf(subKey) : undefined;
       if (subTh) s.thresholds = subTh;
       metrics[subKey ?? sub.name] = s;
@@ -96,8 +104,16 @@ export function buildSummary(args: {
   }
   return {
     root_group: args.tree.root,
-    options: { summaryTrendStats: args.trendStats, summaryTimeUnit: args.summaryTimeUnit, noColor: false },
-    state: { isStdOutTTY: Boolean(process.stdout.isTTY), isStdErrTTY: Boolean(process.stderr.isTTY), testRunDurationMs: args.durationMs },
+    options: {
+      summaryTrendStats: args.trendStats,
+      summaryTimeUnit: args.summaryTimeUnit,
+      noColor: false,
+    },
+    state: {
+      isStdOutTTY: Boolean(process.stdout.isTTY),
+      isStdErrTTY: Boolean(process.stderr.isTTY),
+      testRunDurationMs: args.durationMs,
+    },
     metrics,
   };
 }
@@ -123,7 +139,8 @@ export function legacySummary(data: SummaryData): string {
       out.value = out.rate;
       delete out.rate;
     }
-    if (m.thresholds) out.thresholds = Object.fromEntries(Object.entries(m.thresholds).map(([k, v]) => [k, !v.ok]));
+    if (m.thresholds)
+      out.thresholds = Object.fromEntries(Object.entries(m.thresholds).map(([k, v]) => [k, !v.ok]));
     metrics[name] = out;
   }
   return JSON.stringify({ root_group: group(data.root_group), metrics }, null, 4);
@@ -158,7 +175,10 @@ export function textSummary(data: SummaryData, indent = ' '): string {
     for (const c of g.checks) {
       const mark = c.fails === 0 ? '✓' : '✗';
       lines.push(`${pad}${g.name ? '  ' : ''}${mark} ${c.name}`);
-      if (c.fails) lines.push(`${pad}${g.name ? '  ' : ''} ↳  ${Math.round((100 * c.passes) / (c.passes + c.fails))}% — ✓ ${c.passes} / ✗ ${c.fails}`);
+      if (c.fails)
+        lines.push(
+          `${pad}${g.name ? '  ' : ''} ↳  ${Math.round((100 * c.passes) / (c.passes + c.fails))}% — ✓ ${c.passes} / ✗ ${c.fails}`,
+        );
     }
     if (g.checks.length) lines.push('');
     for (const sub of g.groups) walk(sub, depth + 1);
@@ -171,8 +191,12 @@ export function textSummary(data: SummaryData, indent = ' '): string {
     const v = m.values;
     const f = m.contains === 'time' ? fmtTime : m.contains === 'data' ? fmtData : num;
     let text: string;
-    if (m.type === 'trend') text = Object.entries(v).map(([k, x]) => `${k}=${f(x)}`).join(' ');
-    else if (m.type === 'counter') text = `${f(v.count!)} ${m.contains === 'data' ? fmtData(v.rate!) : num(Number(v.rate!.toFixed(6)))}/s`;
+    if (m.type === 'trend')
+      text = Object.entries(v)
+        .map(([k, x]) => `${k}=${f(x)}`)
+        .join(' ');
+    else if (m.type === 'counter')
+      text = `${f(v.count!)} ${m.contains === 'data' ? fmtData(v.rate!) : num(Number(v.rate!.toFixed(6)))}/s`;
     else if (m.type === 'rate') text = `${(100 * v.rate!).toFixed(2)}% ✓ ${v.passes} ✗ ${v.fails}`;
     else text = `${f(v.value!)} min=${f(v.min!)} max=${f(v.max!)}`;
     const failed = m.thresholds && Object.values(m.thresholds).some((t) => !t.ok);

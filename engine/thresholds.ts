@@ -1,11 +1,20 @@
-import { CounterSink, GaugeSink, RateSink, type Metric, type Registry, type Sink, type Tags } from './metrics.ts';
+import {
+  CounterSink,
+  GaugeSink,
+  RateSink,
+  type Metric,
+  type Registry,
+  type Sink,
+  type Tags,
+} from './metrics.ts';
 import { TrendSink } from './histogram.ts';
 
 /**
  * k6 thresholds: `{ 'http_req_duration{status:200}': ['p(95)<500', { threshold:
  * 'rate<0.01', abortOnFail: true, delayAbortEval: '10s' }] }`.
  */
-export type ThresholdSpec = string | { threshold: string; abortOnFail?: boolean; delayAbortEval?: string };
+export type ThresholdSpec =
+  string | { threshold: string; abortOnFail?: boolean; delayAbortEval?: string };
 
 export type Threshold = {
   /** The metric key as written: `http_req_duration{status:200}`. */
@@ -20,7 +29,8 @@ export type Threshold = {
   failed: boolean;
 };
 
-const EXPR = /^\s*(avg|min|max|med|count|sum|rate|value|p\(\d+(?:\.\d+)?\))\s*(<=|>=|===|==|!=|<|>)\s*(-?\d+(?:\.\d+)?(?:e[+-]?\d+)?)\s*$/;
+const EXPR =
+  /^\s*(avg|min|max|med|count|sum|rate|value|p\(\d+(?:\.\d+)?\))\s*(<=|>=|===|==|!=|<|>)\s*(-?\d+(?:\.\d+)?(?:e[+-]?\d+)?)\s*$/;
 
 /** `metric{tag:value,…}` → name and tag selector (values may be quoted). */
 export function parseMetricKey(key: string): { name: string; selector?: Tags } {
@@ -31,7 +41,8 @@ export function parseMetricKey(key: string): { name: string; selector?: Tags } {
   const selector: Tags = {};
   for (const part of m[2].split(',')) {
     const i = part.indexOf(':');
-    if (i < 0) throw new Error(`invalid submetric selector '${part}' in '${key}': expected tag:value`);
+    if (i < 0)
+      throw new Error(`invalid submetric selector '${part}' in '${key}': expected tag:value`);
     selector[part.slice(0, i).trim()] = part
       .slice(i + 1)
       .trim()
@@ -50,7 +61,10 @@ export function parseThresholds(
     for (const item of Array.isArray(list) ? list : [list]) {
       const source = typeof item === 'string' ? item : item.threshold;
       const m = EXPR.exec(source);
-      if (!m) throw new Error(`invalid threshold '${source}' on '${key}': expected e.g. 'p(95)<500' or 'rate<0.01'`);
+      if (!m)
+        throw new Error(
+          `invalid threshold '${source}' on '${key}': expected e.g. 'p(95)<500' or 'rate<0.01'`,
+        );
       out.push({
         key,
         source,
@@ -83,7 +97,8 @@ export function bindThresholds(thresholds: Threshold[], registry: Registry): str
   for (const t of thresholds) {
     const { name, selector } = parseMetricKey(t.key);
     const metric = registry.metrics.get(name);
-    if (!metric) return `invalid threshold defined on ${t.key}; reason: no metric name "${name}" found`;
+    if (!metric)
+      return `invalid threshold defined on ${t.key}; reason: no metric name "${name}" found`;
     if (!STATS[metric.type]!.test(t.stat))
       return `invalid threshold '${t.source}' on ${t.key}: '${t.stat}' does not apply to a ${metric.type} metric`;
     if (selector) metric.submetric(selector);
@@ -98,7 +113,8 @@ function sinkFor(registry: Registry, key: string): { metric: Metric; sink: Sink 
 }
 
 export function statValue(sink: Sink, stat: string, durationMs: number): number {
-  if (sink instanceof CounterSink) return stat === 'rate' ? sink.count / Math.max(durationMs / 1000, 1e-9) : sink.count;
+  if (sink instanceof CounterSink)
+    return stat === 'rate' ? sink.count / Math.max(durationMs / 1000, 1e-9) : sink.count;
   if (sink instanceof GaugeSink) return sink.max === -Infinity ? 0 : sink.value;
   if (sink instanceof RateSink) return sink.rate;
   return (sink as TrendSink).stat(stat);

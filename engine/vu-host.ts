@@ -1,5 +1,14 @@
 import { MessageChannel, Worker } from 'node:worker_threads';
-import { CTRL, STOP, type FromWorker, type HttpRequestSpec, type HttpResponseData, type RunMode, type ScenarioInfo, type ToWorker } from './protocol.ts';
+import {
+  CTRL,
+  STOP,
+  type FromWorker,
+  type HttpRequestSpec,
+  type HttpResponseData,
+  type RunMode,
+  type ScenarioInfo,
+  type ToWorker,
+} from './protocol.ts';
 
 /**
  * The main-thread side of one VU worker: starts it, serves its blocking HTTP
@@ -125,7 +134,10 @@ export class VuHost {
     }
   }
 
-  call(fn: 'setup' | 'teardown' | 'handleSummary', arg: string | undefined): Promise<string | undefined> {
+  call(
+    fn: 'setup' | 'teardown' | 'handleSummary',
+    arg: string | undefined,
+  ): Promise<string | undefined> {
     Atomics.store(this.ctrl, CTRL.stop, STOP.run);
     return this.send({ t: 'call', fn, arg });
   }
@@ -152,7 +164,15 @@ function failure(error: Error): HttpResponseData {
     url: '',
     headers: {},
     body: null,
-    timings: { blocked: 0, connecting: 0, tls_handshaking: 0, sending: 0, waiting: 0, receiving: 0, duration: 0 },
+    timings: {
+      blocked: 0,
+      connecting: 0,
+      tls_handshaking: 0,
+      sending: 0,
+      waiting: 0,
+      receiving: 0,
+      duration: 0,
+    },
     error: error.message,
     error_code: 1000,
     remote_ip: '',

@@ -61,7 +61,9 @@ export class SharedArray {
         const method = Reflect.get(Array.prototype, prop);
         return typeof method === 'function' ? method : Reflect.get(target, prop);
       },
-      has: (_t, prop) => prop === 'length' || (typeof prop === 'string' && /^\d+$/.test(prop) && Number(prop) < length),
+      has: (_t, prop) =>
+        prop === 'length' ||
+        (typeof prop === 'string' && /^\d+$/.test(prop) && Number(prop) < length),
       set() {
         throw new Error('SharedArray is read-only');
       },

@@ -15,7 +15,11 @@ export function b64encode(input: string | ArrayBuffer, encoding: Enc = 'std'): s
   return out;
 }
 
-export function b64decode(input: string, encoding: Enc = 'std', format?: 's'): ArrayBuffer | string {
+export function b64decode(
+  input: string,
+  encoding: Enc = 'std',
+  format?: 's',
+): ArrayBuffer | string {
   const url = encoding === 'url' || encoding === 'rawurl';
   const buf = Buffer.from(input, url ? 'base64url' : 'base64');
   if (format === 's') return buf.toString('utf8');

@@ -25,7 +25,8 @@ const execution = {
       name: s.name,
       executor: s.executor,
       startTime: vu.scenarioStartedAt,
-      progress: s.plannedMs > 0 ? Math.min(1, (Date.now() - vu.scenarioStartedAt) / s.plannedMs) : 0,
+      progress:
+        s.plannedMs > 0 ? Math.min(1, (Date.now() - vu.scenarioStartedAt) / s.plannedMs) : 0,
       iterationInInstance: currentIterationInTest,
       iterationInTest: currentIterationInTest,
     };
@@ -56,7 +57,8 @@ const execution = {
 const userTags = new Proxy(vu.userTags, {
   set(target, key, value) {
     if (typeof key !== 'string') return false;
-    if (value !== null && typeof value === 'object') throw new Error(`invalid value for tag '${key}': objects are not allowed`);
+    if (value !== null && typeof value === 'object')
+      throw new Error(`invalid value for tag '${key}': objects are not allowed`);
     target[key] = String(value);
     return true;
   },

@@ -31,13 +31,20 @@ class FileData {
   ) {}
 }
 
-export function file(data: string | ArrayBuffer, filename?: string, contentType?: string): FileData {
+export function file(
+  data: string | ArrayBuffer,
+  filename?: string,
+  contentType?: string,
+): FileData {
   return new FileData(data, filename ?? `${Date.now()}`, contentType ?? 'application/octet-stream');
 }
 
 export function expectedStatuses(...statuses: ExpectedStatus[]): ResponseCallback {
   for (const s of statuses)
-    if (!(typeof s === 'number' || (typeof s === 'object' && typeof s.min === 'number' && typeof s.max === 'number')))
+    if (!(
+      typeof s === 'number' ||
+      (typeof s === 'object' && typeof s.min === 'number' && typeof s.max === 'number')
+    ))
       throw new Error('expectedStatuses takes status codes or {min, max} objects');
   return { expected: statuses };
 }
@@ -63,10 +70,19 @@ function encodeBody(body: Body, headers: Record<string, string>): string | Uint8
     const parts: Uint8Array[] = [];
     for (const [name, value] of entries) {
       if (value instanceof FileData) {
-        parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${name}"; filename="${value.filename}"\r\nContent-Type: ${value.content_type}\r\n\r\n`));
+        parts.push(
+          Buffer.from(
+            `--${boundary}\r\nContent-Disposition: form-data; name="${name}"; filename="${value.filename}"\r\nContent-Type: ${value.content_type}\r\n\r\n`,
+          ),
+        );
         parts.push(bytes(value.data));
         parts.push(Buffer.from('\r\n'));
-      } else parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${String(value)}\r\n`));
+      } else
+        parts.push(
+          Buffer.from(
+            `--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${String(value)}\r\n`,
+          ),
+        );
     }
     parts.push(Buffer.from(`--${boundary}--\r\n`));
     setDefault(headers, 'Content-Type', `multipart/form-data; boundary=${boundary}`);
@@ -77,24 +93,41 @@ function encodeBody(body: Body, headers: Record<string, string>): string | Uint8
 }
 
 function setDefault(headers: Record<string, string>, name: string, value: string): void {
-  if (!Object.keys(headers).some((k) => k.toLowerCase() === name.toLowerCase())) headers[name] = value;
+  if (!Object.keys(headers).some((k) => k.toLowerCase() === name.toLowerCase()))
+    headers[name] = value;
 }
 
 type UrlArg = string | { url: string; name: string };
 
-function buildSpec(method: string, urlArg: UrlArg, body: Body, params: Params | null | undefined): HttpRequestSpec {
+function buildSpec(
+  method: string,
+  urlArg: UrlArg,
+  body: Body,
+  params: Params | null | undefined,
+): HttpRequestSpec {
   const p = params ?? {};
   let url = typeof urlArg === 'object' && urlArg ? urlArg.url : String(urlArg);
   const headers: Record<string, string> = {};
-  for (const [k, v] of Object.entries(p.headers ?? {})) if (v !== undefined && v !== null) headers[k] = String(v);
+  for (const [k, v] of Object.entries(p.headers ?? {}))
+    if (v !== undefined && v !== null) headers[k] = String(v);
   const parsed = new URL(url);
   if (parsed.username || parsed.password) {
-    setDefault(headers, 'Authorization', `Basic ${Buffer.from(`${decodeURIComponent(parsed.username)}:${decodeURIComponent(parsed.password)}`).toString('base64')}`);
+    setDefault(
+      headers,
+      'Authorization',
+      `Basic ${Buffer.from(`${decodeURIComponent(parsed.username)}:${decodeURIComponent(parsed.password)}`).toString('base64')}`,
+    );
     parsed.username = '';
     parsed.password = '';
     url = parsed.toString();
   }
-  setDefault(headers, 'User-Agent', typeof vu.options.userAgent === 'string' ? vu.options.userAgent : 'k6/0.49.0 (https://k6.io/) loadgate');
+  setDefault(
+    headers,
+    'User-Agent',
+    typeof vu.options.userAgent === 'string'
+      ? vu.options.userAgent
+      : 'k6/0.49.0 (https://k6.io/) loadgate',
+  );
   const tags = { ...currentTags(), ...stringTags(p.tags) };
   if (typeof urlArg === 'object' && urlArg && !tags.name) tags.name = urlArg.name;
   const callback = p.responseCallback !== undefined ? p.responseCallback : responseCallback;
@@ -105,7 +138,8 @@ function buildSpec(method: string, urlArg: UrlArg, body: Body, params: Params | 
     headers,
     body: encodeBody(body, headers),
     timeoutMs: p.timeout !== undefined ? parseDuration(p.timeout) : 60_000,
-    maxRedirects: p.redirects ?? (typeof vu.options.maxRedirects === 'number' ? vu.options.maxRedirects : 10),
+    maxRedirects:
+      p.redirects ?? (typeof vu.options.maxRedirects === 'number' ? vu.options.maxRedirects : 10),
     responseType: p.responseType ?? (discard ? 'none' : 'text'),
     tags,
     expected: callback ? callback.expected : null,
@@ -133,11 +167,17 @@ export class Response {
     Object.assign(this, data);
     const headers: Record<string, string[]> = {};
     for (const [k, v] of Object.entries(spec.headers)) headers[k] = [v];
-    this.request = { method: spec.method, url: spec.url, headers, body: typeof spec.body === 'string' ? spec.body : '' };
+    this.request = {
+      method: spec.method,
+      url: spec.url,
+      headers,
+      body: typeof spec.body === 'string' ? spec.body : '',
+    };
   }
 
   json(selector?: string): unknown {
-    if (typeof this.body !== 'string') throw new Error('the response has no text body to parse (responseType is binary or none)');
+    if (typeof this.body !== 'string')
+      throw new Error('the response has no text body to parse (responseType is binary or none)');
     let value: unknown;
     try {
       value = JSON.parse(this.body);
@@ -153,7 +193,9 @@ export class Response {
   }
 
   html(): never {
-    throw new Error('Response.html() is not supported by the built-in engine; install k6 (https://grafana.com/docs/k6/latest/set-up/install-k6/) and loadgate uses it automatically');
+    throw new Error(
+      'Response.html() is not supported by the built-in engine; install k6 (https://grafana.com/docs/k6/latest/set-up/install-k6/) and loadgate uses it automatically',
+    );
   }
 }
 
@@ -166,19 +208,38 @@ function wrap(reqs: HttpRequestSpec[]): Response[] {
   });
 }
 
-export function request(method: string, url: UrlArg, body?: Body, params?: Params | null): Response {
+export function request(
+  method: string,
+  url: UrlArg,
+  body?: Body,
+  params?: Params | null,
+): Response {
   if (vu.inInit) throw new Error('making requests in the init context is not supported');
   return wrap([buildSpec(method, url, body, params)])[0]!;
 }
 
-type BatchItem = UrlArg | [string, UrlArg, Body?, Params?] | { method?: string; url: UrlArg; body?: Body; params?: Params };
+type BatchItem =
+  | UrlArg
+  | [string, UrlArg, Body?, Params?]
+  | { method?: string; url: UrlArg; body?: Body; params?: Params };
 
-export function batch(items: BatchItem[] | Record<string, BatchItem>): Response[] | Record<string, Response> {
+export function batch(
+  items: BatchItem[] | Record<string, BatchItem>,
+): Response[] | Record<string, Response> {
   if (vu.inInit) throw new Error('making requests in the init context is not supported');
   const keys = Object.keys(items);
   const specs = keys.map((k) => {
     const item = (items as Record<string, BatchItem>)[k]!;
-    if (typeof item === 'string' || (typeof item === 'object' && !Array.isArray(item) && 'name' in item && !('method' in item) && !('params' in item) && !('body' in item) && Object.keys(item).length === 2))
+    if (
+      typeof item === 'string' ||
+      (typeof item === 'object' &&
+        !Array.isArray(item) &&
+        'name' in item &&
+        !('method' in item) &&
+        !('params' in item) &&
+        !('body' in item) &&
+        Object.keys(item).length === 2)
+    )
       return buildSpec('GET', item as UrlArg, null, null);
     if (Array.isArray(item)) return buildSpec(item[0], item[1], item[2], item[3]);
     const o = item as { method?: string; url: UrlArg; body?: Body; params?: Params };
@@ -190,7 +251,10 @@ export function batch(items: BatchItem[] | Record<string, BatchItem>): Response[
 }
 
 /** http.url`…${x}…`: the URL with a `name` tag that groups the dynamic parts. */
-export function url(strings: TemplateStringsArray, ...values: unknown[]): { url: string; name: string } {
+export function url(
+  strings: TemplateStringsArray,
+  ...values: unknown[]
+): { url: string; name: string } {
   let full = '';
   let name = '';
   strings.forEach((s, i) => {
@@ -219,7 +283,9 @@ const http = {
   expectedStatuses,
   setResponseCallback,
   cookieJar() {
-    throw new Error('http.cookieJar() is not supported by the built-in engine (cookies are still kept per VU); install k6 (https://grafana.com/docs/k6/latest/set-up/install-k6/) and loadgate uses it automatically');
+    throw new Error(
+      'http.cookieJar() is not supported by the built-in engine (cookies are still kept per VU); install k6 (https://grafana.com/docs/k6/latest/set-up/install-k6/) and loadgate uses it automatically',
+    );
   },
 };
 export const { get, head, post, put, patch, del, options } = http;

@@ -8,7 +8,9 @@ export function check(value: unknown, sets: Checks, tags?: Record<string, string
   let all = true;
   const base = { ...currentTags(), ...stringTags(tags) };
   for (const [name, test] of Object.entries(sets)) {
-    const ok = Boolean(typeof test === 'function' ? (test as (v: unknown) => unknown)(value) : test);
+    const ok = Boolean(
+      typeof test === 'function' ? (test as (v: unknown) => unknown)(value) : test,
+    );
     emit('checks', ok ? 1 : 0, { ...base, check: name });
     if (!ok) all = false;
   }

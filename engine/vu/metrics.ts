@@ -12,7 +12,9 @@ class Metric {
   }
   protected sample(value: number, tags?: Record<string, unknown>): void {
     if (typeof value !== 'number' || Number.isNaN(value))
-      throw new Error(`'${String(value)}' is an invalid value for metric '${this.name}', a number or a boolean value is expected`);
+      throw new Error(
+        `'${String(value)}' is an invalid value for metric '${this.name}', a number or a boolean value is expected`,
+      );
     emit(this.name, value, tags ? { ...currentTags(), ...stringTags(tags) } : currentTags());
   }
 }

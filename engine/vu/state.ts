@@ -1,5 +1,20 @@
-import { parentPort, receiveMessageOnPort, workerData, type MessagePort } from 'node:worker_threads';
-import { CTRL, GLOBAL, STOP, type FromWorker, type HttpRequestSpec, type HttpResponseData, type MetricDef, type Sample, type ScenarioInfo } from '../protocol.ts';
+import {
+  parentPort,
+  receiveMessageOnPort,
+  workerData,
+  type MessagePort,
+} from 'node:worker_threads';
+import {
+  CTRL,
+  GLOBAL,
+  STOP,
+  type FromWorker,
+  type HttpRequestSpec,
+  type HttpResponseData,
+  type MetricDef,
+  type Sample,
+  type ScenarioInfo,
+} from '../protocol.ts';
 import type { Tags } from '../metrics.ts';
 
 /**

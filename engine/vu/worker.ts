@@ -3,7 +3,19 @@ import { dirname, resolve } from 'node:path';
 import { runInThisContext } from 'node:vm';
 import { parentPort, workerData } from 'node:worker_threads';
 import { CTRL, GLOBAL, STOP, type RunMode, type ScenarioInfo, type ToWorker } from '../protocol.ts';
-import { checkInterrupt, ctrl, currentTags, emit, flush, globalCounters, Interrupt, post, TestAbort, vu, type VuInit } from './state.ts';
+import {
+  checkInterrupt,
+  ctrl,
+  currentTags,
+  emit,
+  flush,
+  globalCounters,
+  Interrupt,
+  post,
+  TestAbort,
+  vu,
+  type VuInit,
+} from './state.ts';
 import * as k6 from './k6.ts';
 import * as k6http from './http.ts';
 import * as k6metrics from './metrics.ts';
@@ -25,7 +37,12 @@ const modules: Record<string, Record<string, unknown>> = {
   'k6/metrics': { __esModule: true, ...k6metrics.default, default: k6metrics.default },
   'k6/data': { __esModule: true, ...k6data.default, default: k6data.default },
   'k6/encoding': { __esModule: true, ...k6encoding.default, default: k6encoding.default },
-  'k6/execution': { __esModule: true, default: execution },
+  // Getters must stay live, so the module is the object itself (esbuild's
+  // node-mode interop takes the whole module as `default` for .js under type:module).
+  'k6/execution': Object.defineProperties(execution, {
+    __esModule: { value: true },
+    default: { value: execution },
+  }) as unknown as Record<string, unknown>,
 };
 
 function k6require(name: string): unknown {
@@ -42,9 +59,13 @@ g.__ENV = vu.env;
 Object.defineProperty(g, '__ITER', { get: () => vu.iter });
 g.open = (path: string, mode?: string) => {
   if (!vu.inInit)
-    throw new Error('The "open()" function is only available in the init stage (i.e. the global scope), see https://grafana.com/docs/k6/latest/using-k6/test-lifecycle/');
+    throw new Error(
+      'The "open()" function is only available in the init stage (i.e. the global scope), see https://grafana.com/docs/k6/latest/using-k6/test-lifecycle/',
+    );
   const data = readFileSync(resolve(scriptDir, path));
-  return mode === 'b' ? data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength) : data.toString('utf8');
+  return mode === 'b'
+    ? data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength)
+    : data.toString('utf8');
 };
 const started = Date.now();
 function log(level: string, args: unknown[]): void {
@@ -77,11 +98,9 @@ function errorText(e: unknown): string {
 const moduleObj: { exports: Record<string, unknown> } = { exports: {} };
 let initError: string | undefined;
 try {
-  const fn = runInThisContext(`(function (exports, require, module) {${init.code}\n})`, { filename: init.scriptPath }) as (
-    e: unknown,
-    r: unknown,
-    m: unknown,
-  ) => void;
+  const fn = runInThisContext(`(function (exports, require, module) {${init.code}\n})`, {
+    filename: init.scriptPath,
+  }) as (e: unknown, r: unknown, m: unknown) => void;
   fn(moduleObj.exports, k6require, moduleObj);
 } catch (e) {
   initError = errorText(e);
@@ -94,7 +113,7 @@ try {
 } catch (e) {
   initError ??= `the exported options cannot be read: ${(e as Error).message}`;
 }
-vu.testTags = ((vu.options.tags as Record<string, string> | undefined) ?? {});
+vu.testTags = (vu.options.tags as Record<string, string> | undefined) ?? {};
 flush(true);
 post({ t: 'inited', options, exports: Object.keys(exported), error: initError });
 
@@ -105,7 +124,11 @@ function getFunction(name: string): (...args: unknown[]) => unknown {
 }
 
 /** One iteration, k6-style: errors are logged and the loop goes on. */
-async function iteration(fn: (data: unknown) => unknown, data: unknown, scenario: ScenarioInfo): Promise<void> {
+async function iteration(
+  fn: (data: unknown) => unknown,
+  data: unknown,
+  scenario: ScenarioInfo,
+): Promise<void> {
   const start = performance.now();
   setIterationInTest(Atomics.add(globalCounters, scenario.iterSlot, 1));
   let interrupted = false;
@@ -116,7 +139,9 @@ async function iteration(fn: (data: unknown) => unknown, data: unknown, scenario
     if (e instanceof Interrupt) interrupted = true;
     else if (e instanceof TestAbort) throw e;
     else {
-      process.stderr.write(`ERRO[${String(Math.floor((Date.now() - started) / 1000)).padStart(4, '0')}] ${errorText(e)}  executor=${scenario.executor} scenario=${scenario.name} source=stacktrace\n`);
+      process.stderr.write(
+        `ERRO[${String(Math.floor((Date.now() - started) / 1000)).padStart(4, '0')}] ${errorText(e)}  executor=${scenario.executor} scenario=${scenario.name} source=stacktrace\n`,
+      );
     }
   }
   vu.group = '';
@@ -133,10 +158,16 @@ async function iteration(fn: (data: unknown) => unknown, data: unknown, scenario
 }
 
 function keepGoing(): boolean {
-  return Atomics.load(ctrl, CTRL.stop) === STOP.run && !Atomics.load(globalCounters, GLOBAL.aborted);
+  return (
+    Atomics.load(ctrl, CTRL.stop) === STOP.run && !Atomics.load(globalCounters, GLOBAL.aborted)
+  );
 }
 
-async function runScenario(scenario: ScenarioInfo, mode: RunMode, dataJson: string | undefined): Promise<void> {
+async function runScenario(
+  scenario: ScenarioInfo,
+  mode: RunMode,
+  dataJson: string | undefined,
+): Promise<void> {
   if (vu.scenario?.name !== scenario.name) {
     vu.iter = 0;
     vu.scenarioStartedAt = Date.now();
@@ -146,9 +177,11 @@ async function runScenario(scenario: ScenarioInfo, mode: RunMode, dataJson: stri
   const fn = getFunction(scenario.exec);
   const data = dataJson === undefined ? undefined : JSON.parse(dataJson);
   if (mode.kind === 'once') await iteration(fn, data, scenario);
-  else if (mode.kind === 'count') for (let i = 0; i < mode.n && keepGoing(); i++) await iteration(fn, data, scenario);
+  else if (mode.kind === 'count')
+    for (let i = 0; i < mode.n && keepGoing(); i++) await iteration(fn, data, scenario);
   else if (mode.kind === 'shared') {
-    while (keepGoing() && Atomics.sub(globalCounters, mode.slot, 1) > 0) await iteration(fn, data, scenario);
+    while (keepGoing() && Atomics.sub(globalCounters, mode.slot, 1) > 0)
+      await iteration(fn, data, scenario);
   } else while (keepGoing()) await iteration(fn, data, scenario);
 }
 

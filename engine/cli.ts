@@ -1,0 +1,126 @@
+import { parseArgs } from 'node:util';
+import { ExitError } from '../cli/errors.ts';
+import { runScript } from './index.ts';
+
+/**
+ * `loadgate k6 run script.js [flags]`: k6's own command line, so a k6 user
+ * needs no new habits. Exit codes are k6's (99 thresholds, 105 interrupted,
+ * 107 script error, 108 test.abort(), 104 invalid options).
+ */
+const USAGE = `Usage: loadgate k6 run [flags] script.js
+
+Runs a k6 script with real k6 when it is on PATH (or K6_BIN is set), else with
+loadgate's built-in k6-compatible engine. Flags (as k6's):
+  -e, --env K=V                     environment variable for __ENV (repeatable)
+  -u, --vus N                       number of VUs
+  -d, --duration D                  test duration (e.g. 30s, 1m30s)
+  -i, --iterations N                total iterations (shared by the VUs)
+      --summary-export FILE         legacy end-of-test summary JSON
+  -o, --out json=FILE               every metric sample as NDJSON
+  -o, --out experimental-prometheus-rw
+                                    Prometheus remote write to $K6_PROMETHEUS_RW_SERVER_URL
+  -q, --quiet                       no progress line, no text summary
+      --no-summary                  no end-of-test text summary
+      --engine auto|builtin|k6      force an engine (default auto)
+  -h, --help                        this help
+
+Exit codes: 0 ok, 99 thresholds crossed, 104 invalid options, 105 interrupted,
+107 script exception, 108 test.abort().`;
+
+export async function main(argv: string[]): Promise<number> {
+  const [sub, ...rest] = argv;
+  if (!sub || sub === '--help' || sub === '-h') {
+    process.stdout.write(USAGE + '\n');
+    return sub ? 0 : 2;
+  }
+  if (sub !== 'run')
+    throw new ExitError(2, `unknown k6 command '${sub}': only 'run' is available`, USAGE);
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: rest,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        env: { type: 'string', short: 'e', multiple: true },
+        vus: { type: 'string', short: 'u' },
+        duration: { type: 'string', short: 'd' },
+        iterations: { type: 'string', short: 'i' },
+        'summary-export': { type: 'string' },
+        out: { type: 'string', short: 'o', multiple: true },
+        quiet: { type: 'boolean', short: 'q' },
+        'no-summary': { type: 'boolean' },
+        engine: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (e) {
+    throw new ExitError(2, (e as Error).message, "run 'loadgate k6 run --help' for the flags");
+  }
+  const { values, positionals } = parsed;
+  if (values.help) {
+    process.stdout.write(USAGE + '\n');
+    return 0;
+  }
+  if (positionals.length !== 1) throw new ExitError(2, 'expected exactly one script', USAGE);
+
+  const env: Record<string, string> = {};
+  for (const pair of values.env ?? []) {
+    const i = pair.indexOf('=');
+    if (i <= 0) throw new ExitError(2, `invalid --env '${pair}': expected KEY=VALUE`);
+    env[pair.slice(0, i)] = pair.slice(i + 1);
+  }
+  const int = (name: string, v: string | undefined) => {
+    if (v === undefined) return undefined;
+    if (!/^\d+$/.test(v))
+      throw new ExitError(2, `invalid --${name} '${v}': expected a whole number`);
+    return Number(v);
+  };
+  let outJson: string | undefined;
+  let remoteWrite: { url: string } | undefined;
+  for (const out of values.out ?? []) {
+    if (out.startsWith('json=')) outJson = out.slice(5);
+    else if (out === 'experimental-prometheus-rw')
+      remoteWrite = {
+        url: process.env.K6_PROMETHEUS_RW_SERVER_URL ?? 'http://localhost:9090/api/v1/write',
+      };
+    else
+      throw new ExitError(
+        2,
+        `output '${out}' is not supported by the built-in engine (it writes json=FILE and experimental-prometheus-rw)`,
+        'install k6 (https://grafana.com/docs/k6/latest/set-up/install-k6/) and loadgate uses it automatically',
+      );
+  }
+  const engine = values.engine ?? 'auto';
+  if (engine !== 'auto' && engine !== 'builtin' && engine !== 'k6')
+    throw new ExitError(2, `unknown engine '${engine}': expected auto, builtin or k6`);
+
+  // First Ctrl-C: stop like k6 (exit 105, summary still written); second: leave now.
+  const controller = new AbortController();
+  const onSigint = () => {
+    if (controller.signal.aborted) process.exit(105);
+    process.stderr.write('\nstopping the test (Ctrl-C again to quit at once)…\n');
+    controller.abort();
+  };
+  process.on('SIGINT', onSigint);
+  try {
+    const result = await runScript({
+      script: positionals[0]!,
+      env,
+      vus: int('vus', values.vus),
+      duration: values.duration,
+      iterations: int('iterations', values.iterations),
+      summaryExport: values['summary-export'],
+      outJson,
+      remoteWrite,
+      signal: controller.signal,
+      engine,
+      progress: !values.quiet,
+      quiet: values.quiet,
+      noSummary: values['no-summary'],
+    });
+    return result.exitCode;
+  } finally {
+    process.off('SIGINT', onSigint);
+  }
+}

@@ -1,0 +1,78 @@
+import { dirname, resolve } from 'node:path';
+import { jsonOutput } from './outputs/json.ts';
+import { remoteWriteOutput } from './outputs/remote-write.ts';
+import { progressLine } from './progress.ts';
+import { findK6, RW_TREND_STATS, runK6 } from './real-k6.ts';
+import { runTest, type Output } from './runner.ts';
+import type { SummaryData } from './summary.ts';
+
+/**
+ * The programmatic API `loadgate run` uses: runs a k6 script with real k6
+ * when it is installed (or asked for), else with the built-in engine, and
+ * says on stderr which one ran.
+ */
+export type { SummaryData } from './summary.ts';
+export { EXIT_CODES } from './runner.ts';
+
+export type RunScriptOptions = {
+  script: string;
+  env?: Record<string, string>;
+  vus?: number;
+  duration?: string;
+  iterations?: number;
+  summaryExport?: string;
+  outJson?: string;
+  remoteWrite?: { url: string };
+  signal?: AbortSignal;
+  engine?: 'auto' | 'builtin' | 'k6';
+  progress?: boolean;
+  cwd?: string;
+  quiet?: boolean;
+  noSummary?: boolean;
+};
+
+export type RunScriptResult = { engine: 'builtin' | 'k6'; exitCode: number; summary?: SummaryData };
+
+export async function runScript(opts: RunScriptOptions): Promise<RunScriptResult> {
+  const cwd = opts.cwd ?? process.cwd();
+  const at = (p: string | undefined) => (p === undefined ? undefined : resolve(cwd, p));
+  const script = at(opts.script)!;
+  const k6 = opts.engine === 'builtin' ? undefined : findK6();
+  if (opts.engine === 'k6' && !k6)
+    throw new Error('k6 was asked for but is neither on PATH nor in K6_BIN');
+  if (k6) {
+    process.stderr.write(`loadgate: engine: k6 (${k6})\n`);
+    const exitCode = await runK6(
+      k6,
+      { ...opts, script, summaryExport: at(opts.summaryExport), outJson: at(opts.outJson) },
+      { signal: opts.signal, cwd: dirname(script) },
+    );
+    return { engine: 'k6', exitCode };
+  }
+  process.stderr.write(
+    'loadgate: engine: builtin (k6 not found on PATH; set K6_BIN to use real k6)\n',
+  );
+  const outputs: Output[] = [];
+  if (opts.outJson) outputs.push(jsonOutput(at(opts.outJson)!));
+  if (opts.remoteWrite)
+    outputs.push(
+      remoteWriteOutput({
+        url: opts.remoteWrite.url,
+        trendStats: RW_TREND_STATS.split(','),
+        warn: (m) => process.stderr.write(`WARN ${m}\n`),
+      }),
+    );
+  const { exitCode, summary } = await runTest({
+    script,
+    // k6 puts the system environment in __ENV, then -e values on top.
+    env: { ...(process.env as Record<string, string>), ...opts.env },
+    overrides: { vus: opts.vus, duration: opts.duration, iterations: opts.iterations },
+    summaryExport: at(opts.summaryExport),
+    outputs,
+    signal: opts.signal,
+    quiet: opts.quiet,
+    noSummary: opts.noSummary,
+    progress: opts.progress && process.stderr.isTTY ? progressLine() : undefined,
+  });
+  return { engine: 'builtin', exitCode, summary };
+}

@@ -1,0 +1,62 @@
+import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
+import { dirname } from 'node:path';
+import type { Metric, Registry, Tags } from '../metrics.ts';
+import type { Output } from '../runner.ts';
+import type { Threshold } from '../thresholds.ts';
+
+/**
+ * `--out json=FILE`: k6's NDJSON, a `Metric` line the first time a metric
+ * gets a sample, then one `Point` line per sample.
+ */
+export function jsonOutput(path: string): Output {
+  let stream: WriteStream | undefined;
+  let buffer: string[] = [];
+  let size = 0;
+  const seen = new Set<Metric>();
+  const flush = () => {
+    if (buffer.length) stream!.write(buffer.join(''));
+    buffer = [];
+    size = 0;
+  };
+  return {
+    start(registry: Registry, thresholds: Threshold[]) {
+      mkdirSync(dirname(path), { recursive: true });
+      stream = createWriteStream(path);
+      registry.onSample((metric: Metric, value: number, tags: Tags, time: number) => {
+        if (!seen.has(metric)) {
+          seen.add(metric);
+          const own = thresholds.filter((t) => t.key === metric.name).map((t) => t.source);
+          buffer.push(
+            JSON.stringify({
+              type: 'Metric',
+              data: {
+                name: metric.name,
+                type: metric.type,
+                contains: metric.contains,
+                thresholds: own,
+                submetrics: null,
+              },
+              metric: metric.name,
+            }) + '\n',
+          );
+        }
+        const line =
+          JSON.stringify({
+            type: 'Point',
+            data: { time: new Date(time).toISOString(), value, tags },
+            metric: metric.name,
+          }) + '\n';
+        buffer.push(line);
+        size += line.length;
+        if (size > 1 << 16) flush();
+      });
+    },
+    async stop() {
+      if (!stream) return;
+      flush();
+      await new Promise<void>((resolve, reject) =>
+        stream!.end((e?: Error | null) => (e ? reject(e) : resolve())),
+      );
+    },
+  };
+}

@@ -1,0 +1,81 @@
+import { spawn } from 'node:child_process';
+import { accessSync, constants } from 'node:fs';
+import { delimiter, join } from 'node:path';
+
+/**
+ * Running the real k6 with the same options: the binary from K6_BIN or PATH,
+ * and the argv/env that match the built-in engine's behaviour.
+ */
+export const RW_TREND_STATS = 'p(95),p(99),min,max,avg';
+
+export type K6Invocation = {
+  script: string;
+  env?: Record<string, string>;
+  vus?: number;
+  duration?: string;
+  iterations?: number;
+  summaryExport?: string;
+  outJson?: string;
+  remoteWrite?: { url: string };
+  quiet?: boolean;
+  noSummary?: boolean;
+};
+
+/** The k6 binary to use, or undefined when neither K6_BIN nor PATH has one. */
+export function findK6(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  if (env.K6_BIN) return env.K6_BIN;
+  for (const dir of (env.PATH ?? '').split(delimiter)) {
+    if (!dir) continue;
+    const candidate = join(dir, 'k6');
+    try {
+      accessSync(candidate, constants.X_OK);
+      return candidate;
+    } catch {
+      // not here
+    }
+  }
+  return undefined;
+}
+
+export function k6Command(inv: K6Invocation): { args: string[]; env: Record<string, string> } {
+  const args = ['run'];
+  for (const [k, v] of Object.entries(inv.env ?? {})) args.push('-e', `${k}=${v}`);
+  if (inv.vus !== undefined) args.push('--vus', String(inv.vus));
+  if (inv.duration !== undefined) args.push('--duration', inv.duration);
+  if (inv.iterations !== undefined) args.push('--iterations', String(inv.iterations));
+  if (inv.summaryExport) args.push('--summary-export', inv.summaryExport);
+  if (inv.outJson) args.push('--out', `json=${inv.outJson}`);
+  const env: Record<string, string> = {};
+  if (inv.remoteWrite) {
+    args.push('--out', 'experimental-prometheus-rw');
+    env.K6_PROMETHEUS_RW_SERVER_URL = inv.remoteWrite.url;
+    env.K6_PROMETHEUS_RW_TREND_STATS = RW_TREND_STATS;
+  }
+  if (inv.quiet) args.push('--quiet');
+  if (inv.noSummary) args.push('--no-summary');
+  args.push(inv.script);
+  return { args, env };
+}
+
+/** Runs k6; an abort sends SIGINT, so k6 stops like on Ctrl-C (exit 105, summary written). */
+export function runK6(
+  binary: string,
+  inv: K6Invocation,
+  opts: { signal?: AbortSignal; cwd?: string } = {},
+): Promise<number> {
+  const { args, env } = k6Command(inv);
+  return new Promise((resolve, reject) => {
+    const child = spawn(binary, args, {
+      cwd: opts.cwd,
+      env: { ...process.env, ...env },
+      stdio: 'inherit',
+    });
+    const onAbort = () => child.kill('SIGINT');
+    opts.signal?.addEventListener('abort', onAbort, { once: true });
+    child.on('error', reject);
+    child.on('exit', (code, signal) => {
+      opts.signal?.removeEventListener('abort', onAbort);
+      resolve(code ?? (signal === 'SIGINT' ? 105 : 1));
+    });
+  });
+}
