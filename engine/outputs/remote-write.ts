@@ -84,7 +84,7 @@ export function remoteWriteOutput(config: RemoteWriteConfig): Output {
     try {
       const res = await fetch(config.url, {
         method: 'POST',
-        body: new Blob([body]),
+        body: new Uint8Array(body),
         headers: {
           'Content-Encoding': 'snappy',
           'Content-Type': 'application/x-protobuf',

@@ -1,5 +1,5 @@
 // 5 iterations, one passing and one failing check each, inside a group.
-/* global __ENV, __VU, __ITER, open */
+/* global __ENV */
 import http from 'k6/http';
 import { check, group } from 'k6';
 

@@ -1,5 +1,5 @@
 // Runs until interrupted: Ctrl-C (or an aborted signal) gives exit 105 and a summary.
-/* global __ENV, __VU, __ITER, open */
+/* global __ENV */
 import http from 'k6/http';
 import { sleep } from 'k6';
 

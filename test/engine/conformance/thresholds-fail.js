@@ -1,5 +1,5 @@
 // A crossed threshold (on a custom metric and on a submetric): exit 99, summary still written.
-/* global __ENV, __VU, __ITER, open */
+/* global __ENV */
 import http from 'k6/http';
 import { Trend } from 'k6/metrics';
 
