@@ -254,8 +254,8 @@ async function arrivalRate(
   let next = starts.next();
   while (!next.done && !ctx.stopped.aborted) {
     const wait = next.value - (performance.now() - t0);
-    if (wait > 1) await delay(wait, ctx.stopped);
-    else if (wait > 0) await new Promise<void>((r) => setImmediate(r));
+    // Timers have ~1 ms granularity: sleep, then start everything that came due.
+    if (wait > 0) await delay(Math.max(1, wait), ctx.stopped);
     const now = performance.now() - t0;
     // Start every iteration that is due, catching up if the timer was late.
     while (!next.done && next.value <= now && !ctx.stopped.aborted) {
@@ -271,7 +271,9 @@ async function arrivalRate(
         inflight.add(p);
       } else {
         ctx.dropped();
-        if (all.length + initialising < maxVUs) {
+        // One VU initialises at a time: starting a worker costs the main thread
+        // time, and a burst of them would delay the next arrivals (more drops).
+        if (all.length + initialising < maxVUs && initialising === 0) {
           initialising++;
           ctx.newVu().then(
             (fresh) => {

@@ -104,7 +104,7 @@ export function checkInterrupt(): void {
 /** Blocking HTTP: the main thread performs the requests and wakes us up. */
 export function httpCall(reqs: HttpRequestSpec[]): HttpResponseData[] {
   checkInterrupt();
-  flush(true);
+  flush();
   Atomics.store(ctrl, CTRL.reply, 0);
   post({ t: 'req', reqs });
   Atomics.wait(ctrl, CTRL.reply, 0);
