@@ -30,7 +30,7 @@ function form(
   if (file)
     data.append(
       'attachment',
-      new Blob([file.bytes], { type: file.type ?? 'application/octet-stream' }),
+      new Blob([new Uint8Array(file.bytes)], { type: file.type ?? 'application/octet-stream' }),
       file.name,
     );
   return data;

@@ -117,7 +117,7 @@ describe('report.html in a browser', () => {
         figures.map((f) => {
           const svg = f.querySelector('svg[role=img]')!;
           const box = svg.getBoundingClientRect();
-          const paths = [...svg.querySelectorAll('path.series')];
+          const paths = Array.from(svg.querySelectorAll('path.series'));
           return {
             title: f.querySelector('figcaption')!.firstChild!.textContent!.trim(),
             width: box.width,
