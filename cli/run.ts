@@ -24,6 +24,8 @@ Options:
   --prometheus URL    Prometheus the SLO checker queries (default: the local platform's)
   --slo FILE          SLO spec (default: slo/local.yaml locally, slo/platform.yaml with --target)
   --no-slo            skip the SLO check (k6 thresholds still decide)
+  --baseline DIR      an earlier run (results/<run-id>) whose p95 this run must not exceed by +10 %
+  --pushgateway URL   push the verdict metrics (loadgate_slo_*) there, for scheduled runs
   --engine NAME       auto | builtin | k6 (default: auto, real k6 when on PATH)
   --results DIR       where runs are written (default: results)
   -e, --env K=V       extra variable for the scenarios (repeatable), e.g. -e SMOKE_DURATION=20s
@@ -161,7 +163,8 @@ async function judge(
     spec,
     prometheusUrl: run.prometheusUrl,
     runDir: run.runDir,
-    vars: { profile: options.profile },
+    vars: { profile: options.profile, ...(options.baseline && { baseline: options.baseline }) },
+    pushgatewayUrl: options.pushgateway,
   });
   return check.exitCode === EXIT.ok ? thresholds : check.exitCode;
 }
@@ -175,6 +178,8 @@ type RunOptions = {
   slo: string | boolean;
   engine: 'auto' | 'builtin' | 'k6';
   results: string;
+  baseline?: string;
+  pushgateway?: string;
   env: Record<string, string>;
 };
 
@@ -192,6 +197,8 @@ export function parseRunArgs(argv: string[]): RunOptions | undefined {
         prometheus: { type: 'string' },
         slo: { type: 'string' },
         'no-slo': { type: 'boolean', default: false },
+        baseline: { type: 'string' },
+        pushgateway: { type: 'string' },
         engine: { type: 'string', default: 'auto' },
         results: { type: 'string', default: 'results' },
         env: { type: 'string', short: 'e', multiple: true, default: [] },
@@ -217,12 +224,17 @@ export function parseRunArgs(argv: string[]): RunOptions | undefined {
   for (const [flag, url] of [
     ['--target', values.target],
     ['--prometheus', values.prometheus],
+    ['--pushgateway', values.pushgateway],
   ] as const) {
     if (url !== undefined && !isHttpUrl(url))
       problems.push(`${flag} '${url}' is not an http(s) URL (e.g. http://127.0.0.1:8100)`);
   }
   if (values.slo && values['no-slo']) problems.push('--slo and --no-slo contradict each other');
   if (values.slo && !existsSync(values.slo)) problems.push(`--slo ${values.slo}: no such file`);
+  if (values.baseline && !existsSync(join(values.baseline, 'slo.json')))
+    problems.push(
+      `--baseline ${values.baseline}: no slo.json there (pass a results/<run-id> directory)`,
+    );
   const env: Record<string, string> = {};
   for (const pair of values.env) {
     const at = pair.indexOf('=');
@@ -244,6 +256,8 @@ export function parseRunArgs(argv: string[]): RunOptions | undefined {
     slo: values['no-slo'] ? false : (values.slo ?? true),
     engine: values.engine as RunOptions['engine'],
     results: values.results,
+    baseline: values.baseline,
+    pushgateway: values.pushgateway,
     env,
   };
 }

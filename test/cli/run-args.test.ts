@@ -1,0 +1,84 @@
+import { describe, expect, it } from 'vitest';
+import { parseRunArgs } from '../../cli/run.ts';
+import { ExitError } from '../../cli/errors.ts';
+
+function problemsOf(argv: string[]): string {
+  try {
+    parseRunArgs(argv);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ExitError);
+    expect((error as ExitError).code).toBe(2);
+    return (error as ExitError).message;
+  }
+  throw new Error('expected bad input');
+}
+
+describe('loadgate run arguments', () => {
+  it('defaults to every journey on the local platform, judged by the default spec', () => {
+    expect(parseRunArgs(['smoke'])).toEqual({
+      profile: 'smoke',
+      journey: 'mix',
+      target: undefined,
+      prometheus: undefined,
+      slo: true,
+      engine: 'auto',
+      results: 'results',
+      baseline: undefined,
+      pushgateway: undefined,
+      env: {},
+    });
+  });
+
+  it('keeps -e values whole and trims a trailing slash from URLs', () => {
+    const options = parseRunArgs([
+      'capacity',
+      '--target',
+      'http://127.0.0.1:8100/',
+      '-e',
+      'WEIGHTS=browse=80,checkout=20',
+      '-e',
+      'TARGET_RPS=200',
+    ]);
+    expect(options?.target).toBe('http://127.0.0.1:8100');
+    expect(options?.env).toEqual({ WEIGHTS: 'browse=80,checkout=20', TARGET_RPS: '200' });
+  });
+
+  it('names every problem at once', () => {
+    const message = problemsOf([
+      'warp',
+      'extra',
+      '--engine',
+      'jmeter',
+      '--prometheus',
+      'localhost:9090',
+      '--baseline',
+      '/nonexistent/run',
+      '-e',
+      'NOEQUALS',
+      '--slo',
+      'nope.yaml',
+      '--no-slo',
+    ]);
+    for (const expected of [
+      "unknown profile 'warp'",
+      'unexpected argument(s): extra',
+      "unknown engine 'jmeter'",
+      "--prometheus 'localhost:9090' is not an http(s) URL",
+      '--baseline /nonexistent/run: no slo.json there',
+      "-e 'NOEQUALS' is not KEY=VALUE",
+      '--slo nope.yaml: no such file',
+      '--slo and --no-slo contradict each other',
+    ]) {
+      expect(message).toContain(expected);
+    }
+  });
+
+  it('asks for a profile, and explains an unknown flag', () => {
+    expect(problemsOf([])).toContain('a profile is required');
+    expect(problemsOf(['smoke', '--vus', '10'])).toMatch(/--vus/);
+  });
+
+  it('returns nothing for --help', () => {
+    expect(parseRunArgs(['--help'])).toBeUndefined();
+  });
+});
