@@ -23,7 +23,7 @@ export async function baseline(o: Baseline, ctx: Context): Promise<Measurement> 
       judged,
       query,
       `no baseline at ${file}`,
-      'Point `against` at an earlier run directory (or --var), or run the baseline first',
+      'Pass an earlier run: loadgate run … --baseline results/<run-id> (or loadgate slo check --var baseline=…)',
     );
   }
   let previous: Verdict;
