@@ -1,7 +1,7 @@
 import type { K6Summary } from './k6-summary.ts';
 import type { PrometheusClient, QueryResult } from './prometheus.ts';
 import { expand } from './template.ts';
-import type { ObjectiveResult, Comparison, Unit } from './verdict.ts';
+import { worst, type ObjectiveResult, type Comparison, type Unit } from './verdict.ts';
 import type { Window } from './window.ts';
 
 /** Everything an objective kind may read. */
@@ -78,4 +78,26 @@ export function finiteValues(
 /** Template a field of the spec with the context's vars. */
 export function template(ctx: Context, text: string, where: string): string {
   return expand(text, ctx.vars, where);
+}
+
+/**
+ * An instant vector judged per group (`by: [route]`): the worst group is the
+ * value, and the groups are kept as details when the objective asked for them.
+ */
+export function worstGroup(
+  judged: Judged,
+  query: string,
+  series: { labels: Record<string, string>; values: number[] }[],
+  by: readonly string[],
+): Measurement {
+  const details = series.map((s) => ({ labels: s.labels, value: s.values[0]! }));
+  return {
+    ...judged,
+    value: worst(
+      details.map((d) => d.value),
+      judged.op,
+    ),
+    query,
+    details: by.length > 0 ? details : undefined,
+  };
 }

@@ -1,7 +1,13 @@
-import { finiteValues, noData, template, type Context, type Measurement } from '../measure.ts';
+import {
+  finiteValues,
+  noData,
+  template,
+  worstGroup,
+  type Context,
+  type Measurement,
+} from '../measure.ts';
 import type { Objective } from '../spec.ts';
 import { matchers } from '../template.ts';
-import { worst } from '../verdict.ts';
 
 type ErrorRatio = Extract<Objective, { kind: 'error-ratio' }>;
 
@@ -27,14 +33,5 @@ export async function errorRatio(o: ErrorRatio, ctx: Context): Promise<Measureme
       values.message,
       `Check that ${o.metric}${matchers(selector)} exists (metric name, labels, vars such as $namespace) and counted requests in the window`,
     );
-  const details = values.series.map((s) => ({ labels: s.labels, value: s.values[0]! }));
-  return {
-    ...judged,
-    value: worst(
-      details.map((d) => d.value),
-      o.op,
-    ),
-    query,
-    details: o.by.length > 0 ? details : undefined,
-  };
+  return worstGroup(judged, query, values.series, o.by);
 }

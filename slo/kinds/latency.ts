@@ -1,7 +1,13 @@
-import { finiteValues, noData, template, type Context, type Measurement } from '../measure.ts';
+import {
+  finiteValues,
+  noData,
+  template,
+  worstGroup,
+  type Context,
+  type Measurement,
+} from '../measure.ts';
 import type { Objective } from '../spec.ts';
 import { matchers } from '../template.ts';
-import { worst } from '../verdict.ts';
 
 type Latency = Extract<Objective, { kind: 'latency' }>;
 
@@ -20,14 +26,5 @@ export async function latency(o: Latency, ctx: Context): Promise<Measurement> {
       values.message,
       `Check that ${bucket} exists in Prometheus (metric name, labels, vars such as $namespace) and had traffic in the window`,
     );
-  const details = values.series.map((s) => ({ labels: s.labels, value: s.values[0]! }));
-  return {
-    ...judged,
-    value: worst(
-      details.map((d) => d.value),
-      o.op,
-    ),
-    query,
-    details: o.by.length > 0 ? details : undefined,
-  };
+  return worstGroup(judged, query, values.series, o.by);
 }
