@@ -21,15 +21,17 @@ export type ExecutorContext = {
   dropped(): void;
   /** Aborted on Ctrl-C, test.abort() or a threshold's abortOnFail. */
   stopped: AbortSignal;
-  /** Shared-iterations: the run-wide counter slot and its array. */
+  /** The run-wide shared counters; shared-iterations uses sharedSlot, arrival-rate both slots. */
   counters: Int32Array;
   sharedSlot: number;
+  idleSlot: number;
   /** VUs currently taking part in the scenario (for the `vus` metric). */
   active: Set<VuHost>;
   warn(message: string): void;
 };
 
 const HARD_STOP_WAIT_MS = 2000;
+const VU_READY_WAIT_MS = 5000;
 
 function delay(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
@@ -126,8 +128,7 @@ export async function runExecutor(ctx: ExecutorContext): Promise<void> {
         ctx,
         starts(),
         durationMs,
-        s.preAllocatedVUs,
-        s.maxVUs ?? s.preAllocatedVUs,
+        Math.max(s.maxVUs ?? 0, s.preAllocatedVUs),
         gracefulMs,
       );
     }
@@ -142,8 +143,7 @@ export async function runExecutor(ctx: ExecutorContext): Promise<void> {
         ctx,
         rampingStarts(s.startRate / unit, stages),
         durationMs,
-        s.preAllocatedVUs,
-        s.maxVUs ?? s.preAllocatedVUs,
+        Math.max(s.maxVUs ?? 0, s.preAllocatedVUs),
         gracefulMs,
       );
     }
@@ -236,20 +236,46 @@ export function* rampingStarts(
   }
 }
 
+/**
+ * Arrival-rate scheduling through shared memory: every VU runs one long
+ * `arrival` command and sleeps on the `tokens` counter. When an iteration
+ * is due the scheduler takes one VU off the `idle` counter (only this thread
+ * decrements it, VUs increment it when they finish an iteration), adds a
+ * token and wakes one sleeper: one atomic notify per iteration instead of
+ * a command and a reply message. No idle VU at that instant: dropped.
+ */
 async function arrivalRate(
   ctx: ExecutorContext,
   starts: Iterator<number>,
   durationMs: number,
-  preAllocated: number,
   maxVUs: number,
   gracefulMs: number,
 ): Promise<void> {
-  const idle: VuHost[] = [...ctx.pool];
-  const all = [...ctx.pool];
+  const { counters, sharedSlot: tokens, idleSlot: idle } = ctx;
+  Atomics.store(counters, tokens, 0);
+  Atomics.store(counters, idle, 0);
+  const all: VuHost[] = [];
+  const runs: Promise<void>[] = [];
+  const mode: RunMode = { kind: 'arrival', tokens, idle };
+  // A VU adds itself to `idle` once it is waiting for its first iteration.
+  const join = (vu: VuHost) => {
+    all.push(vu);
+    runs.push(track(ctx, vu, mode));
+  };
+  for (const vu of ctx.pool) join(vu);
   let initialising = 0;
-  const inflight = new Set<Promise<void>>();
   let warned = false;
-  for (const vu of all) ctx.active.add(vu);
+  const wake = () => Atomics.notify(counters, tokens);
+  ctx.stopped.addEventListener('abort', wake, { once: true });
+  // The clock starts once the pre-allocated VUs wait (as in k6, where they are
+  // ready before the scenario starts): start-up is not charged to the arrivals.
+  const ready = performance.now();
+  while (
+    Atomics.load(counters, idle) < ctx.pool.length &&
+    performance.now() - ready < VU_READY_WAIT_MS &&
+    !ctx.stopped.aborted
+  )
+    await delay(1, ctx.stopped);
   const t0 = performance.now();
   let next = starts.next();
   while (!next.done && !ctx.stopped.aborted) {
@@ -259,16 +285,10 @@ async function arrivalRate(
     const now = performance.now() - t0;
     // Start every iteration that is due, catching up if the timer was late.
     while (!next.done && next.value <= now && !ctx.stopped.aborted) {
-      const vu = idle.pop();
-      if (vu) {
-        const p = vu
-          .run(ctx.info, { kind: 'once' }, ctx.data)
-          .catch((e: Error) => ctx.warn(`VU ${vu.id}: ${e.message}`))
-          .finally(() => {
-            inflight.delete(p);
-            idle.push(vu);
-          });
-        inflight.add(p);
+      if (Atomics.load(counters, idle) > 0) {
+        Atomics.sub(counters, idle, 1);
+        Atomics.add(counters, tokens, 1);
+        Atomics.notify(counters, tokens, 1);
       } else {
         ctx.dropped();
         // One VU initialises at a time: starting a worker costs the main thread
@@ -278,16 +298,15 @@ async function arrivalRate(
           ctx.newVu().then(
             (fresh) => {
               initialising--;
-              all.push(fresh);
-              ctx.active.add(fresh);
-              idle.push(fresh);
+              if (ctx.stopped.aborted) return;
+              join(fresh);
             },
             (e: Error) => {
               initialising--;
               ctx.warn(`could not initialise a VU: ${e.message}`);
             },
           );
-        } else if (!warned) {
+        } else if (!warned && initialising === 0) {
           warned = true;
           ctx.warn(
             `Insufficient VUs, reached ${maxVUs} active VUs and cannot initialize more  executor=${ctx.scenario.executor} scenario=${ctx.scenario.name}`,
@@ -297,8 +316,12 @@ async function arrivalRate(
       next = starts.next();
     }
   }
-  void preAllocated;
+  // The schedule is over: VUs finish the iterations they hold (gracefulStop), then stop.
   const rest = performance.now() - t0;
-  await endRuns(ctx, all, Promise.all([...inflight]), Math.max(0, durationMs - rest), gracefulMs);
-  for (const vu of all) ctx.active.delete(vu);
+  if (rest < durationMs) await delay(durationMs - rest, ctx.stopped);
+  for (const vu of all) vu.stop('graceful');
+  wake();
+  await endRuns(ctx, all, Promise.all(runs), 0, gracefulMs);
+  wake();
+  ctx.stopped.removeEventListener('abort', wake);
 }

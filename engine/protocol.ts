@@ -60,7 +60,13 @@ export type RunMode =
   | { kind: 'loop' }
   | { kind: 'count'; n: number }
   | { kind: 'shared'; slot: number }
-  | { kind: 'once' };
+  | { kind: 'once' }
+  /**
+   * Arrival-rate: the VU loops, taking one iteration at a time from the
+   * shared `tokens` counter the scheduler fills, and adds itself back to
+   * `idle` after each one. No message per iteration.
+   */
+  | { kind: 'arrival'; tokens: number; idle: number };
 
 export type ScenarioInfo = {
   name: string;

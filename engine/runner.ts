@@ -149,7 +149,8 @@ async function run(
     }
   }
 
-  const globalBuffer = new SharedArrayBuffer(4 * 64);
+  // Three slots per scenario after GLOBAL.firstSlot (see below): room for ~300 scenarios.
+  const globalBuffer = new SharedArrayBuffer(4 * 1024);
   const counters = new Int32Array(globalBuffer);
   const hosts: VuHost[] = [];
   let nextId = 0;
@@ -301,7 +302,9 @@ async function run(
             plannedMs: plannedMs(s),
             iterSlot: slot++,
           };
+          // shared-iterations: iterations left; arrival-rate: tokens and idle VUs.
           const sharedSlot = slot++;
+          const idleSlot = slot++;
           if (startMs > 0)
             await new Promise<void>((r) => {
               const t = setTimeout(r, startMs);
@@ -324,6 +327,7 @@ async function run(
             stopped: stop.signal,
             counters,
             sharedSlot,
+            idleSlot,
             active,
             warn: (m) => err(`WARN ${m}\n`),
           });

@@ -182,7 +182,32 @@ async function runScenario(
   else if (mode.kind === 'shared') {
     while (keepGoing() && Atomics.sub(globalCounters, mode.slot, 1) > 0)
       await iteration(fn, data, scenario);
-  } else while (keepGoing()) await iteration(fn, data, scenario);
+  } else if (mode.kind === 'arrival') await arrivals(mode, () => iteration(fn, data, scenario));
+  else while (keepGoing()) await iteration(fn, data, scenario);
+}
+
+/** Arrival-rate: take the iterations the scheduler hands out, until told to stop. */
+async function arrivals(
+  mode: Extract<RunMode, { kind: 'arrival' }>,
+  iterate: () => Promise<void>,
+): Promise<void> {
+  Atomics.add(globalCounters, mode.idle, 1);
+  for (;;) {
+    if (Atomics.load(ctrl, CTRL.stop) === STOP.hard || Atomics.load(globalCounters, GLOBAL.aborted))
+      return;
+    const t = Atomics.load(globalCounters, mode.tokens);
+    if (t > 0) {
+      if (Atomics.compareExchange(globalCounters, mode.tokens, t, t - 1) !== t) continue;
+      await iterate();
+      Atomics.add(globalCounters, mode.idle, 1);
+      continue;
+    }
+    // Tokens are handed out before the graceful stop, so none is left behind.
+    if (Atomics.load(ctrl, CTRL.stop) !== STOP.run) return;
+    flush();
+    // The timeout bounds how long buffered samples and a test.abort() can wait.
+    Atomics.wait(globalCounters, mode.tokens, 0, 200);
+  }
 }
 
 async function call(fn: string, arg: string | undefined): Promise<string | undefined> {

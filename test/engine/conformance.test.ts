@@ -96,6 +96,22 @@ for (const { engine, skip, label } of engines) {
     });
 
     it.skipIf(skip)(
+      'drops arrivals while the only pre-allocated VU is busy, and starts no other VU',
+      async () => {
+        const r = await run(engine, 'dropped.js');
+        expect(r.exitCode).toBe(0);
+        const m = r.legacy!.metrics as Record<string, { count?: number; max?: number }>;
+        const ran = m.iterations!.count!;
+        const dropped = m.dropped_iterations!.count!;
+        // 10 arrivals, 100 ms apart, each iteration 250 ms long: ~4 run, ~6 dropped.
+        expect(ran + dropped).toBe(10);
+        expect(ran).toBeGreaterThanOrEqual(2);
+        expect(dropped).toBeGreaterThanOrEqual(3);
+        expect(m.vus_max!.max).toBe(1);
+      },
+    );
+
+    it.skipIf(skip)(
       'exits 99 when a threshold is crossed, with the summary still written',
       async () => {
         const r = await run(engine, 'thresholds-fail.js');
