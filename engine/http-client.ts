@@ -96,12 +96,12 @@ export class HttpClient {
       } catch {
         return errorResponse(url, `invalid URL '${url}'`, 1020);
       }
-      const headers: Record<string, string> = { ...spec.headers };
+      let headers = spec.headers;
       const cookie = [
-        ...cookiesFor(jar, target).map((c) => `${c.name}=${c.value}`),
+        ...(jar.length ? cookiesFor(jar, target).map((c) => `${c.name}=${c.value}`) : []),
         ...Object.entries(spec.cookies).map(([k, v]) => `${k}=${v}`),
       ].join('; ');
-      if (cookie) headers.Cookie = cookie;
+      if (cookie) headers = { ...headers, Cookie: cookie };
       const res = await this.exchange(target, method, headers, body, spec);
       storeCookies(jar, target, res.setCookies);
       this.record(spec, method, url, res);
@@ -296,11 +296,19 @@ function isExpected(status: number, expected: ExpectedStatus[]): boolean {
   );
 }
 
+const canonicalNames = new Map<string, string>();
+
 /** Go's canonical header form, as k6 shows response headers: content-type → Content-Type. */
 function canonical(name: string): string {
-  return name
-    .toLowerCase()
-    .replace(/(^|-)([a-z])/g, (_m, sep: string, c: string) => sep + c.toUpperCase());
+  let c = canonicalNames.get(name);
+  if (c === undefined) {
+    c = name
+      .toLowerCase()
+      .replace(/(^|-)([a-z])/g, (_m, sep: string, ch: string) => sep + ch.toUpperCase());
+    // Header names repeat; the bound keeps hostile servers from growing it forever.
+    if (canonicalNames.size < 10_000) canonicalNames.set(name, c);
+  }
+  return c;
 }
 
 /** k6's error codes for network failures (https://grafana.com/docs/k6/latest/javascript-api/error-codes/). */

@@ -110,8 +110,9 @@ function buildSpec(
   const headers: Record<string, string> = {};
   for (const [k, v] of Object.entries(p.headers ?? {}))
     if (v !== undefined && v !== null) headers[k] = String(v);
-  const parsed = new URL(url);
-  if (parsed.username || parsed.password) {
+  // Only URLs with user info need a URL object here; an invalid one throws as before.
+  const parsed = url.includes('@') || !URL.canParse(url) ? new URL(url) : undefined;
+  if (parsed && (parsed.username || parsed.password)) {
     setDefault(
       headers,
       'Authorization',
