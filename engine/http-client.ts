@@ -312,7 +312,7 @@ function canonical(name: string): string {
 }
 
 /** k6's error codes for network failures (https://grafana.com/docs/k6/latest/javascript-api/error-codes/). */
-function classify(error: Error): [string, number] {
+export function classify(error: Error): [string, number] {
   const code = (error as { code?: string }).code ?? '';
   const cause = (error as { cause?: { code?: string } }).cause?.code ?? '';
   const c = code || cause;
@@ -322,10 +322,21 @@ function classify(error: Error): [string, number] {
     c === 'UND_ERR_BODY_TIMEOUT'
   )
     return ['request timeout', 1050];
-  if (c === 'ENOTFOUND' || c === 'EAI_AGAIN') return [`lookup failed: ${error.message}`, 1100];
+  if (c === 'ENOTFOUND') return [`lookup: no such host: ${error.message}`, 1101];
+  if (c === 'EAI_AGAIN') return [`lookup failed: ${error.message}`, 1100];
   if (c === 'ECONNREFUSED') return [`dial: connection refused`, 1212];
   if (c === 'UND_ERR_CONNECT_TIMEOUT' || c === 'ETIMEDOUT') return ['dial: i/o timeout', 1211];
   if (c === 'ECONNRESET' || c === 'UND_ERR_SOCKET') return ['connection reset by peer', 1220];
+  if (c === 'EPIPE') return ['write: broken pipe', 1201];
+  if (c === 'ERR_TLS_CERT_ALTNAME_INVALID') return [`tls: ${error.message}`, 1311];
+  if (
+    c === 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY' ||
+    c === 'UNABLE_TO_VERIFY_LEAF_SIGNATURE' ||
+    c === 'SELF_SIGNED_CERT_IN_CHAIN' ||
+    c === 'DEPTH_ZERO_SELF_SIGNED_CERT'
+  )
+    return [`tls: certificate signed by unknown authority`, 1310];
+  if (/^ERR_(SSL|TLS)_/.test(c)) return [`tls: ${error.message}`, 1300];
   return [error.message, 1000];
 }
 

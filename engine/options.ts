@@ -163,13 +163,21 @@ export function resolveOptions(raw: unknown, overrides: Overrides = {}): Resolve
       `option${unknown.length > 1 ? 's' : ''} ${unknown.map((k) => `'${k}'`).join(', ')} not supported by the built-in engine`,
     );
 
-  const cliShortcut = overrides.duration !== undefined || overrides.iterations !== undefined;
+  // k6 (lib/options.go, Options.Apply): --duration or --iterations from a higher
+  // tier wipe the script's whole execution group (duration, iterations, stages,
+  // scenarios) before they apply; --vus alone only replaces vus.
+  if (overrides.duration !== undefined || overrides.iterations !== undefined) {
+    delete options.duration;
+    delete options.iterations;
+    delete options.stages;
+    delete options.scenarios;
+  }
   if (overrides.vus !== undefined) options.vus = overrides.vus;
   if (overrides.duration !== undefined) options.duration = overrides.duration;
   if (overrides.iterations !== undefined) options.iterations = overrides.iterations;
 
   let configs: Record<string, unknown>;
-  if (options.scenarios && !cliShortcut) configs = options.scenarios;
+  if (options.scenarios) configs = options.scenarios;
   else configs = { default: shortcutScenario(options) };
 
   const scenarios: Scenario[] = [];
