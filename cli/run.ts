@@ -1,6 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { EXIT, ExitError } from './errors.ts';
@@ -11,6 +12,9 @@ import { EXIT, ExitError } from './errors.ts';
  * records the run under results/<run-id>/, then lets the SLO checker judge it
  * from Prometheus.
  */
+/** The package's own files (bundles, default specs), wherever loadgate is run from. */
+const HOME = fileURLToPath(new URL('..', import.meta.url));
+
 const PROFILES = ['smoke', 'capacity', 'stress', 'spike', 'soak'] as const;
 const JOURNEYS = ['mix', 'browse', 'basket', 'checkout', 'sav-upload', 'newsletter'] as const;
 
@@ -40,7 +44,7 @@ export async function main(argv: string[]): Promise<number> {
     process.stdout.write(USAGE + '\n');
     return EXIT.ok;
   }
-  const bundle = join('k6-bundles', `${options.journey}.js`);
+  const bundle = join(HOME, 'k6-bundles', `${options.journey}.js`);
   if (!existsSync(bundle)) {
     throw new ExitError(
       EXIT.badInput,
@@ -102,7 +106,7 @@ export async function main(argv: string[]): Promise<number> {
       profile: options.profile,
       target,
       engine: result.engine,
-      scripts: [bundle],
+      scripts: [relative(HOME, bundle)],
       startedAt: startedAt.toISOString(),
       endedAt: endedAt.toISOString(),
       exitCode: result.exitCode,
@@ -158,7 +162,9 @@ async function judge(
   }
   const { runCheck } = await import('../slo/index.ts');
   const spec =
-    options.slo === true ? (run.local ? 'slo/local.yaml' : 'slo/platform.yaml') : options.slo;
+    options.slo === true
+      ? join(HOME, 'slo', run.local ? 'local.yaml' : 'platform.yaml')
+      : options.slo;
   const check = await runCheck({
     spec,
     prometheusUrl: run.prometheusUrl,

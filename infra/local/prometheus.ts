@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { EXIT, ExitError } from '../../cli/errors.ts';
 import { freePort } from './ports.ts';
 
 /**
@@ -94,8 +95,10 @@ async function waitReady(
   const spawnError = new Promise<never>((_, reject) => {
     child.once('error', (error) =>
       reject(
-        new Error(
-          `could not start prometheus (${error.message}); install it: apt-get install prometheus`,
+        new ExitError(
+          EXIT.prometheus,
+          `could not start ${child.spawnfile} (${error.message})`,
+          'Install it (apt-get install prometheus), set PROMETHEUS_BIN, or pass --target and --prometheus to use existing ones',
         ),
       ),
     );

@@ -15,6 +15,16 @@ describe('startPrometheus', () => {
     await expect(fetch(`${prometheus.url}/-/ready`)).rejects.toThrow();
   });
 
+  it('says how to install it when the binary is missing (exit 3)', async () => {
+    await expect(
+      startPrometheus({ config: '', binary: '/nonexistent/prometheus' }),
+    ).rejects.toMatchObject({
+      code: 3,
+      message: expect.stringContaining('could not start /nonexistent/prometheus'),
+      hint: expect.stringContaining('apt-get install prometheus'),
+    });
+  });
+
   it('reports a config Prometheus rejects, with its own message', async () => {
     await expect(startPrometheus({ config: 'global: [not, a, map]\n' })).rejects.toThrow(
       /exited with code/,
