@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { EXIT, ExitError } from './errors.ts';
+import type { FaultFlags } from '../infra/local/cli.ts';
 
 /**
  * `loadgate run <profile>`: the main job. Runs a profile of the journeys
@@ -31,6 +32,9 @@ Options:
   --baseline DIR      an earlier run (results/<run-id>) whose p95 this run must not exceed by +10 %
   --pushgateway URL   push the verdict metrics (loadgate_slo_*) there, for scheduled runs
   --engine NAME       auto | builtin | k6 (default: auto, real k6 when on PATH)
+  --latency ROUTE=MS, --error-ratio ROUTE=R, --pause-queue, --faults JSON|@FILE
+                      inject faults into the local platform (see loadgate platform --help):
+                      rehearse that the SLO check catches a breach
   --results DIR       where runs are written (default: results)
   -e, --env K=V       extra variable for the scenarios (repeatable), e.g. -e SMOKE_DURATION=20s
   -h, --help          this help
@@ -55,7 +59,6 @@ export async function main(argv: string[]): Promise<number> {
 
   const runId = makeRunId(options.profile);
   const runDir = resolve(options.results, runId);
-  await mkdir(runDir, { recursive: true });
 
   // Ctrl-C stops the load but still writes what was measured (k6 exit 105).
   const abort = new AbortController();
@@ -69,8 +72,12 @@ export async function main(argv: string[]): Promise<number> {
   process.once('SIGTERM', onSignal);
 
   const { startPlatform } = await import('../infra/local/platform.ts');
-  const platform = options.target ? undefined : await startPlatform({ prometheus: true });
+  const { readFaults } = await import('../infra/local/cli.ts');
+  const platform = options.target
+    ? undefined
+    : await startPlatform({ prometheus: true, faults: await readFaults(options.faults) });
   try {
+    await mkdir(runDir, { recursive: true });
     const target = options.target ?? platform!.gatewayUrl;
     const prometheusUrl = options.prometheus ?? platform?.prometheusUrl;
     process.stderr.write(
@@ -186,6 +193,7 @@ type RunOptions = {
   results: string;
   baseline?: string;
   pushgateway?: string;
+  faults: FaultFlags;
   env: Record<string, string>;
 };
 
@@ -205,6 +213,10 @@ export function parseRunArgs(argv: string[]): RunOptions | undefined {
         'no-slo': { type: 'boolean', default: false },
         baseline: { type: 'string' },
         pushgateway: { type: 'string' },
+        faults: { type: 'string' },
+        latency: { type: 'string', multiple: true },
+        'error-ratio': { type: 'string', multiple: true },
+        'pause-queue': { type: 'boolean' },
         engine: { type: 'string', default: 'auto' },
         results: { type: 'string', default: 'results' },
         env: { type: 'string', short: 'e', multiple: true, default: [] },
@@ -235,6 +247,11 @@ export function parseRunArgs(argv: string[]): RunOptions | undefined {
     if (url !== undefined && !isHttpUrl(url))
       problems.push(`${flag} '${url}' is not an http(s) URL (e.g. http://127.0.0.1:8100)`);
   }
+  const injects = values.faults || values.latency || values['error-ratio'] || values['pause-queue'];
+  if (injects && values.target)
+    problems.push(
+      'faults are injected into the local platform only: drop --target, or the fault flags',
+    );
   if (values.slo && values['no-slo']) problems.push('--slo and --no-slo contradict each other');
   if (values.slo && !existsSync(values.slo)) problems.push(`--slo ${values.slo}: no such file`);
   if (values.baseline && !existsSync(join(values.baseline, 'slo.json')))
@@ -264,6 +281,12 @@ export function parseRunArgs(argv: string[]): RunOptions | undefined {
     results: values.results,
     baseline: values.baseline,
     pushgateway: values.pushgateway,
+    faults: {
+      faults: values.faults,
+      latency: values.latency,
+      'error-ratio': values['error-ratio'],
+      'pause-queue': values['pause-queue'],
+    },
     env,
   };
 }

@@ -133,7 +133,7 @@ export async function main(argv: string[]): Promise<number> {
   return 0;
 }
 
-type Flags = {
+export type FaultFlags = {
   faults?: string;
   latency?: string[];
   'error-ratio'?: string[];
@@ -141,7 +141,7 @@ type Flags = {
 };
 
 /** LOADGATE_FAULTS, then --faults, then the shorthand flags, validated as one FaultConfig. */
-async function readFaults(flags: Flags): Promise<FaultConfig | undefined> {
+export async function readFaults(flags: FaultFlags): Promise<FaultConfig | undefined> {
   const sources: [string, string][] = [];
   if (process.env.LOADGATE_FAULTS) sources.push(['LOADGATE_FAULTS', process.env.LOADGATE_FAULTS]);
   if (flags.faults) {

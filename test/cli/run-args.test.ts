@@ -25,6 +25,12 @@ describe('loadgate run arguments', () => {
       results: 'results',
       baseline: undefined,
       pushgateway: undefined,
+      faults: {
+        faults: undefined,
+        latency: undefined,
+        'error-ratio': undefined,
+        'pause-queue': undefined,
+      },
       env: {},
     });
   });
@@ -58,6 +64,9 @@ describe('loadgate run arguments', () => {
       '--slo',
       'nope.yaml',
       '--no-slo',
+      '--target',
+      'http://127.0.0.1:8100',
+      '--pause-queue',
     ]);
     for (const expected of [
       "unknown profile 'warp'",
@@ -68,6 +77,7 @@ describe('loadgate run arguments', () => {
       "-e 'NOEQUALS' is not KEY=VALUE",
       '--slo nope.yaml: no such file',
       '--slo and --no-slo contradict each other',
+      'faults are injected into the local platform only',
     ]) {
       expect(message).toContain(expected);
     }

@@ -183,3 +183,32 @@ describe('loadgate run', () => {
     }, 60_000);
   });
 });
+
+describe('loadgate run with a fault injected into the local platform', () => {
+  it('catches +1.5 s on one route: the SLO check fails and names the route', async () => {
+    const dir = join(results, 'breach');
+    const outcome = await loadgate([
+      'run',
+      'smoke',
+      '--journey',
+      'browse',
+      '--results',
+      dir,
+      '--latency',
+      '/api/products/{id}=1500',
+      '-e',
+      'SMOKE_DURATION=20s',
+    ]);
+    expect(outcome.code, outcome.stderr).toBe(1);
+    const slo = JSON.parse(await readFile(join(await onlyRunDir(dir), 'slo.json'), 'utf8'));
+    expect(slo.status).toBe('fail');
+    const perRoute = slo.objectives.find(
+      (o: { name: string }) => o.name === 'gateway-p95-per-route',
+    );
+    expect(perRoute.status).toBe('fail');
+    expect(perRoute.value).toBeGreaterThan(1);
+    const slowest = perRoute.details.find((d: { value: number }) => d.value === perRoute.value);
+    expect(slowest.labels.route).toBe('/api/products/{id}');
+    expect(outcome.stdout).toMatch(/gateway-p95-per-route.*fail/);
+  }, 120_000);
+});
