@@ -89,9 +89,14 @@ g.console = {
   error: (...a: unknown[]) => log('error', a),
 };
 
+/** The script's own frames only: the engine's and Node's mean nothing to a k6 user. */
 function errorText(e: unknown): string {
-  if (e instanceof Error) return e.stack ?? `${e.name}: ${e.message}`;
-  return String(e);
+  if (!(e instanceof Error)) return String(e);
+  const stack = e.stack ?? `${e.name}: ${e.message}`;
+  return stack
+    .split('\n')
+    .filter((line) => !/node:internal|\[worker eval\]/.test(line))
+    .join('\n');
 }
 
 // Init: evaluate the script (CommonJS from esbuild) in this thread's context.
