@@ -1,4 +1,5 @@
 import { mkdir, writeFile } from 'node:fs/promises';
+import { freemem } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { runExecutor } from './executors.ts';
 import { HttpClient } from './http-client.ts';
@@ -228,15 +229,17 @@ async function run(
     for (const o of config.outputs) o.start(registry, thresholds);
 
     // Init every scenario's VUs before any load, as k6 does.
+    const initialVus = (s: (typeof scenarios)[number]) =>
+      s.executor === 'ramping-vus'
+        ? Math.max(s.startVUs, ...s.stages.map((st) => st.target))
+        : s.executor === 'constant-arrival-rate' || s.executor === 'ramping-arrival-rate'
+          ? s.preAllocatedVUs
+          : s.vus;
+    checkMemoryFor(scenarios.reduce((sum, s) => sum + initialVus(s), 0));
     const pools = new Map<string, VuHost[]>();
     try {
       for (const s of scenarios) {
-        const n =
-          s.executor === 'ramping-vus'
-            ? Math.max(s.startVUs, ...s.stages.map((st) => st.target))
-            : s.executor === 'constant-arrival-rate' || s.executor === 'ramping-arrival-rate'
-              ? s.preAllocatedVUs
-              : s.vus;
+        const n = initialVus(s);
         pools.set(s.name, await Promise.all(Array.from({ length: n }, () => startVu())));
       }
     } catch (e) {
@@ -461,4 +464,25 @@ function progressState(registry: Registry, vus: number, elapsedMs: number, done:
     failed: failed.passes,
     done,
   };
+}
+
+/** Resident memory of one VU thread, measured by `npm run bench -- engine` (~8.5 MB), with room. */
+const VU_BYTES = 10 * 1024 * 1024;
+
+/**
+ * Each VU is a worker thread with its own V8 heap, much heavier than a k6 VU:
+ * refuse a test that cannot fit rather than die out of memory minutes later.
+ */
+function checkMemoryFor(vus: number): void {
+  const needed = vus * VU_BYTES;
+  const available = freemem();
+  if (needed <= available * 0.8) return;
+  const gib = (bytes: number) => `${(bytes / 2 ** 30).toFixed(1)} GiB`;
+  throw new RunError(
+    EXIT_CODES.invalidConfig,
+    `the scenarios start ${vus} VUs at once: about ${gib(needed)} for the built-in engine ` +
+      `(a thread of ~10 MB per VU), more than the ${gib(available)} this machine has free. ` +
+      'Lower the load (VUs, preAllocatedVUs; TARGET_RPS or THINK_TIME for the bundled profiles), ' +
+      'or run real k6 (K6_BIN or k6 on PATH), whose VUs are far lighter.',
+  );
 }

@@ -1,0 +1,30 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, expect, it, vi } from 'vitest';
+import { runScript } from '../../engine/index.ts';
+
+let dir: string | undefined;
+afterEach(async () => {
+  vi.restoreAllMocks();
+  if (dir) await rm(dir, { recursive: true, force: true });
+});
+
+// Built-in engine only: a VU is a thread of ~10 MB there, so a test that
+// cannot fit is refused before any VU starts instead of dying out of memory.
+it('refuses, before any VU starts, a test whose VUs cannot fit in memory', async () => {
+  dir = await mkdtemp(join(tmpdir(), 'loadgate-memory-'));
+  const script = join(dir, 'huge.js');
+  await writeFile(
+    script,
+    "export const options = { vus: 1000000, duration: '1s' };\nexport default function () {}\n",
+  );
+  const stderr: string[] = [];
+  vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => {
+    stderr.push(String(chunk));
+    return true;
+  });
+  const result = await runScript({ script, engine: 'builtin', quiet: true });
+  expect(result.exitCode).toBe(104);
+  expect(stderr.join('')).toMatch(/start 1000000 VUs at once: about .* GiB .* real k6/s);
+});
