@@ -303,6 +303,9 @@ async function arrivalRate(
             },
             (e: Error) => {
               initialising--;
+              // Growing failed (no room left): stay at this size, say it once.
+              maxVUs = all.length;
+              warned = true;
               ctx.warn(`could not initialise a VU: ${e.message}`);
             },
           );

@@ -1,4 +1,5 @@
 import { mkdir, writeFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
 import { freemem } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { runExecutor } from './executors.ts';
@@ -235,7 +236,7 @@ async function run(
         : s.executor === 'constant-arrival-rate' || s.executor === 'ramping-arrival-rate'
           ? s.preAllocatedVUs
           : s.vus;
-    checkMemoryFor(scenarios.reduce((sum, s) => sum + initialVus(s), 0));
+    checkRoomFor(scenarios.reduce((sum, s) => sum + initialVus(s), 0));
     const pools = new Map<string, VuHost[]>();
     try {
       for (const s of scenarios) {
@@ -319,7 +320,14 @@ async function run(
             info,
             pool: pools.get(s.name)!,
             data: setupData,
-            newVu: startVu,
+            newVu: () =>
+              roomForOneMore()
+                ? startVu()
+                : Promise.reject(
+                    new Error(
+                      'no free memory or memory mappings left for another VU thread; running with the VUs started so far (real k6 has lighter VUs)',
+                    ),
+                  ),
             dropped: () =>
               registry.add(
                 registry.get('dropped_iterations'),
@@ -468,21 +476,53 @@ function progressState(registry: Registry, vus: number, elapsedMs: number, done:
 
 /** Resident memory of one VU thread, measured by `npm run bench -- engine` (~8.5 MB), with room. */
 const VU_BYTES = 10 * 1024 * 1024;
+/** Memory mappings of one VU thread (its V8 heap spaces and stack): ~44 measured, with room. */
+const VU_MAPPINGS = 50;
 
 /**
- * Each VU is a worker thread with its own V8 heap, much heavier than a k6 VU:
- * refuse a test that cannot fit rather than die out of memory minutes later.
+ * Each VU is a worker thread with its own V8 isolate, much heavier than a k6
+ * VU: refuse a test that cannot fit rather than die minutes later, out of
+ * memory or out of memory mappings (Linux caps them per process:
+ * vm.max_map_count, 65,530 by default, about 1,300 VUs).
  */
-function checkMemoryFor(vus: number): void {
+function checkRoomFor(vus: number): void {
+  const lighter = 'or run real k6 (K6_BIN or k6 on PATH), whose VUs are far lighter.';
+  const lower =
+    'Lower the load (VUs, preAllocatedVUs; TARGET_RPS or THINK_TIME for the bundled profiles), ';
   const needed = vus * VU_BYTES;
   const available = freemem();
-  if (needed <= available * 0.8) return;
   const gib = (bytes: number) => `${(bytes / 2 ** 30).toFixed(1)} GiB`;
-  throw new RunError(
-    EXIT_CODES.invalidConfig,
-    `the scenarios start ${vus} VUs at once: about ${gib(needed)} for the built-in engine ` +
-      `(a thread of ~10 MB per VU), more than the ${gib(available)} this machine has free. ` +
-      'Lower the load (VUs, preAllocatedVUs; TARGET_RPS or THINK_TIME for the bundled profiles), ' +
-      'or run real k6 (K6_BIN or k6 on PATH), whose VUs are far lighter.',
-  );
+  if (needed > available * 0.8)
+    throw new RunError(
+      EXIT_CODES.invalidConfig,
+      `the scenarios start ${vus} VUs at once: about ${gib(needed)} for the built-in engine ` +
+        `(a thread of ~10 MB per VU), more than the ${gib(available)} this machine has free. ` +
+        lower +
+        lighter,
+    );
+  const maps = mappingRoom();
+  if (maps !== undefined && vus * VU_MAPPINGS > maps.free)
+    throw new RunError(
+      EXIT_CODES.invalidConfig,
+      `the scenarios start ${vus} VUs at once, more than the ~${Math.floor(maps.free / VU_MAPPINGS)} ` +
+        `this process can map (vm.max_map_count = ${maps.max}; each VU thread needs ~${VU_MAPPINGS}). ` +
+        `${lower}raise the limit (sysctl -w vm.max_map_count=262144), ${lighter}`,
+    );
+}
+
+/** Room for one more VU thread now, with a margin for the rest of the process. */
+function roomForOneMore(): boolean {
+  const maps = mappingRoom();
+  return freemem() > 4 * VU_BYTES && (maps === undefined || maps.free > 4 * VU_MAPPINGS);
+}
+
+/** Linux only: the per-process mapping limit and how much of it is left. */
+function mappingRoom(): { max: number; free: number } | undefined {
+  try {
+    const max = Number(readFileSync('/proc/sys/vm/max_map_count', 'utf8'));
+    const used = readFileSync('/proc/self/maps', 'utf8').split('\n').length;
+    return Number.isFinite(max) ? { max, free: max - used } : undefined;
+  } catch {
+    return undefined;
+  }
 }

@@ -28,3 +28,21 @@ it('refuses, before any VU starts, a test whose VUs cannot fit in memory', async
   expect(result.exitCode).toBe(104);
   expect(stderr.join('')).toMatch(/start 1000000 VUs at once: about .* GiB .* real k6/s);
 });
+
+it('refuses more VU threads than the process may map (vm.max_map_count)', async () => {
+  dir = await mkdtemp(join(tmpdir(), 'loadgate-memory-'));
+  const script = join(dir, 'many.js');
+  // 1,400 VUs: ~14 GiB, and ~70,000 mappings, over Linux's default 65,530.
+  await writeFile(
+    script,
+    "export const options = { vus: 1400, duration: '1s' };\nexport default function () {}\n",
+  );
+  const stderr: string[] = [];
+  vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => {
+    stderr.push(String(chunk));
+    return true;
+  });
+  const result = await runScript({ script, engine: 'builtin', quiet: true });
+  expect(result.exitCode).toBe(104);
+  expect(stderr.join('')).toMatch(/1400 VUs at once.*(max_map_count|has free)/s);
+});
