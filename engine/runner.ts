@@ -1,6 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { readFileSync } from 'node:fs';
-import { freemem } from 'node:os';
+import { freemem, totalmem } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { runExecutor } from './executors.ts';
 import { HttpClient } from './http-client.ts';
@@ -513,7 +513,9 @@ function checkRoomFor(vus: number): void {
 /** Room for one more VU thread now, with a margin for the rest of the process. */
 function roomForOneMore(): boolean {
   const maps = mappingRoom();
-  return freemem() > 4 * VU_BYTES && (maps === undefined || maps.free > 4 * VU_MAPPINGS);
+  // Keep a tenth of the machine for everything else (the target, Prometheus, the OS).
+  const margin = Math.max(4 * VU_BYTES, totalmem() / 10);
+  return freemem() > margin && (maps === undefined || maps.free > 4 * VU_MAPPINGS);
 }
 
 /** Linux only: the per-process mapping limit and how much of it is left. */
