@@ -340,7 +340,8 @@ export function classify(error: Error): [string, number] {
   return [error.message, 1000];
 }
 
-function errorResponse(url: string, error: string, code: number): HttpResponseData {
+/** A response that never came: k6's shape with status 0, the error and its code. */
+export function errorResponse(url: string, error: string, code: number): HttpResponseData {
   return {
     status: 0,
     status_text: '',

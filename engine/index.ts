@@ -2,7 +2,7 @@ import { dirname, resolve } from 'node:path';
 import { jsonOutput } from './outputs/json.ts';
 import { remoteWriteOutput } from './outputs/remote-write.ts';
 import { progressLine } from './progress.ts';
-import { findK6, RW_TREND_STATS, runK6 } from './real-k6.ts';
+import { findK6, RW_TREND_STATS, runK6, type K6Invocation } from './real-k6.ts';
 import { runTest, type Output } from './runner.ts';
 import type { SummaryData } from './summary.ts';
 
@@ -14,21 +14,12 @@ import type { SummaryData } from './summary.ts';
 export type { SummaryData } from './summary.ts';
 export { EXIT_CODES } from './runner.ts';
 
-export type RunScriptOptions = {
-  script: string;
-  env?: Record<string, string>;
-  vus?: number;
-  duration?: string;
-  iterations?: number;
-  summaryExport?: string;
-  outJson?: string;
-  remoteWrite?: { url: string };
+/** What both engines take (see real-k6.ts), plus what only this API decides. */
+export type RunScriptOptions = K6Invocation & {
   signal?: AbortSignal;
   engine?: 'auto' | 'builtin' | 'k6';
   progress?: boolean;
   cwd?: string;
-  quiet?: boolean;
-  noSummary?: boolean;
 };
 
 export type RunScriptResult = { engine: 'builtin' | 'k6'; exitCode: number; summary?: SummaryData };

@@ -9,6 +9,7 @@ import {
   type ScenarioInfo,
   type ToWorker,
 } from './protocol.ts';
+import { errorResponse } from './http-client.ts';
 
 /**
  * The main-thread side of one VU worker: starts it, serves its blocking HTTP
@@ -76,7 +77,8 @@ export class VuHost {
           case 'req':
             start.hooks.http(this.id, msg.reqs).then(
               (answers) => this.answer(answers),
-              (error: Error) => this.answer(msg.reqs.map(() => failure(error))),
+              (error: Error) =>
+                this.answer(msg.reqs.map((r) => errorResponse(r.url, error.message, 1000))),
             );
             break;
           case 'done': {
@@ -154,29 +156,4 @@ export class VuHost {
     this.reply.close();
     await this.worker.terminate();
   }
-}
-
-function failure(error: Error): HttpResponseData {
-  return {
-    status: 0,
-    status_text: '',
-    proto: '',
-    url: '',
-    headers: {},
-    body: null,
-    timings: {
-      blocked: 0,
-      connecting: 0,
-      tls_handshaking: 0,
-      sending: 0,
-      waiting: 0,
-      receiving: 0,
-      duration: 0,
-    },
-    error: error.message,
-    error_code: 1000,
-    remote_ip: '',
-    remote_port: 0,
-    cookies: {},
-  };
 }

@@ -10,39 +10,31 @@ afterEach(async () => {
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 
+/** Runs a trivial script with these options on the built-in engine; its exit code and stderr. */
+async function runWith(options: string): Promise<{ exitCode: number; stderr: string }> {
+  dir = await mkdtemp(join(tmpdir(), 'loadgate-memory-'));
+  const script = join(dir, 'script.js');
+  await writeFile(script, `export const options = ${options};\nexport default function () {}\n`);
+  const stderr: string[] = [];
+  vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => {
+    stderr.push(String(chunk));
+    return true;
+  });
+  const { exitCode } = await runScript({ script, engine: 'builtin', quiet: true });
+  return { exitCode, stderr: stderr.join('') };
+}
+
 // Built-in engine only: a VU is a thread of ~10 MB there, so a test that
 // cannot fit is refused before any VU starts instead of dying out of memory.
 it('refuses, before any VU starts, a test whose VUs cannot fit in memory', async () => {
-  dir = await mkdtemp(join(tmpdir(), 'loadgate-memory-'));
-  const script = join(dir, 'huge.js');
-  await writeFile(
-    script,
-    "export const options = { vus: 1000000, duration: '1s' };\nexport default function () {}\n",
-  );
-  const stderr: string[] = [];
-  vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => {
-    stderr.push(String(chunk));
-    return true;
-  });
-  const result = await runScript({ script, engine: 'builtin', quiet: true });
+  const result = await runWith("{ vus: 1000000, duration: '1s' }");
   expect(result.exitCode).toBe(104);
-  expect(stderr.join('')).toMatch(/start 1000000 VUs at once: about .* GiB .* real k6/s);
+  expect(result.stderr).toMatch(/start 1000000 VUs at once: about .* GiB .* real k6/s);
 });
 
 it('refuses more VU threads than the process may map (vm.max_map_count)', async () => {
-  dir = await mkdtemp(join(tmpdir(), 'loadgate-memory-'));
-  const script = join(dir, 'many.js');
   // 1,400 VUs: ~14 GiB, and ~70,000 mappings, over Linux's default 65,530.
-  await writeFile(
-    script,
-    "export const options = { vus: 1400, duration: '1s' };\nexport default function () {}\n",
-  );
-  const stderr: string[] = [];
-  vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => {
-    stderr.push(String(chunk));
-    return true;
-  });
-  const result = await runScript({ script, engine: 'builtin', quiet: true });
+  const result = await runWith("{ vus: 1400, duration: '1s' }");
   expect(result.exitCode).toBe(104);
-  expect(stderr.join('')).toMatch(/1400 VUs at once.*(max_map_count|has free)/s);
+  expect(result.stderr).toMatch(/1400 VUs at once.*(max_map_count|has free)/s);
 });
