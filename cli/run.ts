@@ -40,7 +40,8 @@ Options:
   -h, --help          this help
 
 Exit codes: 0 pass, 1 thresholds or an SLO failed, 2 bad input, 3 Prometheus unreachable,
-105 interrupted (partial results are written), 107 script error.`;
+104 invalid k6 options (or too many VUs for the built-in engine), 105 interrupted (partial
+results are written), 107 script error, 108 test.abort().`;
 
 export async function main(argv: string[]): Promise<number> {
   const options = parseRunArgs(argv);
