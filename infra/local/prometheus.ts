@@ -1,7 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { accessSync, constants } from 'node:fs';
+import { delimiter, join } from 'node:path';
 import { EXIT, ExitError } from '../../cli/errors.ts';
 import { freePort } from './ports.ts';
 
@@ -36,6 +37,14 @@ export type RunningPrometheus = {
 
 export async function startPrometheus(options: PrometheusOptions): Promise<RunningPrometheus> {
   const binary = options.binary ?? process.env.PROMETHEUS_BIN ?? 'prometheus';
+  const executable = findExecutable(binary);
+  if (!executable) {
+    throw new ExitError(
+      EXIT.prometheus,
+      `could not start ${binary}: not found`,
+      'Install it (apt-get install prometheus), set PROMETHEUS_BIN, or pass --target and --prometheus to use existing ones',
+    );
+  }
   const scratch = await mkdtemp(join(tmpdir(), 'loadgate-prometheus-'));
   const configDir = options.configDir ?? scratch;
   const configFile = join(
@@ -47,23 +56,19 @@ export async function startPrometheus(options: PrometheusOptions): Promise<Runni
 
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const child = spawn(
-    binary,
-    [
-      `--config.file=${configFile}`,
-      `--storage.tsdb.path=${dataDir}`,
-      `--web.listen-address=127.0.0.1:${port}`,
-      // k6's experimental-prometheus-rw output (and the built-in engine) write here.
-      '--web.enable-remote-write-receiver',
-      // Tests delete series and reload rules without restarting.
-      '--web.enable-admin-api',
-      '--web.enable-lifecycle',
-      // Backfilled test data lies in the past; keep it queryable.
-      '--storage.tsdb.retention.time=3650d',
-      ...(options.args ?? []),
-    ],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
+  const child = spawnTiedToUs(executable, [
+    `--config.file=${configFile}`,
+    `--storage.tsdb.path=${dataDir}`,
+    `--web.listen-address=127.0.0.1:${port}`,
+    // k6's experimental-prometheus-rw output (and the built-in engine) write here.
+    '--web.enable-remote-write-receiver',
+    // Tests delete series and reload rules without restarting.
+    '--web.enable-admin-api',
+    '--web.enable-lifecycle',
+    // Backfilled test data lies in the past; keep it queryable.
+    '--storage.tsdb.retention.time=3650d',
+    ...(options.args ?? []),
+  ]);
   let output = '';
   const collect = (chunk: Buffer) => {
     output = (output + chunk.toString()).slice(-20_000);
@@ -127,5 +132,36 @@ function stopChild(child: ChildProcess): Promise<void> {
       resolve();
     });
     child.kill('SIGTERM');
+  });
+}
+
+/**
+ * Spawns a server that dies with this process, even on a crash or kill -9
+ * (Linux's parent-death signal, through util-linux `setpriv`), so a failed
+ * run never leaves a Prometheus behind. Elsewhere, a plain spawn.
+ */
+function spawnTiedToUs(executable: string, args: string[]): ChildProcess {
+  const stdio: ['ignore', 'pipe', 'pipe'] = ['ignore', 'pipe', 'pipe'];
+  const setpriv = findExecutable('setpriv');
+  return setpriv
+    ? spawn(setpriv, ['--pdeathsig', 'TERM', '--', executable, ...args], { stdio })
+    : spawn(executable, args, { stdio });
+}
+
+/** A path to an executable: as given when it has a slash, else searched on PATH. */
+function findExecutable(name: string): string | undefined {
+  const candidates = name.includes('/')
+    ? [name]
+    : (process.env.PATH ?? '')
+        .split(delimiter)
+        .filter(Boolean)
+        .map((dir) => join(dir, name));
+  return candidates.find((file) => {
+    try {
+      accessSync(file, constants.X_OK);
+      return true;
+    } catch {
+      return false;
+    }
   });
 }

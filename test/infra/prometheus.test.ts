@@ -1,3 +1,5 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import { startPrometheus } from '../../infra/local/prometheus.ts';
 
@@ -29,5 +31,38 @@ describe('startPrometheus', () => {
     await expect(startPrometheus({ config: 'global: [not, a, map]\n' })).rejects.toThrow(
       /exited with code/,
     );
+  });
+
+  it('dies with the process that started it, even on kill -9 (no orphan Prometheus)', async () => {
+    const owner = spawn(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        '--input-type=module',
+        '-e',
+        `const { startPrometheus } = await import(${JSON.stringify(new URL('../../infra/local/prometheus.ts', import.meta.url).href)});
+         const p = await startPrometheus({ config: '' });
+         console.log(p.url);
+         setInterval(() => {}, 1000);`,
+      ],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    const [line] = (await once(owner.stdout!, 'data')) as [Buffer];
+    const url = line.toString().trim();
+    expect((await fetch(`${url}/-/ready`)).ok).toBe(true);
+
+    owner.kill('SIGKILL');
+    await once(owner, 'exit');
+    // The parent-death signal reaches Prometheus; give it a moment to shut down.
+    let alive = true;
+    for (let i = 0; i < 100 && alive; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      alive = await fetch(`${url}/-/ready`).then(
+        () => true,
+        () => false,
+      );
+    }
+    expect(alive).toBe(false);
   });
 });
