@@ -32,23 +32,25 @@ const common = {
   tags: tags.optional(),
 };
 
+/** The two iteration-count executors differ only in how iterations are shared. */
+const iterationBased = {
+  vus: z.number().int().positive().default(1),
+  iterations: z.number().int().positive().default(1),
+  maxDuration: duration.default('10m'),
+  ...common,
+};
+
 export const scenarioSchema = z.discriminatedUnion('executor', [
   z
     .object({
       executor: z.literal('shared-iterations'),
-      vus: z.number().int().positive().default(1),
-      iterations: z.number().int().positive().default(1),
-      maxDuration: duration.default('10m'),
-      ...common,
+      ...iterationBased,
     })
     .strict(),
   z
     .object({
       executor: z.literal('per-vu-iterations'),
-      vus: z.number().int().positive().default(1),
-      iterations: z.number().int().positive().default(1),
-      maxDuration: duration.default('10m'),
-      ...common,
+      ...iterationBased,
     })
     .strict(),
   z
