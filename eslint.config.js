@@ -3,7 +3,7 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'k6-bundles/', 'results/', 'coverage/', 'test/fixtures/'] },
+  { ignores: ['build/', 'node_modules/', 'k6-bundles/', 'results/', 'coverage/', 'test/fixtures/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
