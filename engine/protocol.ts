@@ -4,23 +4,18 @@
  */
 import type { Tags } from './metrics.ts';
 
-export type ExpectedStatus = number | { min: number; max: number };
-
-export type HttpRequestSpec = {
+/**
+ * One HTTP exchange (a single hop: no redirects, no cookie jar) the main
+ * thread performs for a VU with undici: https, http.batch's parallel
+ * requests, or every request when the native addon is not built.
+ */
+export type ExchangeRequest = {
   method: string;
   url: string;
   headers: Record<string, string>;
   body: string | Uint8Array | null;
   timeoutMs: number;
-  maxRedirects: number;
   responseType: 'text' | 'binary' | 'none';
-  /** VU tags + params.tags; the main thread adds method/url/status/… */
-  tags: Tags;
-  /** null: setResponseCallback(null), no http_req_failed sample. */
-  expected: ExpectedStatus[] | null;
-  cookies: Record<string, string>;
-  /** The VU's iteration: the cookie jar is emptied when it changes, as in k6. */
-  iteration: number;
 };
 
 export type Timings = {
@@ -33,27 +28,44 @@ export type Timings = {
   duration: number;
 };
 
-export type HttpResponseData = {
+/** What came back from one hop; `errorCode` is k6's number, 0 when none. */
+export type Exchange = {
   status: number;
-  status_text: string;
+  statusText: string;
   proto: string;
-  url: string;
+  /** Canonical names (Content-Type), repeated headers joined with ", ". */
   headers: Record<string, string>;
+  setCookies: string[];
   body: string | ArrayBuffer | null;
   timings: Timings;
+  /** Bytes on the wire, for data_sent / data_received. */
+  sent: number;
+  received: number;
   error: string;
-  error_code: number;
-  remote_ip: string;
-  remote_port: number;
-  cookies: Record<string, { name: string; value: string }[]>;
+  errorCode: number;
 };
 
-/** [metric, value, tags, time ms since epoch] */
-export type Sample = [string, number, Tags, number];
+/** A custom metric declared in a VU's init context. */
 export type MetricDef = {
   name: string;
   type: 'counter' | 'gauge' | 'rate' | 'trend';
   isTime: boolean;
+};
+
+/**
+ * A VU's samples since its last batch, packed so that the main thread pays
+ * little per sample: `data` holds [metric, tag set, value, time ms] quads of
+ * numbers; metric names and tag sets are sent once per VU and then referred
+ * to by their index (`names`, `tagSets` are the ones new in this batch).
+ * `reset`: the VU forgot its tag sets (a bound on memory), indexes restart.
+ */
+export type SampleBatch = {
+  t: 'samples';
+  defs: MetricDef[];
+  names: string[];
+  tagSets: Tags[];
+  reset: boolean;
+  data: Float64Array;
 };
 
 export type RunMode =
@@ -86,8 +98,8 @@ export type ToWorker =
   | { t: 'call'; fn: 'setup' | 'teardown' | 'handleSummary'; arg: string | undefined };
 
 export type FromWorker =
-  | { t: 'req'; reqs: HttpRequestSpec[] }
-  | { t: 'samples'; defs: MetricDef[]; samples: Sample[] }
+  | { t: 'req'; reqs: ExchangeRequest[] }
+  | SampleBatch
   | { t: 'shared'; name: string; buffer: SharedArrayBuffer }
   | { t: 'inited'; options: unknown; exports: string[]; error?: string }
   | { t: 'done'; result?: string; error?: string }

@@ -3,7 +3,8 @@ import { readFileSync } from 'node:fs';
 import { freemem, totalmem } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { runExecutor } from './executors.ts';
-import { HttpClient } from './http-client.ts';
+import { UndiciExchanger } from './undici-exchange.ts';
+import { nativeAddon } from './native-addon.ts';
 import { Registry, type Metric, type Tags } from './metrics.ts';
 import {
   OptionsError,
@@ -12,7 +13,13 @@ import {
   type Overrides,
   type Scenario,
 } from './options.ts';
-import { GLOBAL, type FromWorker, type ScenarioInfo } from './protocol.ts';
+import {
+  GLOBAL,
+  type ExchangeRequest,
+  type FromWorker,
+  type SampleBatch,
+  type ScenarioInfo,
+} from './protocol.ts';
 import { bundleScript, ScriptError, workerSource } from './script.ts';
 import {
   buildSummary,
@@ -120,11 +127,14 @@ async function run(
   const stop = new AbortController();
   const testStart = Date.now();
 
-  const http = new HttpClient(registry);
+  const undici = new UndiciExchanger();
+  const addon = nativeAddon();
+  if (addon.warning) err(`WARN ${addon.warning}\n`);
   const hooks = {
-    http: (vuId: number, reqs: Parameters<HttpClient['perform']>[1]) => http.perform(vuId, reqs),
-    message: (_vuId: number, msg: FromWorker) => {
-      if (msg.t === 'samples') ingest(msg);
+    http: (_vuId: number, reqs: ExchangeRequest[]) =>
+      Promise.all(reqs.map((r) => undici.exchange(r))),
+    message: (vuId: number, msg: FromWorker) => {
+      if (msg.t === 'samples') ingest(vuId, msg);
       else if (msg.t === 'shared') shared[msg.name] = msg.buffer;
       else if (msg.t === 'abort') {
         abortReason ??= msg.reason;
@@ -134,20 +144,32 @@ async function run(
   };
   const checks = registry.get('checks');
   const groupDuration = registry.get('group_duration');
-  function ingest(msg: Extract<FromWorker, { t: 'samples' }>): void {
-    for (const d of msg.defs) {
+  // Per VU: the metrics and tag sets its packed samples refer to by index.
+  const vuMetrics = new Map<number, (Metric | undefined)[]>();
+  const vuTagSets = new Map<number, Tags[]>();
+  function ingest(vuId: number, batch: SampleBatch): void {
+    for (const d of batch.defs) {
       try {
         registry.define(d.name, d.type, d.isTime ? 'time' : 'default');
       } catch (e) {
         err(`${(e as Error).message}\n`);
       }
     }
-    for (const [name, value, tags, time] of msg.samples) {
-      const metric = registry.metrics.get(name);
+    let metrics = vuMetrics.get(vuId);
+    if (!metrics) vuMetrics.set(vuId, (metrics = []));
+    for (const name of batch.names) metrics.push(registry.metrics.get(name));
+    let tagSets = vuTagSets.get(vuId);
+    if (!tagSets || batch.reset) vuTagSets.set(vuId, (tagSets = []));
+    for (const tags of batch.tagSets) tagSets.push(tags);
+    const d = batch.data;
+    for (let i = 0; i < d.length; i += 4) {
+      const metric = metrics[d[i]!];
+      const tags = tagSets[d[i + 1]!]!;
+      const value = d[i + 2]!;
       if (!metric) continue;
       if (metric === checks) tree.add(tags.group ?? '', tags.check ?? '', value !== 0);
       else if (metric === groupDuration && tags.group) tree.touchGroup(tags.group);
-      registry.add(metric, value, tags, time);
+      registry.add(metric, value, tags, d[i + 3]!);
     }
   }
 
@@ -168,6 +190,7 @@ async function run(
       shared,
       options: resolvedOptions,
       testStart,
+      nativeHttp: addon.path,
       hooks,
     });
     hosts.push(host);
@@ -396,7 +419,7 @@ async function run(
   } finally {
     config.signal?.removeEventListener('abort', onSignal);
     await terminateAll();
-    await http.close();
+    await undici.close();
   }
 }
 

@@ -2,21 +2,22 @@ import { MessageChannel, Worker } from 'node:worker_threads';
 import {
   CTRL,
   STOP,
+  type Exchange,
+  type ExchangeRequest,
   type FromWorker,
-  type HttpRequestSpec,
-  type HttpResponseData,
   type RunMode,
   type ScenarioInfo,
   type ToWorker,
 } from './protocol.ts';
-import { errorResponse } from './http-client.ts';
+import { errorExchange } from './exchange.ts';
 
 /**
- * The main-thread side of one VU worker: starts it, serves its blocking HTTP
- * calls, forwards its samples, and sends it commands one at a time.
+ * The main-thread side of one VU worker: starts it, serves the HTTP
+ * exchanges it hands over, forwards its samples, and sends it commands one
+ * at a time.
  */
 export type VuHooks = {
-  http(vuId: number, reqs: HttpRequestSpec[]): Promise<HttpResponseData[]>;
+  http(vuId: number, reqs: ExchangeRequest[]): Promise<Exchange[]>;
   message(vuId: number, msg: FromWorker): void;
 };
 
@@ -30,6 +31,7 @@ export type VuStart = {
   shared: Record<string, SharedArrayBuffer>;
   options: Record<string, unknown> | undefined;
   testStart: number;
+  nativeHttp: string | undefined;
   hooks: VuHooks;
 };
 
@@ -62,6 +64,7 @@ export class VuHost {
         shared: start.shared,
         options: start.options,
         testStart: start.testStart,
+        nativeHttp: start.nativeHttp,
       },
       transferList: [channel.port2],
       stdout: false,
@@ -77,8 +80,7 @@ export class VuHost {
           case 'req':
             start.hooks.http(this.id, msg.reqs).then(
               (answers) => this.answer(answers),
-              (error: Error) =>
-                this.answer(msg.reqs.map((r) => errorResponse(r.url, error.message, 1000))),
+              (error: Error) => this.answer(msg.reqs.map(() => errorExchange(error.message, 1000))),
             );
             break;
           case 'done': {
@@ -106,7 +108,7 @@ export class VuHost {
     });
   }
 
-  private answer(answers: HttpResponseData[]): void {
+  private answer(answers: Exchange[]): void {
     if (this.exited) return;
     this.reply.postMessage(answers);
     Atomics.store(this.ctrl, CTRL.reply, 1);

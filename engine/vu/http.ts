@@ -1,12 +1,16 @@
-import type { ExpectedStatus, HttpRequestSpec, HttpResponseData } from '../protocol.ts';
 import { parseDuration } from '../duration.ts';
-import { currentTags, httpCall, vu } from './state.ts';
+import {
+  perform,
+  type ExpectedStatus,
+  type HttpRequestSpec,
+  type HttpResponseData,
+} from './http-client.ts';
+import { currentTags, vu } from './state.ts';
 import { stringTags } from './k6.ts';
 
 /**
- * The `k6/http` module, VU side: builds request specs, hands them to the
- * main thread (which owns the connections and the metrics) and wraps the
- * answers in k6's Response.
+ * The `k6/http` module: builds request specs from k6's arguments, performs
+ * them (./http-client.ts) and wraps the answers in k6's Response.
  */
 type Params = {
   headers?: Record<string, unknown>;
@@ -145,7 +149,6 @@ function buildSpec(
     tags,
     expected: callback ? callback.expected : null,
     cookies: stringTags(p.cookies as Record<string, unknown> | undefined),
-    iteration: vu.iterationInInstance,
   };
 }
 
@@ -201,7 +204,7 @@ export class Response {
 }
 
 function wrap(reqs: HttpRequestSpec[]): Response[] {
-  const answers = httpCall(reqs);
+  const answers = perform(reqs);
   return answers.map((a, i) => {
     const res = new Response(a, reqs[i]!);
     if (a.error && vu.options.throw === true) throw new Error(a.error);

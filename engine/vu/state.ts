@@ -8,11 +8,10 @@ import {
   CTRL,
   GLOBAL,
   STOP,
+  type Exchange,
+  type ExchangeRequest,
   type FromWorker,
-  type HttpRequestSpec,
-  type HttpResponseData,
   type MetricDef,
-  type Sample,
   type ScenarioInfo,
 } from '../protocol.ts';
 import type { Tags } from '../metrics.ts';
@@ -33,6 +32,8 @@ export type VuInit = {
   shared: Record<string, SharedArrayBuffer>;
   options: Record<string, unknown> | undefined;
   testStart: number;
+  /** The native HTTP addon's path, when it is built and allowed. */
+  nativeHttp: string | undefined;
 };
 
 const init = workerData as VuInit;
@@ -65,6 +66,10 @@ export const vu = {
   testStart: init.testStart,
 };
 
+export function nativeHttpPath(): string | undefined {
+  return init.nativeHttp;
+}
+
 export function post(msg: FromWorker): void {
   parentPort!.postMessage(msg);
 }
@@ -76,23 +81,74 @@ export function currentTags(): Tags {
   return tags;
 }
 
+// Samples, packed for the main thread (see SampleBatch in protocol.ts).
+const MAX_TAG_SETS = 8192;
 let defs: MetricDef[] = [];
-let samples: Sample[] = [];
+let newNames: string[] = [];
+let newTagSets: Tags[] = [];
+let reset = false;
+const metricIndex = new Map<string, number>();
+let tagIndex = new Map<string, number>();
+let data = new Float64Array(4096);
+let used = 0;
 let lastFlush = Date.now();
 
 export function defineMetric(def: MetricDef): void {
   defs.push(def);
 }
-export function emit(metric: string, value: number, tags: Tags): void {
-  samples.push([metric, value, tags, Date.now()]);
+
+/** The index of a tag set for emitTagged(): intern once, emit many samples. */
+export function tagSetId(tags: Tags): number {
+  const key = JSON.stringify(tags);
+  let id = tagIndex.get(key);
+  if (id === undefined) {
+    if (tagIndex.size >= MAX_TAG_SETS) {
+      // Unbounded tag values (an id in a URL without a name tag) must not
+      // grow memory for ever: forget every set, the main thread too.
+      flush(true);
+      tagIndex = new Map();
+      reset = true;
+    }
+    id = tagIndex.size;
+    tagIndex.set(key, id);
+    newTagSets.push(tags);
+  }
+  return id;
 }
+
+export function emitTagged(metric: string, value: number, tagSet: number, time: number): void {
+  let m = metricIndex.get(metric);
+  if (m === undefined) {
+    m = metricIndex.size;
+    metricIndex.set(metric, m);
+    newNames.push(metric);
+  }
+  if (used + 4 > data.length) flush(true);
+  data[used] = m;
+  data[used + 1] = tagSet;
+  data[used + 2] = value;
+  data[used + 3] = time;
+  used += 4;
+}
+
+export function emit(metric: string, value: number, tags: Tags): void {
+  emitTagged(metric, value, tagSetId(tags), Date.now());
+}
+
 /** Sends buffered samples; `force` at the end of a command, else batched. */
 export function flush(force = false): void {
-  if (!defs.length && !samples.length) return;
-  if (!force && samples.length < 256 && Date.now() - lastFlush < 200) return;
-  post({ t: 'samples', defs, samples });
+  if (!defs.length && !used && !newTagSets.length) return;
+  if (!force && used < 1024 && Date.now() - lastFlush < 200) return;
+  const batch = data.slice(0, used);
+  parentPort!.postMessage(
+    { t: 'samples', defs, names: newNames, tagSets: newTagSets, reset, data: batch },
+    [batch.buffer],
+  );
   defs = [];
-  samples = [];
+  newNames = [];
+  newTagSets = [];
+  reset = false;
+  used = 0;
   lastFlush = Date.now();
 }
 
@@ -101,8 +157,8 @@ export function checkInterrupt(): void {
   if (Atomics.load(globalCounters, GLOBAL.aborted)) throw new TestAbort('test aborted');
 }
 
-/** Blocking HTTP: the main thread performs the requests and wakes us up. */
-export function httpCall(reqs: HttpRequestSpec[]): HttpResponseData[] {
+/** Blocking HTTP through the main thread: it performs the exchanges and wakes us up. */
+export function remoteExchange(reqs: ExchangeRequest[]): Exchange[] {
   checkInterrupt();
   flush();
   Atomics.store(ctrl, CTRL.reply, 0);
@@ -111,7 +167,7 @@ export function httpCall(reqs: HttpRequestSpec[]): HttpResponseData[] {
   let reply = receiveMessageOnPort(init.port);
   while (!reply) reply = receiveMessageOnPort(init.port);
   checkInterrupt();
-  return reply.message as HttpResponseData[];
+  return reply.message as Exchange[];
 }
 
 /** k6's sleep: blocks the VU, but wakes up at once if the iteration is interrupted. */

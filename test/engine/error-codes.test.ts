@@ -1,7 +1,7 @@
 import { createServer } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { classify, HttpClient } from '../../engine/http-client.ts';
-import { Registry } from '../../engine/metrics.ts';
+import { classify } from '../../engine/exchange.ts';
+import { UndiciExchanger } from '../../engine/undici-exchange.ts';
 
 /** Network failures carry k6's error_code numbers (k6 docs, "Error codes"). */
 const err = (code: string) => Object.assign(new Error(code), { code });
@@ -27,24 +27,17 @@ describe('error codes as k6 numbers them', () => {
         s.close(() => resolve(p));
       });
     });
-    const client = new HttpClient(new Registry());
+    const client = new UndiciExchanger();
     try {
-      const [res] = await client.perform(1, [
-        {
-          method: 'GET',
-          url: `http://127.0.0.1:${port}/`,
-          headers: {},
-          body: null,
-          timeoutMs: 5000,
-          maxRedirects: 0,
-          responseType: 'text',
-          tags: {},
-          expected: [{ min: 200, max: 399 }],
-          cookies: {},
-          iteration: 0,
-        },
-      ]);
-      expect(res).toMatchObject({ status: 0, error_code: 1212 });
+      const res = await client.exchange({
+        method: 'GET',
+        url: `http://127.0.0.1:${port}/`,
+        headers: {},
+        body: null,
+        timeoutMs: 5000,
+        responseType: 'text',
+      });
+      expect(res).toMatchObject({ status: 0, errorCode: 1212 });
     } finally {
       await client.close();
     }

@@ -1,0 +1,286 @@
+import { errorExchange } from '../exchange.ts';
+import type { Tags } from '../metrics.ts';
+import { CTRL, GLOBAL, type Exchange, type ExchangeRequest, type Timings } from '../protocol.ts';
+import { NativeExchanger } from './native-exchange.ts';
+import {
+  checkInterrupt,
+  ctrl,
+  emitTagged,
+  flush,
+  globalCounters,
+  nativeHttpPath,
+  remoteExchange,
+  tagSetId,
+  vu,
+} from './state.ts';
+
+/**
+ * A VU's HTTP requests, k6-style: the cookie jar, redirects, and k6's http_*
+ * metrics, all in the VU's thread. Each hop goes through one of two
+ * transports: the native addon in this thread (a single http:// request),
+ * or undici on the main thread (https, http.batch's parallel requests, or
+ * when the addon is not built).
+ */
+export type ExpectedStatus = number | { min: number; max: number };
+
+export type HttpRequestSpec = ExchangeRequest & {
+  maxRedirects: number;
+  /** VU tags + params.tags; method/url/status/… are added per hop. */
+  tags: Tags;
+  /** null: setResponseCallback(null), no http_req_failed sample. */
+  expected: ExpectedStatus[] | null;
+  cookies: Record<string, string>;
+};
+
+/** k6's Response fields. */
+export type HttpResponseData = {
+  status: number;
+  status_text: string;
+  proto: string;
+  url: string;
+  headers: Record<string, string>;
+  body: string | ArrayBuffer | null;
+  timings: Timings;
+  error: string;
+  error_code: number;
+  remote_ip: string;
+  remote_port: number;
+  cookies: Record<string, { name: string; value: string }[]>;
+};
+
+type Cookie = { name: string; value: string; domain: string; path: string; expires: number };
+type Hop = {
+  spec: HttpRequestSpec;
+  url: string;
+  target: URL;
+  method: string;
+  body: ExchangeRequest['body'];
+  hop: number;
+};
+
+let native: NativeExchanger | null | undefined;
+function nativeExchanger(): NativeExchanger | null {
+  if (native === undefined) {
+    const path = nativeHttpPath();
+    native = path
+      ? NativeExchanger.load(
+          path,
+          { ctrl, stopIndex: CTRL.stop, counters: globalCounters, abortedIndex: GLOBAL.aborted },
+          vu.options.noConnectionReuse !== true,
+        )
+      : null;
+  }
+  return native;
+}
+
+/** The jar of this VU; emptied at each new iteration, as in k6, unless noCookiesReset. */
+let jar: Cookie[] = [];
+let jarIteration = -1;
+function cookieJar(): Cookie[] {
+  if (jarIteration !== vu.iterationInInstance && vu.options.noCookiesReset !== true) jar = [];
+  jarIteration = vu.iterationInInstance;
+  return jar;
+}
+
+/** Performs the requests (in parallel when several: http.batch) and records their metrics. */
+export function perform(specs: HttpRequestSpec[]): HttpResponseData[] {
+  checkInterrupt();
+  const results: HttpResponseData[] = new Array(specs.length);
+  let pending: { index: number; hop: Hop }[] = [];
+  specs.forEach((spec, index) => {
+    let target: URL;
+    try {
+      target = new URL(spec.url);
+    } catch {
+      results[index] = responseData(errorExchange(`invalid URL '${spec.url}'`, 1020), spec.url);
+      return;
+    }
+    pending.push({
+      index,
+      hop: { spec, url: spec.url, target, method: spec.method, body: spec.body, hop: 0 },
+    });
+  });
+  const cookies = cookieJar();
+  while (pending.length) {
+    const requests = pending.map(({ hop }) => request(hop, cookies));
+    const transport =
+      pending.length === 1 && pending[0]!.hop.target.protocol === 'http:'
+        ? nativeExchanger()
+        : null;
+    let answers: Exchange[];
+    if (transport) {
+      try {
+        answers = [transport.exchange(requests[0]!, pending[0]!.hop.target)];
+      } catch (e) {
+        checkInterrupt(); // the addon was interrupted by a hard stop or test.abort()
+        throw e;
+      }
+    } else answers = remoteExchange(requests);
+    const next: typeof pending = [];
+    pending.forEach(({ index, hop }, i) => {
+      const answer = answers[i]!;
+      storeCookies(cookies, hop.target, answer.setCookies);
+      record(hop, answer);
+      const redirect = redirectOf(hop, answer);
+      if (redirect) next.push({ index, hop: redirect });
+      else results[index] = responseData(answer, hop.url, hop.target);
+    });
+    pending = next;
+    flush();
+  }
+  return results;
+}
+
+function request(hop: Hop, jar: Cookie[]): ExchangeRequest {
+  const { spec } = hop;
+  const cookie = [
+    ...(jar.length ? cookiesFor(jar, hop.target).map((c) => `${c.name}=${c.value}`) : []),
+    ...Object.entries(spec.cookies).map(([k, v]) => `${k}=${v}`),
+  ].join('; ');
+  return {
+    method: hop.method,
+    url: hop.url,
+    headers: cookie ? { ...spec.headers, Cookie: cookie } : spec.headers,
+    body: hop.body,
+    timeoutMs: spec.timeoutMs,
+    responseType: spec.responseType,
+  };
+}
+
+/** The next hop when the answer is a redirect to follow, as Go's client does. */
+function redirectOf(hop: Hop, answer: Exchange): Hop | undefined {
+  const location = answer.headers.Location;
+  if (answer.status < 300 || answer.status >= 400 || !location || hop.hop >= hop.spec.maxRedirects)
+    return undefined;
+  let target: URL;
+  try {
+    target = new URL(location, hop.url);
+  } catch {
+    return undefined;
+  }
+  const rewrite =
+    answer.status === 303 ||
+    ((answer.status === 301 || answer.status === 302) && hop.method === 'POST');
+  return {
+    spec: hop.spec,
+    url: target.toString(),
+    target,
+    method: rewrite ? (hop.method === 'HEAD' ? 'HEAD' : 'GET') : hop.method,
+    body: rewrite ? null : hop.body,
+    hop: hop.hop + 1,
+  };
+}
+
+function responseData(answer: Exchange, url: string, target?: URL): HttpResponseData {
+  return {
+    status: answer.status,
+    status_text: answer.status ? `${answer.status} ${answer.statusText}` : '',
+    proto: answer.proto,
+    url: target ? target.toString() : url,
+    headers: answer.headers,
+    body: answer.error ? null : answer.body,
+    timings: answer.timings,
+    error: answer.error,
+    error_code: answer.errorCode,
+    remote_ip: target && answer.status ? target.hostname.replace(/^\[|\]$/g, '') : '',
+    remote_port:
+      target && answer.status
+        ? Number(target.port || (target.protocol === 'https:' ? 443 : 80))
+        : 0,
+    cookies: parseCookies(answer.setCookies),
+  };
+}
+
+/** k6's http_* samples for one hop, all on one interned tag set. */
+function record(hop: Hop, answer: Exchange): void {
+  const now = Date.now();
+  const tags: Tags = {
+    ...hop.spec.tags,
+    method: hop.method,
+    url: hop.url,
+    name: hop.spec.tags.name ?? hop.url,
+    status: String(answer.status),
+    proto: answer.proto,
+  };
+  if (answer.errorCode) tags.error_code = String(answer.errorCode);
+  const expected = hop.spec.expected ? isExpected(answer.status, hop.spec.expected) : undefined;
+  if (expected !== undefined) tags.expected_response = String(expected);
+  const id = tagSetId(tags);
+  const t = answer.timings;
+  emitTagged('http_reqs', 1, id, now);
+  emitTagged('http_req_duration', t.duration, id, now);
+  emitTagged('http_req_blocked', t.blocked, id, now);
+  emitTagged('http_req_connecting', t.connecting, id, now);
+  emitTagged('http_req_tls_handshaking', t.tls_handshaking, id, now);
+  emitTagged('http_req_sending', t.sending, id, now);
+  emitTagged('http_req_waiting', t.waiting, id, now);
+  emitTagged('http_req_receiving', t.receiving, id, now);
+  if (expected !== undefined) emitTagged('http_req_failed', expected ? 0 : 1, id, now);
+  if (answer.sent || answer.received) {
+    const dataTags: Tags = { ...hop.spec.tags };
+    delete dataTags.name;
+    const dataId = tagSetId(dataTags);
+    if (answer.sent) emitTagged('data_sent', answer.sent, dataId, now);
+    if (answer.received) emitTagged('data_received', answer.received, dataId, now);
+  }
+}
+
+function isExpected(status: number, expected: ExpectedStatus[]): boolean {
+  return expected.some((e) =>
+    typeof e === 'number' ? e === status : status >= e.min && status <= e.max,
+  );
+}
+
+function parseSetCookie(header: string, url: URL): Cookie | undefined {
+  const [pair, ...attrs] = header.split(';');
+  const eq = pair!.indexOf('=');
+  if (eq <= 0) return undefined;
+  const cookie: Cookie = {
+    name: pair!.slice(0, eq).trim(),
+    value: pair!.slice(eq + 1).trim(),
+    domain: url.hostname,
+    path: '/',
+    expires: Infinity,
+  };
+  for (const attr of attrs) {
+    const [k, v = ''] = attr.split('=').map((s) => s.trim());
+    const key = k!.toLowerCase();
+    if (key === 'path' && v) cookie.path = v;
+    else if (key === 'domain' && v) cookie.domain = v.replace(/^\./, '');
+    else if (key === 'max-age') cookie.expires = Date.now() + Number(v) * 1000;
+    else if (key === 'expires' && cookie.expires === Infinity) cookie.expires = Date.parse(v);
+  }
+  return cookie;
+}
+
+function storeCookies(jar: Cookie[], url: URL, headers: string[]): void {
+  for (const h of headers) {
+    const c = parseSetCookie(h, url);
+    if (!c) continue;
+    const i = jar.findIndex((x) => x.name === c.name && x.domain === c.domain && x.path === c.path);
+    if (i >= 0) jar.splice(i, 1);
+    if (c.expires > Date.now()) jar.push(c);
+  }
+}
+
+function cookiesFor(jar: Cookie[], url: URL): Cookie[] {
+  const now = Date.now();
+  return jar.filter(
+    (c) =>
+      c.expires > now &&
+      (url.hostname === c.domain || url.hostname.endsWith(`.${c.domain}`)) &&
+      url.pathname.startsWith(c.path),
+  );
+}
+
+function parseCookies(headers: string[]): Record<string, { name: string; value: string }[]> {
+  const out: Record<string, { name: string; value: string }[]> = {};
+  for (const h of headers) {
+    const [pair] = h.split(';');
+    const eq = pair!.indexOf('=');
+    if (eq <= 0) continue;
+    const name = pair!.slice(0, eq).trim();
+    (out[name] ??= []).push({ name, value: pair!.slice(eq + 1).trim() });
+  }
+  return out;
+}
