@@ -226,8 +226,15 @@ static napi_value js_close(napi_env env, napi_callback_info info) {
 
 /* ---- exchange ----------------------------------------------------------- */
 
+/*
+ * The deadline and the stop flags are checked before every send() and recv(), not only
+ * when one times out: a peer that keeps the bytes moving (a slow reader, a body trickling
+ * in faster than SLICE_MS) would otherwise hold the thread past both.
+ */
 static int write_all(vu_state *s, int fd, const char *p, size_t n, double deadline) {
   while (n) {
+    if (now_ms() >= deadline) return ETIMEDOUT;
+    if (stopped(s)) return ECANCELED;
     ssize_t w = send(fd, p, n, MSG_NOSIGNAL);
     if (w > 0) {
       p += w;
@@ -235,8 +242,6 @@ static int write_all(vu_state *s, int fd, const char *p, size_t n, double deadli
       continue;
     }
     if (w < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) return errno;
-    if (now_ms() >= deadline) return ETIMEDOUT;
-    if (stopped(s)) return ECANCELED;
   }
   return 0;
 }
@@ -244,6 +249,8 @@ static int write_all(vu_state *s, int fd, const char *p, size_t n, double deadli
 /* Reads more into s->buf; 0 on data, ENODATA on EOF, else an errno. */
 static int read_more(vu_state *s, int fd, size_t *len, double deadline) {
   for (;;) {
+    if (now_ms() >= deadline) return ETIMEDOUT;
+    if (stopped(s)) return ECANCELED;
     if (grow(&s->buf, &s->cap, *len + 16384)) return ENOMEM;
     ssize_t r = recv(fd, s->buf + *len, s->cap - *len, 0);
     if (r > 0) {
@@ -252,8 +259,6 @@ static int read_more(vu_state *s, int fd, size_t *len, double deadline) {
     }
     if (r == 0) return ENODATA;
     if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR) return errno;
-    if (now_ms() >= deadline) return ETIMEDOUT;
-    if (stopped(s)) return ECANCELED;
   }
 }
 
