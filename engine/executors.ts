@@ -21,10 +21,9 @@ export type ExecutorContext = {
   dropped(): void;
   /** Aborted on Ctrl-C, test.abort() or a threshold's abortOnFail. */
   stopped: AbortSignal;
-  /** The run-wide shared counters; shared-iterations uses sharedSlot, arrival-rate both slots. */
+  /** The run-wide shared counters; sharedSlot: iterations left (shared-iterations) or tokens (arrival-rate). */
   counters: Int32Array;
   sharedSlot: number;
-  idleSlot: number;
   /** VUs currently taking part in the scenario (for the `vus` metric). */
   active: Set<VuHost>;
   warn(message: string): void;
@@ -238,11 +237,13 @@ export function* rampingStarts(
 
 /**
  * Arrival-rate scheduling through shared memory: every VU runs one long
- * `arrival` command and sleeps on the `tokens` counter. When an iteration
- * is due the scheduler takes one VU off the `idle` counter (only this thread
- * decrements it, VUs increment it when they finish an iteration), adds a
- * token and wakes one sleeper: one atomic notify per iteration instead of
- * a command and a reply message. No idle VU at that instant: dropped.
+ * `arrival` command. A VU with nothing to do raises its flag in `idle` and
+ * sleeps on it. When an iteration is due the scheduler adds a token and
+ * claims the idle VU with the lowest slot (flag 1 → 0) and wakes it: one
+ * atomic notify per iteration, no message. A VU that just finished takes a
+ * waiting token itself. Lowest slot first keeps the work on few VUs, whose
+ * code the JIT has optimised and whose caches are warm; the others sleep.
+ * No idle VU and no busy one to take the token at that instant: dropped.
  */
 async function arrivalRate(
   ctx: ExecutorContext,
@@ -251,27 +252,50 @@ async function arrivalRate(
   maxVUs: number,
   gracefulMs: number,
 ): Promise<void> {
-  const { counters, sharedSlot: tokens, idleSlot: idle } = ctx;
+  const { counters, sharedSlot: tokens } = ctx;
   Atomics.store(counters, tokens, 0);
-  Atomics.store(counters, idle, 0);
+  const idle = new Int32Array(new SharedArrayBuffer(4 * Math.max(maxVUs, ctx.pool.length, 1)));
   const all: VuHost[] = [];
   const runs: Promise<void>[] = [];
-  const mode: RunMode = { kind: 'arrival', tokens, idle };
-  // A VU adds itself to `idle` once it is waiting for its first iteration.
   const join = (vu: VuHost) => {
+    const slot = all.length;
     all.push(vu);
-    runs.push(track(ctx, vu, mode));
+    runs.push(
+      track(ctx, vu, { kind: 'arrival', tokens, idle: idle.buffer as SharedArrayBuffer, slot }),
+    );
+  };
+  const idleCount = () => {
+    let n = 0;
+    for (let i = 0; i < all.length; i++) n += Atomics.load(idle, i);
+    return n;
+  };
+  /** Starts one iteration, or says it was dropped. */
+  const start = (): boolean => {
+    Atomics.add(counters, tokens, 1);
+    for (let i = 0; i < all.length; i++)
+      if (Atomics.load(idle, i) === 1 && Atomics.compareExchange(idle, i, 1, 0) === 1) {
+        Atomics.notify(idle, i, 1);
+        return true;
+      }
+    // Nobody idle: unless a VU that just finished took the token, take it back.
+    for (;;) {
+      const t = Atomics.load(counters, tokens);
+      if (t === 0) return true;
+      if (Atomics.compareExchange(counters, tokens, t, t - 1) === t) return false;
+    }
   };
   for (const vu of ctx.pool) join(vu);
   let initialising = 0;
   let warned = false;
-  const wake = () => Atomics.notify(counters, tokens);
+  const wake = () => {
+    for (let i = 0; i < all.length; i++) Atomics.notify(idle, i);
+  };
   ctx.stopped.addEventListener('abort', wake, { once: true });
   // The clock starts once the pre-allocated VUs wait (as in k6, where they are
   // ready before the scenario starts): start-up is not charged to the arrivals.
   const ready = performance.now();
   while (
-    Atomics.load(counters, idle) < ctx.pool.length &&
+    idleCount() < ctx.pool.length &&
     performance.now() - ready < VU_READY_WAIT_MS &&
     !ctx.stopped.aborted
   )
@@ -285,11 +309,7 @@ async function arrivalRate(
     const now = performance.now() - t0;
     // Start every iteration that is due, catching up if the timer was late.
     while (!next.done && next.value <= now && !ctx.stopped.aborted) {
-      if (Atomics.load(counters, idle) > 0) {
-        Atomics.sub(counters, idle, 1);
-        Atomics.add(counters, tokens, 1);
-        Atomics.notify(counters, tokens, 1);
-      } else {
+      if (!start()) {
         ctx.dropped();
         // One VU initialises at a time: starting a worker costs the main thread
         // time, and a burst of them would delay the next arrivals (more drops).

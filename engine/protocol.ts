@@ -75,10 +75,11 @@ export type RunMode =
   | { kind: 'once' }
   /**
    * Arrival-rate: the VU loops, taking one iteration at a time from the
-   * shared `tokens` counter the scheduler fills, and adds itself back to
-   * `idle` after each one. No message per iteration.
+   * shared `tokens` counter the scheduler fills. When there is none it sets
+   * its flag (`idle[slot]` = 1) and sleeps on it until the scheduler claims
+   * it (1 → 0). No message per iteration.
    */
-  | { kind: 'arrival'; tokens: number; idle: number };
+  | { kind: 'arrival'; tokens: number; idle: SharedArrayBuffer; slot: number };
 
 export type ScenarioInfo = {
   name: string;

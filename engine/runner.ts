@@ -173,7 +173,7 @@ async function run(
     }
   }
 
-  // Three slots per scenario after GLOBAL.firstSlot (see below): room for ~300 scenarios.
+  // Two slots per scenario after GLOBAL.firstSlot (see below): room for ~500 scenarios.
   const globalBuffer = new SharedArrayBuffer(4 * 1024);
   const counters = new Int32Array(globalBuffer);
   const hosts: VuHost[] = [];
@@ -329,9 +329,8 @@ async function run(
             plannedMs: plannedMs(s),
             iterSlot: slot++,
           };
-          // shared-iterations: iterations left; arrival-rate: tokens and idle VUs.
+          // shared-iterations: iterations left; arrival-rate: tokens.
           const sharedSlot = slot++;
-          const idleSlot = slot++;
           if (startMs > 0)
             await new Promise<void>((r) => {
               const t = setTimeout(r, startMs);
@@ -361,7 +360,6 @@ async function run(
             stopped: stop.signal,
             counters,
             sharedSlot,
-            idleSlot,
             active,
             warn: (m) => err(`WARN ${m}\n`),
           });

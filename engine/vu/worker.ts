@@ -196,7 +196,7 @@ async function arrivals(
   mode: Extract<RunMode, { kind: 'arrival' }>,
   iterate: () => Promise<void>,
 ): Promise<void> {
-  Atomics.add(globalCounters, mode.idle, 1);
+  const idle = new Int32Array(mode.idle);
   for (;;) {
     if (Atomics.load(ctrl, CTRL.stop) === STOP.hard || Atomics.load(globalCounters, GLOBAL.aborted))
       return;
@@ -204,14 +204,20 @@ async function arrivals(
     if (t > 0) {
       if (Atomics.compareExchange(globalCounters, mode.tokens, t, t - 1) !== t) continue;
       await iterate();
-      Atomics.add(globalCounters, mode.idle, 1);
       continue;
     }
     // Tokens are handed out before the graceful stop, so none is left behind.
     if (Atomics.load(ctrl, CTRL.stop) !== STOP.run) return;
     flush();
-    // The timeout bounds how long buffered samples and a test.abort() can wait.
-    Atomics.wait(globalCounters, mode.tokens, 0, 200);
+    Atomics.store(idle, mode.slot, 1);
+    // Sleep until claimed. The timeout bounds how long buffered samples and
+    // a stop can wait; leaving means taking our flag back first.
+    for (;;) {
+      Atomics.wait(idle, mode.slot, 1, 200);
+      if (Atomics.load(idle, mode.slot) === 0) break; // claimed: a token waits for us
+      flush();
+      if (!keepGoing() && Atomics.compareExchange(idle, mode.slot, 1, 0) === 1) return;
+    }
   }
 }
 
