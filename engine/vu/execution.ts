@@ -1,5 +1,5 @@
 import { GLOBAL } from '../protocol.ts';
-import { globalCounters, post, TestAbort, vu } from './state.ts';
+import { globalCounters, post, TestAbort, userTagsChanged, vu } from './state.ts';
 
 /** The `k6/execution` module: what a VU knows about itself, its scenario and the test. */
 function scenario() {
@@ -60,6 +60,12 @@ const userTags = new Proxy(vu.userTags, {
     if (value !== null && typeof value === 'object')
       throw new Error(`invalid value for tag '${key}': objects are not allowed`);
     target[key] = String(value);
+    userTagsChanged();
+    return true;
+  },
+  deleteProperty(target, key) {
+    if (typeof key === 'string') delete target[key];
+    userTagsChanged();
     return true;
   },
 });

@@ -7,10 +7,11 @@ import {
   ctrl,
   emitTagged,
   flush,
+  internTags,
+  tagKey,
   globalCounters,
   nativeHttpPath,
   remoteExchange,
-  tagSetId,
   vu,
 } from './state.ts';
 
@@ -26,7 +27,7 @@ export type ExpectedStatus = number | { min: number; max: number };
 export type HttpRequestSpec = ExchangeRequest & {
   maxRedirects: number;
   /** VU tags + params.tags; method/url/status/… are added per hop. */
-  tags: Tags;
+  tags: Readonly<Tags>;
   /** null: setResponseCallback(null), no http_req_failed sample. */
   expected: ExpectedStatus[] | null;
   cookies: Record<string, string>;
@@ -82,6 +83,18 @@ function cookieJar(): Cookie[] {
   return jar;
 }
 
+const parsed = new Map<string, URL>();
+/** new URL(), remembered: scripts request the same URLs again and again. Throws on an invalid one. */
+export function parseUrl(url: string): URL {
+  let u = parsed.get(url);
+  if (!u) {
+    u = new URL(url);
+    if (parsed.size >= 1024) parsed.clear();
+    parsed.set(url, u);
+  }
+  return u;
+}
+
 /** Performs the requests (in parallel when several: http.batch) and records their metrics. */
 export function perform(specs: HttpRequestSpec[]): HttpResponseData[] {
   checkInterrupt();
@@ -90,7 +103,7 @@ export function perform(specs: HttpRequestSpec[]): HttpResponseData[] {
   specs.forEach((spec, index) => {
     let target: URL;
     try {
-      target = new URL(spec.url);
+      target = parseUrl(spec.url);
     } catch {
       results[index] = responseData(errorExchange(`invalid URL '${spec.url}'`, 1020), spec.url);
       return;
@@ -194,18 +207,26 @@ function responseData(answer: Exchange, url: string, target?: URL): HttpResponse
 /** k6's http_* samples for one hop, all on one interned tag set. */
 function record(hop: Hop, answer: Exchange): void {
   const now = Date.now();
-  const tags: Tags = {
-    ...hop.spec.tags,
-    method: hop.method,
-    url: hop.url,
-    name: hop.spec.tags.name ?? hop.url,
-    status: String(answer.status),
-    proto: answer.proto,
-  };
-  if (answer.errorCode) tags.error_code = String(answer.errorCode);
-  const expected = hop.spec.expected ? isExpected(answer.status, hop.spec.expected) : undefined;
-  if (expected !== undefined) tags.expected_response = String(expected);
-  const id = tagSetId(tags);
+  const { spec, method, url } = hop;
+  const expected = spec.expected ? isExpected(answer.status, spec.expected) : undefined;
+  // The key is built from the parts; the tag object only on a first sight.
+  const base = tagKey(spec.tags);
+  const id = internTags(
+    `${base}\u0001${method}\u0001${url}\u0001${answer.status}\u0001${answer.proto}\u0001${answer.errorCode}\u0001${expected}`,
+    () => {
+      const tags: Tags = {
+        ...spec.tags,
+        method,
+        url,
+        name: spec.tags.name ?? url,
+        status: String(answer.status),
+        proto: answer.proto,
+      };
+      if (answer.errorCode) tags.error_code = String(answer.errorCode);
+      if (expected !== undefined) tags.expected_response = String(expected);
+      return tags;
+    },
+  );
   const t = answer.timings;
   emitTagged('http_reqs', 1, id, now);
   emitTagged('http_req_duration', t.duration, id, now);
@@ -217,9 +238,11 @@ function record(hop: Hop, answer: Exchange): void {
   emitTagged('http_req_receiving', t.receiving, id, now);
   if (expected !== undefined) emitTagged('http_req_failed', expected ? 0 : 1, id, now);
   if (answer.sent || answer.received) {
-    const dataTags: Tags = { ...hop.spec.tags };
-    delete dataTags.name;
-    const dataId = tagSetId(dataTags);
+    const dataId = internTags(`${base}\u0002data`, () => {
+      const tags: Tags = { ...spec.tags };
+      delete tags.name;
+      return tags;
+    });
     if (answer.sent) emitTagged('data_sent', answer.sent, dataId, now);
     if (answer.received) emitTagged('data_received', answer.received, dataId, now);
   }

@@ -1,5 +1,6 @@
 import { parseDuration } from '../duration.ts';
 import {
+  parseUrl,
   perform,
   type ExpectedStatus,
   type HttpRequestSpec,
@@ -114,8 +115,8 @@ function buildSpec(
   const headers: Record<string, string> = {};
   for (const [k, v] of Object.entries(p.headers ?? {}))
     if (v !== undefined && v !== null) headers[k] = String(v);
-  // Only URLs with user info need a URL object here; an invalid one throws as before.
-  const parsed = url.includes('@') || !URL.canParse(url) ? new URL(url) : undefined;
+  // Only URLs with user info need their own URL object; an invalid one throws here.
+  const parsed = url.includes('@') ? new URL(url) : void parseUrl(url);
   if (parsed && (parsed.username || parsed.password)) {
     setDefault(
       headers,
@@ -133,8 +134,14 @@ function buildSpec(
       ? vu.options.userAgent
       : 'k6/0.49.0 (https://k6.io/) loadgate',
   );
-  const tags = { ...currentTags(), ...stringTags(p.tags) };
-  if (typeof urlArg === 'object' && urlArg && !tags.name) tags.name = urlArg.name;
+  const urlName = typeof urlArg === 'object' && urlArg ? urlArg.name : undefined;
+  // Most requests carry just the VU's tags: share that object (see currentTags).
+  let tags = currentTags();
+  if (p.tags || urlName) {
+    const own = { ...tags, ...stringTags(p.tags) };
+    if (urlName && !own.name) own.name = urlName;
+    tags = own;
+  }
   const callback = p.responseCallback !== undefined ? p.responseCallback : responseCallback;
   const discard = vu.options.discardResponseBodies === true;
   return {

@@ -1,4 +1,4 @@
-import { blockFor, currentTags, emit, vu } from './state.ts';
+import { blockFor, currentTags, emit, emitTagged, internTags, tagKey, vu } from './state.ts';
 
 /** The `k6` module: check, group, sleep, fail, randomSeed. */
 
@@ -6,12 +6,14 @@ type Checks = Record<string, unknown>;
 
 export function check(value: unknown, sets: Checks, tags?: Record<string, string>): boolean {
   let all = true;
-  const base = { ...currentTags(), ...stringTags(tags) };
+  const base = tags ? { ...currentTags(), ...stringTags(tags) } : currentTags();
+  const baseKey = tagKey(base);
   for (const [name, test] of Object.entries(sets)) {
     const ok = Boolean(
       typeof test === 'function' ? (test as (v: unknown) => unknown)(value) : test,
     );
-    emit('checks', ok ? 1 : 0, { ...base, check: name });
+    const id = internTags(`${baseKey}\u0003${name}`, () => ({ ...base, check: name }));
+    emitTagged('checks', ok ? 1 : 0, id, Date.now());
     if (!ok) all = false;
   }
   return all;
@@ -26,7 +28,7 @@ export function group<T>(name: string, fn: () => T): T {
   try {
     return fn();
   } finally {
-    emit('group_duration', performance.now() - start, { ...currentTags() });
+    emit('group_duration', performance.now() - start, currentTags());
     vu.group = parent;
   }
 }

@@ -74,10 +74,47 @@ export function post(msg: FromWorker): void {
   parentPort!.postMessage(msg);
 }
 
-/** Tags every sample of this VU carries right now. */
-export function currentTags(): Tags {
+/** Bumped when the script changes exec.vu.tags: currentTags() is cached. */
+let userTagsEpoch = 0;
+export function userTagsChanged(): void {
+  userTagsEpoch++;
+}
+type TagCache = {
+  group: string;
+  scenario: ScenarioInfo | undefined;
+  testTags: Tags;
+  epoch: number;
+  tags: Tags;
+  key: string;
+};
+let tagCache: TagCache | undefined;
+
+/**
+ * Tags every sample of this VU carries right now. One frozen object until
+ * the group, scenario or VU tags change: requests and iterations reuse it
+ * and its interning key instead of building their own.
+ */
+export function currentTags(): Readonly<Tags> {
+  const c = tagCache;
+  if (
+    c &&
+    c.group === vu.group &&
+    c.scenario === vu.scenario &&
+    c.testTags === vu.testTags &&
+    c.epoch === userTagsEpoch
+  )
+    return c.tags;
   const tags: Tags = { ...vu.testTags, ...vu.scenario?.tags, ...vu.userTags, group: vu.group };
   if (vu.scenario) tags.scenario = vu.scenario.name;
+  Object.freeze(tags);
+  tagCache = {
+    group: vu.group,
+    scenario: vu.scenario,
+    testTags: vu.testTags,
+    epoch: userTagsEpoch,
+    tags,
+    key: JSON.stringify(tags),
+  };
   return tags;
 }
 
@@ -97,9 +134,16 @@ export function defineMetric(def: MetricDef): void {
   defs.push(def);
 }
 
-/** The index of a tag set for emitTagged(): intern once, emit many samples. */
-export function tagSetId(tags: Tags): number {
-  const key = JSON.stringify(tags);
+/** A key that identifies a tag set: free for currentTags(), JSON for any other. */
+export function tagKey(tags: Readonly<Tags>): string {
+  return tagCache?.tags === tags ? tagCache.key : JSON.stringify(tags);
+}
+
+/**
+ * The index of a tag set for emitTagged(): intern once, emit many samples.
+ * `make` builds the set only the first time its key is seen.
+ */
+export function internTags(key: string, make: () => Readonly<Tags>): number {
   let id = tagIndex.get(key);
   if (id === undefined) {
     if (tagIndex.size >= MAX_TAG_SETS) {
@@ -111,9 +155,13 @@ export function tagSetId(tags: Tags): number {
     }
     id = tagIndex.size;
     tagIndex.set(key, id);
-    newTagSets.push(tags);
+    newTagSets.push(make());
   }
   return id;
+}
+
+export function tagSetId(tags: Readonly<Tags>): number {
+  return internTags(tagKey(tags), () => tags);
 }
 
 export function emitTagged(metric: string, value: number, tagSet: number, time: number): void {
@@ -131,7 +179,7 @@ export function emitTagged(metric: string, value: number, tagSet: number, time: 
   used += 4;
 }
 
-export function emit(metric: string, value: number, tags: Tags): void {
+export function emit(metric: string, value: number, tags: Readonly<Tags>): void {
   emitTagged(metric, value, tagSetId(tags), Date.now());
 }
 
