@@ -302,43 +302,54 @@ async function arrivalRate(
     await delay(1, ctx.stopped);
   const t0 = performance.now();
   let next = starts.next();
-  while (!next.done && !ctx.stopped.aborted) {
-    const wait = next.value - (performance.now() - t0);
-    // Timers have ~1 ms granularity: sleep, then start everything that came due.
-    if (wait > 0) await delay(Math.max(1, wait), ctx.stopped);
-    const now = performance.now() - t0;
-    // Start every iteration that is due, catching up if the timer was late.
-    while (!next.done && next.value <= now && !ctx.stopped.aborted) {
-      if (!start()) {
-        ctx.dropped();
-        // One VU initialises at a time: starting a worker costs the main thread
-        // time, and a burst of them would delay the next arrivals (more drops).
-        if (all.length + initialising < maxVUs && initialising === 0) {
-          initialising++;
-          ctx.newVu().then(
-            (fresh) => {
-              initialising--;
-              if (ctx.stopped.aborted) return;
-              join(fresh);
-            },
-            (e: Error) => {
-              initialising--;
-              // Growing failed (no room left): stay at this size, say it once.
-              maxVUs = all.length;
-              warned = true;
-              ctx.warn(`could not initialise a VU: ${e.message}`);
-            },
-          );
-        } else if (!warned && initialising === 0) {
-          warned = true;
-          ctx.warn(
-            `Insufficient VUs, reached ${maxVUs} active VUs and cannot initialize more  executor=${ctx.scenario.executor} scenario=${ctx.scenario.name}`,
-          );
+  // The clock: one plain timer per tick (no promise per tick: at 2,000/s the
+  // main thread's wake-ups are a large share of the CPU per request). Timers
+  // have ~1 ms granularity: each tick starts everything that came due.
+  await new Promise<void>((finish) => {
+    let timer: NodeJS.Timeout | undefined;
+    const end = () => {
+      clearTimeout(timer);
+      ctx.stopped.removeEventListener('abort', end);
+      finish();
+    };
+    ctx.stopped.addEventListener('abort', end, { once: true });
+    const tick = () => {
+      const now = performance.now() - t0;
+      while (!next.done && next.value <= now && !ctx.stopped.aborted) {
+        if (!start()) {
+          ctx.dropped();
+          // One VU initialises at a time: starting a worker costs the main thread
+          // time, and a burst of them would delay the next arrivals (more drops).
+          if (all.length + initialising < maxVUs && initialising === 0) {
+            initialising++;
+            ctx.newVu().then(
+              (fresh) => {
+                initialising--;
+                if (ctx.stopped.aborted) return;
+                join(fresh);
+              },
+              (e: Error) => {
+                initialising--;
+                // Growing failed (no room left): stay at this size, say it once.
+                maxVUs = all.length;
+                warned = true;
+                ctx.warn(`could not initialise a VU: ${e.message}`);
+              },
+            );
+          } else if (!warned && initialising === 0) {
+            warned = true;
+            ctx.warn(
+              `Insufficient VUs, reached ${maxVUs} active VUs and cannot initialize more  executor=${ctx.scenario.executor} scenario=${ctx.scenario.name}`,
+            );
+          }
         }
+        next = starts.next();
       }
-      next = starts.next();
-    }
-  }
+      if (next.done || ctx.stopped.aborted) return end();
+      timer = setTimeout(tick, Math.max(1, next.value - (performance.now() - t0)));
+    };
+    tick();
+  });
   // The schedule is over: VUs finish the iterations they hold (gracefulStop), then stop.
   const rest = performance.now() - t0;
   if (rest < durationMs) await delay(durationMs - rest, ctx.stopped);

@@ -186,7 +186,7 @@ export function emit(metric: string, value: number, tags: Readonly<Tags>): void 
 /** Sends buffered samples; `force` at the end of a command, else batched. */
 export function flush(force = false): void {
   if (!defs.length && !used && !newTagSets.length) return;
-  if (!force && used < 1024 && Date.now() - lastFlush < 200) return;
+  if (!force && used < 2048 && Date.now() - lastFlush < 200) return;
   const batch = data.slice(0, used);
   parentPort!.postMessage(
     { t: 'samples', defs, names: newNames, tagSets: newTagSets, reset, data: batch },
