@@ -145,8 +145,10 @@ async function run(
   const checks = registry.get('checks');
   const groupDuration = registry.get('group_duration');
   // Per VU: the metrics and tag sets its packed samples refer to by index.
+  // Equal tag sets from different VUs share one object (`sameTags`).
   const vuMetrics = new Map<number, (Metric | undefined)[]>();
   const vuTagSets = new Map<number, Tags[]>();
+  let sameTags = new Map<string, Tags>();
   function ingest(vuId: number, batch: SampleBatch): void {
     for (const d of batch.defs) {
       try {
@@ -160,7 +162,15 @@ async function run(
     for (const name of batch.names) metrics.push(registry.metrics.get(name));
     let tagSets = vuTagSets.get(vuId);
     if (!tagSets || batch.reset) vuTagSets.set(vuId, (tagSets = []));
-    for (const tags of batch.tagSets) tagSets.push(tags);
+    for (const tags of batch.tagSets) {
+      const key = JSON.stringify(tags);
+      let shared = sameTags.get(key);
+      if (!shared) {
+        if (sameTags.size >= 100_000) sameTags = new Map(); // unbounded tag values
+        sameTags.set(key, (shared = tags));
+      }
+      tagSets.push(shared);
+    }
     const d = batch.data;
     for (let i = 0; i < d.length; i += 4) {
       const metric = metrics[d[i]!];

@@ -131,6 +131,9 @@ static napi_value js_watch(napi_env env, napi_callback_info info) {
   if (argc < 4 || napi_get_value_uint32(env, argv[1], &stop_index) != napi_ok ||
       napi_get_value_uint32(env, argv[3], &aborted_index) != napi_ok)
     return fail(env, "EINVAL", "watch(ctrl, stopIndex, counters, abortedIndex)");
+  if (s->stop_ref) napi_delete_reference(env, s->stop_ref);
+  if (s->aborted_ref) napi_delete_reference(env, s->aborted_ref);
+  s->stop_ref = s->aborted_ref = NULL;
   s->stop = int32_slot(env, argv[0], stop_index, &s->stop_ref);
   s->aborted = int32_slot(env, argv[2], aborted_index, &s->aborted_ref);
   if (!s->stop || !s->aborted) return fail(env, "EINVAL", "watch: Int32Array slots expected");
@@ -294,6 +297,7 @@ static int parse_head(const char *buf, size_t end, head_info *h) {
     if (buf[i] < '0' || buf[i] > '9') return EPROTO;
     status = status * 10 + (buf[i] - '0');
   }
+  if (buf[12] != ' ' && buf[12] != '\r') return EPROTO; /* three digits, no more */
   h->status = status;
   h->chunked = 0;
   h->content_length = -1;
@@ -352,6 +356,8 @@ static int dechunk(vu_state *s, size_t len, size_t *pos, size_t *out_len, chunk_
       size_t n = (size_t)(eol - line);
       *pos = (size_t)(eol - b) + 1;
       if (c->phase == 2) {
+        /* The CRLF that ends a chunk's data, nothing else: a longer chunk is a lie. */
+        if (n > 1 || (n == 1 && line[0] != '\r')) return -EPROTO;
         c->phase = 0;
         continue;
       }
@@ -451,6 +457,7 @@ static napi_value js_exchange(napi_env env, napi_callback_info info) {
   int no_body = is_head || h.status == 204 || h.status == 304 || h.status == 101;
   if (no_body) {
     body = s->buf + h.body_start;
+    if (len != h.body_start) h.keep_alive = 0; /* bytes we cannot account for */
   } else if (h.chunked) {
     size_t pos = h.body_start, out_len = 0;
     chunk_state c = {0, 0};

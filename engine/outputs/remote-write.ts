@@ -41,9 +41,11 @@ export function remoteWriteOutput(config: RemoteWriteConfig): Output {
   let timer: NodeJS.Timeout | undefined;
   let inflight: Promise<void> = Promise.resolve();
 
+  // No `url` label: URLs with ids (/orders/8123) would make a series, with
+  // its trend, per request; `name` carries the route (k6-operator's advice).
   const labelsOf = (tags: Tags): [string, string][] =>
     Object.entries(tags)
-      .filter(([, v]) => v !== '')
+      .filter(([k, v]) => v !== '' && k !== 'url')
       .map(([k, v]): [string, string] => [k.replace(/[^a-zA-Z0-9_]/g, '_'), v]);
 
   const build = (now: number): TimeSeries[] => {
@@ -107,7 +109,7 @@ export function remoteWriteOutput(config: RemoteWriteConfig): Output {
     start(registry: Registry) {
       registry.onSample((metric, value, tags) => {
         let key = metric.name;
-        for (const k in tags) key += `\u0000${k}\u0001${tags[k]}`;
+        for (const k in tags) if (k !== 'url') key += `\u0000${k}\u0001${tags[k]}`;
         let s = series.get(key);
         if (!s) {
           s = {

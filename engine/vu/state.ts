@@ -119,7 +119,9 @@ export function currentTags(): Readonly<Tags> {
 }
 
 // Samples, packed for the main thread (see SampleBatch in protocol.ts).
-const MAX_TAG_SETS = 8192;
+// Per VU; the main thread keeps each VU's sets, so this bounds its memory
+// too (~1,000 VUs × 512 sets), whatever the URLs' cardinality.
+const MAX_TAG_SETS = 512;
 let defs: MetricDef[] = [];
 let newNames: string[] = [];
 let newTagSets: Tags[] = [];

@@ -66,6 +66,12 @@ export class PodPool {
   constructor(options: PodPoolOptions) {
     this.#options = options;
     this.#faults = options.gateway.faults;
+    // Workers accept connections themselves. With round robin (the default)
+    // the primary accepts and hands each one over, and the primary is this
+    // process, where the load engine's main thread also runs: under a heavy
+    // run, new connections waited seconds for it (seen at ~1,000 VUs, each
+    // with its own keep-alive connection, as in k6).
+    cluster.schedulingPolicy = cluster.SCHED_NONE;
     cluster.setupPrimary({
       exec: WORKER_FILE,
       args: [],
