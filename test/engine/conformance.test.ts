@@ -254,6 +254,21 @@ describe('built-in engine only', () => {
     );
   });
 
+  it('runs the same k6 APIs with every request on the main thread (LOADGATE_NATIVE_HTTP=0)', async () => {
+    process.env.LOADGATE_NATIVE_HTTP = '0';
+    try {
+      const r = await run('builtin', 'api.js');
+      expect(r.exitCode).toBe(0);
+      const checks = r.ndjson!.filter((l) => l.type === 'Point' && l.metric === 'checks') as {
+        data: { value: number; tags: Record<string, string> };
+      }[];
+      expect(checks.length).toBeGreaterThan(0);
+      expect(checks.filter((c) => c.data.value !== 1).map((c) => c.data.tags.check)).toEqual([]);
+    } finally {
+      delete process.env.LOADGATE_NATIVE_HTTP;
+    }
+  });
+
   it('stops on an aborted signal like Ctrl-C: exit 105, summary written', async () => {
     const controller = new AbortController();
     const pending = run('builtin', 'long.js', { signal: controller.signal });
