@@ -128,7 +128,7 @@ let newTagSets: Tags[] = [];
 let reset = false;
 const metricIndex = new Map<string, number>();
 let tagIndex = new Map<string, number>();
-let data = new Float64Array(4096);
+const data = new Float64Array(4096);
 let used = 0;
 let lastFlush = Date.now();
 
