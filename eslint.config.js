@@ -3,7 +3,9 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['build/', 'node_modules/', 'k6-bundles/', 'results/', 'coverage/', 'test/fixtures/'] },
+  {
+    ignores: ['build/', 'node_modules/', 'k6-bundles/', 'results/', 'coverage/', 'test/fixtures/'],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
