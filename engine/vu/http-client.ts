@@ -1,6 +1,14 @@
 import { errorExchange } from '../exchange.ts';
 import type { Tags } from '../metrics.ts';
 import { CTRL, GLOBAL, type Exchange, type ExchangeRequest, type Timings } from '../protocol.ts';
+import {
+  CookieJar,
+  cookieHeader,
+  responseCookies,
+  storeSetCookies,
+  type RequestCookie,
+  type ResponseCookie,
+} from './cookies.ts';
 import { NativeExchanger } from './native-exchange.ts';
 import {
   checkInterrupt,
@@ -30,7 +38,10 @@ export type HttpRequestSpec = ExchangeRequest & {
   tags: Readonly<Tags>;
   /** null: setResponseCallback(null), no http_req_failed sample. */
   expected: ExpectedStatus[] | null;
-  cookies: Record<string, string>;
+  /** params.cookies: sent with every hop, never stored. */
+  cookies: RequestCookie[];
+  /** params.jar; the VU's jar when undefined. */
+  jar: CookieJar | undefined;
 };
 
 /** k6's Response fields. */
@@ -46,10 +57,9 @@ export type HttpResponseData = {
   error_code: number;
   remote_ip: string;
   remote_port: number;
-  cookies: Record<string, { name: string; value: string }[]>;
+  cookies: Record<string, ResponseCookie[]>;
 };
 
-type Cookie = { name: string; value: string; domain: string; path: string; expires: number };
 type Hop = {
   spec: HttpRequestSpec;
   url: string;
@@ -74,11 +84,12 @@ function nativeExchanger(): NativeExchanger | null {
   return native;
 }
 
-/** The jar of this VU; emptied at each new iteration, as in k6, unless noCookiesReset. */
-let jar: Cookie[] = [];
+/** The jar of this VU (http.cookieJar()); a new one at each iteration, as in k6, unless noCookiesReset. */
+let jar = new CookieJar();
 let jarIteration = -1;
-function cookieJar(): Cookie[] {
-  if (jarIteration !== vu.iterationInInstance && vu.options.noCookiesReset !== true) jar = [];
+export function vuCookieJar(): CookieJar {
+  if (jarIteration !== vu.iterationInInstance && vu.options.noCookiesReset !== true)
+    jar = new CookieJar();
   jarIteration = vu.iterationInInstance;
   return jar;
 }
@@ -113,9 +124,9 @@ export function perform(specs: HttpRequestSpec[]): HttpResponseData[] {
       hop: { spec, url: spec.url, target, method: spec.method, body: spec.body, hop: 0 },
     });
   });
-  const cookies = cookieJar();
+  const vuJar = vuCookieJar();
   while (pending.length) {
-    const requests = pending.map(({ hop }) => request(hop, cookies));
+    const requests = pending.map(({ hop }) => request(hop, hop.spec.jar ?? vuJar));
     const transport =
       pending.length === 1 && pending[0]!.hop.target.protocol === 'http:'
         ? nativeExchanger()
@@ -132,7 +143,8 @@ export function perform(specs: HttpRequestSpec[]): HttpResponseData[] {
     const next: typeof pending = [];
     pending.forEach(({ index, hop }, i) => {
       const answer = answers[i]!;
-      storeCookies(cookies, hop.target, answer.setCookies);
+      if (answer.setCookies.length)
+        storeSetCookies(hop.spec.jar ?? vuJar, hop.target, answer.setCookies);
       record(hop, answer);
       const redirect = redirectOf(hop, answer);
       if (redirect) next.push({ index, hop: redirect });
@@ -144,20 +156,25 @@ export function perform(specs: HttpRequestSpec[]): HttpResponseData[] {
   return results;
 }
 
-function request(hop: Hop, jar: Cookie[]): ExchangeRequest {
+function request(hop: Hop, jar: CookieJar): ExchangeRequest {
   const { spec } = hop;
-  const cookie = [
-    ...(jar.length ? cookiesFor(jar, hop.target).map((c) => `${c.name}=${c.value}`) : []),
-    ...Object.entries(spec.cookies).map(([k, v]) => `${k}=${v}`),
-  ].join('; ');
+  const cookie = cookieHeader(jar, hop.target, spec.cookies);
   return {
     method: hop.method,
     url: hop.url,
-    headers: cookie ? { ...spec.headers, Cookie: cookie } : spec.headers,
+    headers: cookie ? withCookies(spec.headers, cookie) : spec.headers,
     body: hop.body,
     timeoutMs: spec.timeoutMs,
     responseType: spec.responseType,
   };
+}
+
+/** The headers with the cookies added: after those of a Cookie header the script set, as Go does. */
+function withCookies(headers: Record<string, string>, cookie: string): Record<string, string> {
+  const own = Object.keys(headers).find((k) => k.toLowerCase() === 'cookie');
+  return own
+    ? { ...headers, [own]: headers[own] ? `${headers[own]}; ${cookie}` : cookie }
+    : { ...headers, Cookie: cookie };
 }
 
 /** The next hop when the answer is a redirect to follow, as Go's client does. */
@@ -200,7 +217,7 @@ function responseData(answer: Exchange, url: string, target?: URL): HttpResponse
       target && answer.status
         ? Number(target.port || (target.protocol === 'https:' ? 443 : 80))
         : 0,
-    cookies: parseCookies(answer.setCookies),
+    cookies: answer.setCookies.length ? responseCookies(answer.setCookies) : {},
   };
 }
 
@@ -252,58 +269,4 @@ function isExpected(status: number, expected: ExpectedStatus[]): boolean {
   return expected.some((e) =>
     typeof e === 'number' ? e === status : status >= e.min && status <= e.max,
   );
-}
-
-function parseSetCookie(header: string, url: URL): Cookie | undefined {
-  const [pair, ...attrs] = header.split(';');
-  const eq = pair!.indexOf('=');
-  if (eq <= 0) return undefined;
-  const cookie: Cookie = {
-    name: pair!.slice(0, eq).trim(),
-    value: pair!.slice(eq + 1).trim(),
-    domain: url.hostname,
-    path: '/',
-    expires: Infinity,
-  };
-  for (const attr of attrs) {
-    const [k, v = ''] = attr.split('=').map((s) => s.trim());
-    const key = k!.toLowerCase();
-    if (key === 'path' && v) cookie.path = v;
-    else if (key === 'domain' && v) cookie.domain = v.replace(/^\./, '');
-    else if (key === 'max-age') cookie.expires = Date.now() + Number(v) * 1000;
-    else if (key === 'expires' && cookie.expires === Infinity) cookie.expires = Date.parse(v);
-  }
-  return cookie;
-}
-
-function storeCookies(jar: Cookie[], url: URL, headers: string[]): void {
-  for (const h of headers) {
-    const c = parseSetCookie(h, url);
-    if (!c) continue;
-    const i = jar.findIndex((x) => x.name === c.name && x.domain === c.domain && x.path === c.path);
-    if (i >= 0) jar.splice(i, 1);
-    if (c.expires > Date.now()) jar.push(c);
-  }
-}
-
-function cookiesFor(jar: Cookie[], url: URL): Cookie[] {
-  const now = Date.now();
-  return jar.filter(
-    (c) =>
-      c.expires > now &&
-      (url.hostname === c.domain || url.hostname.endsWith(`.${c.domain}`)) &&
-      url.pathname.startsWith(c.path),
-  );
-}
-
-function parseCookies(headers: string[]): Record<string, { name: string; value: string }[]> {
-  const out: Record<string, { name: string; value: string }[]> = {};
-  for (const h of headers) {
-    const [pair] = h.split(';');
-    const eq = pair!.indexOf('=');
-    if (eq <= 0) continue;
-    const name = pair!.slice(0, eq).trim();
-    (out[name] ??= []).push({ name, value: pair!.slice(eq + 1).trim() });
-  }
-  return out;
 }

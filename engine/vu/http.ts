@@ -1,7 +1,9 @@
 import { parseDuration } from '../duration.ts';
+import { CookieJar, requestCookies } from './cookies.ts';
 import {
   parseUrl,
   perform,
+  vuCookieJar,
   type ExpectedStatus,
   type HttpRequestSpec,
   type HttpResponseData,
@@ -21,7 +23,7 @@ type Params = {
   redirects?: number;
   cookies?: Record<string, unknown>;
   responseCallback?: ResponseCallback | null;
-  jar?: unknown;
+  jar?: CookieJar | null;
   auth?: string;
   compression?: string;
 };
@@ -155,8 +157,23 @@ function buildSpec(
     responseType: p.responseType ?? (discard ? 'none' : 'text'),
     tags,
     expected: callback ? callback.expected : null,
-    cookies: stringTags(p.cookies as Record<string, unknown> | undefined),
+    cookies: requestCookies(p.cookies),
+    jar: requestJar(p.jar),
   };
+}
+
+function requestJar(jar: unknown): CookieJar | undefined {
+  if (jar === undefined || jar === null) return undefined;
+  if (jar instanceof CookieJar) return jar;
+  throw new TypeError('params.jar must be a CookieJar: http.cookieJar() or new http.CookieJar()');
+}
+
+export { CookieJar };
+
+/** The VU's jar: the one requests use unless params.jar says otherwise. */
+export function cookieJar(): CookieJar {
+  if (vu.inInit) throw new Error('http.cookieJar() is not available in the init context');
+  return vuCookieJar();
 }
 
 export class Response {
@@ -293,11 +310,8 @@ const http = {
   url,
   expectedStatuses,
   setResponseCallback,
-  cookieJar() {
-    throw new Error(
-      'http.cookieJar() is not supported by the built-in engine (cookies are still kept per VU); install k6 (https://grafana.com/docs/k6/latest/set-up/install-k6/) and loadgate uses it automatically',
-    );
-  },
+  cookieJar,
+  CookieJar,
 };
 export const { get, head, post, put, patch, del, options } = http;
 export default http;
