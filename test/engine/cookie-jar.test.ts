@@ -1,10 +1,11 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { createServer, type Server } from 'node:http';
+import type { RequestListener } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runScript } from '../../engine/index.ts';
 import { findK6 } from '../../engine/real-k6.ts';
+import { serve, type TestServer } from './server.ts';
 
 /**
  * k6's cookie API (conformance/cookies.js) as a script sees it: the checks
@@ -12,51 +13,46 @@ import { findK6 } from '../../engine/real-k6.ts';
  * engine and, when it is installed, on real k6.
  */
 let tmp: string;
-let server: Server;
+let server: TestServer;
 let base: string;
 
 /**
  * /…/set?c=…: answers with each c as a Set-Cookie header; /redirect?to=…&c=…:
  * the same with a 302; anything else: the cookies received, as JSON pairs.
  */
-function cookieServer(): Server {
-  return createServer((req, res) => {
-    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-    const set = url.searchParams.getAll('c');
-    if (url.pathname === '/redirect') {
-      res.writeHead(302, { location: url.searchParams.get('to') ?? '/', 'set-cookie': set });
-      return res.end();
-    }
-    if (url.pathname.endsWith('/set')) {
-      res.setHeader('set-cookie', set);
-      return res.end('ok');
-    }
-    const cookies = (req.headers.cookie ?? '')
-      .split(';')
-      .map((p) => p.trim())
-      .filter(Boolean)
-      .map((p) => {
-        const eq = p.indexOf('=');
-        const value = p.slice(eq + 1);
-        // A quoted value (k6 quotes those with a space) means the value inside.
-        return [p.slice(0, eq), /^".*"$/.test(value) ? value.slice(1, -1) : value];
-      });
-    res.setHeader('content-type', 'application/json');
-    res.end(JSON.stringify({ cookies }));
-  });
-}
+const cookieServer: RequestListener = (req, res) => {
+  const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+  const set = url.searchParams.getAll('c');
+  if (url.pathname === '/redirect') {
+    res.writeHead(302, { location: url.searchParams.get('to') ?? '/', 'set-cookie': set });
+    return res.end();
+  }
+  if (url.pathname.endsWith('/set')) {
+    res.setHeader('set-cookie', set);
+    return res.end('ok');
+  }
+  const cookies = (req.headers.cookie ?? '')
+    .split(';')
+    .map((p) => p.trim())
+    .filter(Boolean)
+    .map((p) => {
+      const eq = p.indexOf('=');
+      const value = p.slice(eq + 1);
+      // A quoted value (k6 quotes those with a space) means the value inside.
+      return [p.slice(0, eq), /^".*"$/.test(value) ? value.slice(1, -1) : value];
+    });
+  res.setHeader('content-type', 'application/json');
+  res.end(JSON.stringify({ cookies }));
+};
 
 beforeAll(async () => {
   tmp = await mkdtemp(join(tmpdir(), 'loadgate-cookies-'));
-  server = cookieServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const address = server.address();
-  base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+  server = await serve(cookieServer);
+  base = server.url;
 });
 
 afterAll(async () => {
-  server.closeAllConnections();
-  await new Promise((r) => server.close(r));
+  await server.close();
   await rm(tmp, { recursive: true, force: true });
 });
 

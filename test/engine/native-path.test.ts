@@ -1,10 +1,10 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runScript } from '../../engine/index.ts';
 import { nativeAddon } from '../../engine/native-addon.ts';
+import { serve, type TestServer } from './server.ts';
 
 /**
  * The built-in engine's in-thread HTTP path (native/http1.c through
@@ -13,27 +13,24 @@ import { nativeAddon } from '../../engine/native-addon.ts';
  */
 const native = nativeAddon();
 let tmp: string;
-let server: Server;
+let server: TestServer;
 let base: string;
 
 beforeAll(async () => {
   tmp = await mkdtemp(join(tmpdir(), 'loadgate-native-path-'));
-  server = createServer((req, res) => {
+  server = await serve((req, res) => {
     if (req.url === '/hang') return; // never answers
     res.end(`ok ${req.url}`);
   });
   // Shorter than the script's pauses (Node closes about 1 s after it): the
   // server closes idle keep-alive connections under the VU, as real
   // gateways do (Node's default is 5 s).
-  server.keepAliveTimeout = 100;
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const address = server.address();
-  base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+  server.server.keepAliveTimeout = 100;
+  base = server.url;
 });
 
 afterAll(async () => {
-  server.closeAllConnections();
-  await new Promise((r) => server.close(r));
+  await server.close();
   await rm(tmp, { recursive: true, force: true });
 });
 

@@ -1,8 +1,27 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, type RequestListener, type Server } from 'node:http';
+
+export type TestServer = { url: string; server: Server; close(): Promise<void> };
+
+/** Serves `handler` on a loopback port; `close()` also drops keep-alive connections. */
+export async function serve(handler: RequestListener): Promise<TestServer> {
+  const server = createServer(handler);
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    server,
+    close: () =>
+      new Promise((r) => {
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
+  };
+}
 
 /** The trivial loopback server the conformance scripts call. */
-export async function startTestServer(): Promise<{ url: string; close(): Promise<void> }> {
-  const server: Server = createServer((req, res) => {
+export async function startTestServer(): Promise<TestServer> {
+  const s = await serve((req, res) => {
     const url = req.url ?? '/';
     if (url === '/') return res.end('hello');
     if (url === '/json') {
@@ -32,16 +51,6 @@ export async function startTestServer(): Promise<{ url: string; close(): Promise
     res.statusCode = 404;
     res.end('not found');
   });
-  server.keepAliveTimeout = 60_000;
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : 0;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    close: () =>
-      new Promise((r) => {
-        server.closeAllConnections();
-        server.close(() => r());
-      }),
-  };
+  s.server.keepAliveTimeout = 60_000;
+  return s;
 }
