@@ -22,6 +22,7 @@ import * as k6metrics from './metrics.ts';
 import * as k6data from './data.ts';
 import * as k6encoding from './encoding.ts';
 import execution, { setIterationInTest } from './execution.ts';
+import { scriptStack } from './stack.ts';
 
 /**
  * A VU: one worker thread, its own globals and module instances. It runs the
@@ -89,21 +90,20 @@ g.console = {
   error: (...a: unknown[]) => log('error', a),
 };
 
-/** The script's own frames only: the engine's and Node's mean nothing to a k6 user. */
+const WRAPPER = '(function (exports, require, module) {';
+const script = { code: init.code, path: init.scriptPath, firstLineShift: WRAPPER.length };
+
+/** An error as the script's author reads it (see ./stack.ts). */
 function errorText(e: unknown): string {
   if (!(e instanceof Error)) return String(e);
-  const stack = e.stack ?? `${e.name}: ${e.message}`;
-  return stack
-    .split('\n')
-    .filter((line) => !/node:internal|\[worker eval\]/.test(line))
-    .join('\n');
+  return scriptStack(e.stack ?? `${e.name}: ${e.message}`, script);
 }
 
 // Init: evaluate the script (CommonJS from esbuild) in this thread's context.
 const moduleObj: { exports: Record<string, unknown> } = { exports: {} };
 let initError: string | undefined;
 try {
-  const fn = runInThisContext(`(function (exports, require, module) {${init.code}\n})`, {
+  const fn = runInThisContext(`${WRAPPER}${init.code}\n})`, {
     filename: init.scriptPath,
   }) as (e: unknown, r: unknown, m: unknown) => void;
   fn(moduleObj.exports, k6require, moduleObj);
