@@ -4,6 +4,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Agent } from 'undici';
+import { nativeAddon } from '../engine/native-addon.ts';
 import { findK6, k6Command } from '../engine/real-k6.ts';
 import { runTest, type ProgressState } from '../engine/runner.ts';
 
@@ -182,6 +183,10 @@ export async function bench(): Promise<void> {
     );
     const seconds = Number.parseInt(RUN, 10);
 
+    // Which path the VUs' requests take (README, "Which engine").
+    console.log(
+      `engine: VU HTTP path: ${nativeAddon().path ? 'native addon, in each VU thread' : 'undici on the main thread (addon off or not built)'}`,
+    );
     const c = await builtin(closed, env);
     const wrkRate = wrk(`${server.url}/`, seconds - 2);
     const bare = await undiciClosed(server.url, seconds - 2);
