@@ -127,12 +127,19 @@ async function run(
   const stop = new AbortController();
   const testStart = Date.now();
 
-  const undici = new UndiciExchanger();
+  // Made at the first request the main thread serves: by then the script's
+  // options (insecureSkipTLSVerify, noConnectionReuse) are known.
+  let undici: UndiciExchanger | undefined;
+  const exchanger = () =>
+    (undici ??= new UndiciExchanger({
+      insecureSkipTLSVerify: resolvedOptions?.insecureSkipTLSVerify === true,
+      noConnectionReuse: resolvedOptions?.noConnectionReuse === true,
+    }));
   const addon = nativeAddon();
   if (addon.warning) err(`WARN ${addon.warning}\n`);
   const hooks = {
     http: (_vuId: number, reqs: ExchangeRequest[]) =>
-      Promise.all(reqs.map((r) => undici.exchange(r))),
+      Promise.all(reqs.map((r) => exchanger().exchange(r))),
     message: (vuId: number, msg: FromWorker) => {
       if (msg.t === 'samples') ingest(vuId, msg);
       else if (msg.t === 'shared') shared[msg.name] = msg.buffer;
@@ -427,7 +434,7 @@ async function run(
   } finally {
     config.signal?.removeEventListener('abort', onSignal);
     await terminateAll();
-    await undici.close();
+    await undici?.close();
   }
 }
 
