@@ -1,5 +1,6 @@
 import { build, type Plugin } from 'esbuild';
 import { fileURLToPath } from 'node:url';
+import { brotliCompressSync } from 'node:zlib';
 
 /**
  * Turns a k6 script (ESM, imports of `k6/*` left external) into CommonJS a
@@ -13,6 +14,7 @@ export const SUPPORTED_MODULES = [
   'k6/data',
   'k6/execution',
   'k6/encoding',
+  'k6/html',
 ];
 export const INSTALL_K6 =
   'install k6 (https://grafana.com/docs/k6/latest/set-up/install-k6/) and loadgate uses it automatically';
@@ -74,16 +76,33 @@ let workerCode: Promise<string> | undefined;
  * The VU worker, bundled once per process from engine/vu/worker.ts: workers
  * then start without a TypeScript loader (no tsx hooks per thread), which
  * keeps VU start-up fast and per-VU memory small.
+ *
+ * k6/html (engine/vu/html.ts) is bundled apart and embedded as a string that
+ * a VU evaluates on first use (engine/vu/html-lazy.ts); its parser packages
+ * stay external, loaded from node_modules by the VUs that parse HTML.
  */
 export function workerSource(): Promise<string> {
-  workerCode ??= build({
-    entryPoints: [fileURLToPath(new URL('./vu/worker.ts', import.meta.url))],
-    bundle: true,
-    format: 'cjs',
-    platform: 'node',
-    target: 'node20',
-    write: false,
-    logLevel: 'silent',
-  }).then((r) => r.outputFiles[0]!.text);
+  const vu = new URL('./vu/', import.meta.url);
+  const bundle = (entry: string, define: Record<string, string>, minify = false) =>
+    build({
+      entryPoints: [fileURLToPath(new URL(entry, vu))],
+      bundle: true,
+      format: 'cjs',
+      platform: 'node',
+      target: 'node20',
+      write: false,
+      logLevel: 'silent',
+      external: ['cheerio', 'cheerio/*', 'parse5', 'parse5-htmlparser2-tree-adapter', 'domhandler'],
+      // createRequire(import.meta.url) then resolves from engine/vu/, as unbundled.
+      define: { 'import.meta.url': JSON.stringify(new URL(entry, vu).href), ...define },
+      minifyWhitespace: minify,
+      minifySyntax: minify,
+    }).then((r) => r.outputFiles[0]!.text);
+  // Minified and compressed: every VU holds that string (about 10 KB).
+  workerCode ??= bundle('html.ts', {}, true).then((html) =>
+    bundle('worker.ts', {
+      LOADGATE_HTML_BUNDLE: JSON.stringify(brotliCompressSync(html).toString('base64')),
+    }),
+  );
   return workerCode;
 }

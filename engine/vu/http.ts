@@ -10,6 +10,8 @@ import {
 } from './http-client.ts';
 import { currentTags, vu } from './state.ts';
 import { stringTags } from './k6.ts';
+import { parseDocument } from './html-lazy.ts';
+import type { Selection } from './html.ts';
 
 /**
  * The `k6/http` module: builds request specs from k6's arguments, performs
@@ -220,10 +222,12 @@ export class Response {
     return value;
   }
 
-  html(): never {
-    throw new Error(
-      'Response.html() is not supported by the built-in engine; install k6 (https://grafana.com/docs/k6/latest/set-up/install-k6/) and loadgate uses it automatically',
-    );
+  /** The body as a k6/html Selection (links resolve against the response URL); html(selector) = html().find(selector). */
+  html(selector?: string): Selection {
+    if (typeof this.body !== 'string' && !(this.body instanceof ArrayBuffer))
+      throw new Error('the response has no body to parse as HTML (responseType is none)');
+    const doc = parseDocument(this.body, this.url);
+    return selector === undefined ? doc : doc.find(selector);
   }
 }
 

@@ -21,6 +21,7 @@ import * as k6http from './http.ts';
 import * as k6metrics from './metrics.ts';
 import * as k6data from './data.ts';
 import * as k6encoding from './encoding.ts';
+import { k6HtmlModule } from './html-lazy.ts';
 import execution, { setIterationInTest } from './execution.ts';
 import { scriptStack } from './stack.ts';
 
@@ -38,6 +39,10 @@ const modules: Record<string, Record<string, unknown>> = {
   'k6/metrics': { __esModule: true, ...k6metrics.default, default: k6metrics.default },
   'k6/data': { __esModule: true, ...k6data.default, default: k6data.default },
   'k6/encoding': { __esModule: true, ...k6encoding.default, default: k6encoding.default },
+  // Evaluated on the script's first import: VUs that parse no HTML never pay for it.
+  get 'k6/html'() {
+    return k6HtmlModule();
+  },
   // Getters must stay live, so the module is the object itself (esbuild's
   // node-mode interop takes the whole module as `default` for .js under type:module).
   'k6/execution': Object.defineProperties(execution, {
