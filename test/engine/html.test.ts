@@ -2,8 +2,8 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runScript } from '../../engine/index.ts';
 import { findK6 } from '../../engine/real-k6.ts';
+import { checksByName, runForPoints } from './points.ts';
 import { serve, type TestServer } from './server.ts';
 
 /**
@@ -35,30 +35,14 @@ afterAll(async () => {
   await rm(tmp, { recursive: true, force: true });
 });
 
-type Point = {
-  type: string;
-  metric: string;
-  data: { value: number; tags: Record<string, string> };
-};
-
-/** Runs a script; returns the exit code, each check's results by name, and stderr's log lines. */
+/** Runs a script; returns the exit code and each check's results by name. */
 async function run(script: string, engine: 'builtin' | 'k6', env: Record<string, string> = {}) {
-  const outJson = join(tmp, `${engine}-${Math.random().toString(16).slice(2)}.ndjson`);
-  const result = await runScript({
-    script,
+  const r = await runForPoints(script, {
     engine,
     env: { BASE_URL: server.url, ...env },
-    outJson,
-    quiet: true,
+    outDir: tmp,
   });
-  const checks: Record<string, number[]> = {};
-  for (const line of (await readFile(outJson, 'utf8')).split('\n')) {
-    if (!line) continue;
-    const p = JSON.parse(line) as Point;
-    if (p.type === 'Point' && p.metric === 'checks')
-      (checks[p.data.tags.check!] ??= []).push(p.data.value);
-  }
-  return { exitCode: result.exitCode, checks };
+  return { exitCode: r.exitCode, checks: checksByName(r.points) };
 }
 
 const expected = [

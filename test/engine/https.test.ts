@@ -1,22 +1,17 @@
-import { execFileSync } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runScript } from '../../engine/index.ts';
+import { hasOpenssl, selfSignedCert } from '../self-signed.ts';
+import { checksByName, runForPoints } from './points.ts';
 
 /**
  * https:// on the built-in engine (undici on the main thread): a real
  * gateway's certificate is checked unless the script says
  * insecureSkipTLSVerify, as in k6.
  */
-let openssl = true;
-try {
-  execFileSync('openssl', ['version'], { stdio: 'ignore' });
-} catch {
-  openssl = false;
-}
+const openssl = hasOpenssl;
 
 let tmp: string;
 let server: Server;
@@ -25,29 +20,7 @@ let base: string;
 beforeAll(async () => {
   if (!openssl) return;
   tmp = await mkdtemp(join(tmpdir(), 'loadgate-https-'));
-  const key = join(tmp, 'key.pem');
-  const cert = join(tmp, 'cert.pem');
-  execFileSync(
-    'openssl',
-    [
-      'req',
-      '-x509',
-      '-newkey',
-      'rsa:2048',
-      '-nodes',
-      '-days',
-      '1',
-      '-subj',
-      '/CN=127.0.0.1',
-      '-addext',
-      'subjectAltName=IP:127.0.0.1',
-      '-keyout',
-      key,
-      '-out',
-      cert,
-    ],
-    { stdio: 'ignore' },
-  );
+  const { keyPath: key, certPath: cert } = selfSignedCert(tmp);
   server = createServer({ key: await readFile(key), cert: await readFile(cert) }, (_req, res) =>
     res.end('secure'),
   );
@@ -65,7 +38,6 @@ afterAll(async () => {
 
 async function checks(name: string, options: string) {
   const script = join(tmp, `${name}.js`);
-  const outJson = join(tmp, `${name}.ndjson`);
   await writeFile(
     script,
     `import http from 'k6/http';
@@ -81,22 +53,9 @@ export default function () {
 }
 `,
   );
-  const r = await runScript({
-    script,
-    engine: 'builtin',
-    env: { BASE_URL: base },
-    outJson,
-    quiet: true,
-  });
+  const r = await runForPoints(script, { env: { BASE_URL: base }, outDir: tmp });
   const passed: Record<string, number> = {};
-  for (const line of (await readFile(outJson, 'utf8')).split('\n').filter(Boolean)) {
-    const l = JSON.parse(line) as {
-      type: string;
-      metric: string;
-      data: { value: number; tags: Record<string, string> };
-    };
-    if (l.type === 'Point' && l.metric === 'checks') passed[l.data.tags.check!] = l.data.value;
-  }
+  for (const [name, values] of Object.entries(checksByName(r.points))) passed[name] = values[0]!;
   return { exitCode: r.exitCode, passed };
 }
 

@@ -1,9 +1,9 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runScript } from '../../engine/index.ts';
 import { nativeAddon } from '../../engine/native-addon.ts';
+import { runForPoints } from './points.ts';
 import { serve, type TestServer } from './server.ts';
 
 /**
@@ -36,28 +36,8 @@ afterAll(async () => {
 
 async function run(name: string, source: string) {
   const script = join(tmp, `${name}.js`);
-  const outJson = join(tmp, `${name}.ndjson`);
   await writeFile(script, source);
-  const result = await runScript({
-    script,
-    engine: 'builtin',
-    env: { BASE_URL: base },
-    outJson,
-    quiet: true,
-  });
-  const points = (await readFile(outJson, 'utf8'))
-    .split('\n')
-    .filter(Boolean)
-    .map(
-      (l) =>
-        JSON.parse(l) as {
-          type: string;
-          metric: string;
-          data: { value: number; tags: Record<string, string> };
-        },
-    )
-    .filter((l) => l.type === 'Point');
-  return { ...result, points };
+  return runForPoints(script, { env: { BASE_URL: base }, outDir: tmp });
 }
 
 describe.skipIf(!native.path)(

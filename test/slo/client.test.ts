@@ -11,6 +11,7 @@ import { ExitError } from '../../cli/errors.ts';
 import { freePort } from '../../infra/local/ports.ts';
 import { runCheck } from '../../slo/index.ts';
 import { PrometheusClient } from '../../slo/prometheus.ts';
+import { selfSignedCert } from '../self-signed.ts';
 import { startFakePrometheus } from './fake-prometheus.ts';
 
 const run = promisify(execFile);
@@ -110,25 +111,7 @@ describe('the Prometheus client', () => {
   });
 
   it('trusts a custom CA, refuses an unknown certificate, and --insecure skips the check', async () => {
-    const key = join(dir, 'key.pem');
-    const cert = join(dir, 'cert.pem');
-    await run('openssl', [
-      'req',
-      '-x509',
-      '-newkey',
-      'rsa:2048',
-      '-nodes',
-      '-keyout',
-      key,
-      '-out',
-      cert,
-      '-days',
-      '1',
-      '-subj',
-      '/CN=127.0.0.1',
-      '-addext',
-      'subjectAltName=IP:127.0.0.1',
-    ]);
+    const { keyPath: key, certPath: cert } = selfSignedCert(dir);
     const server = createHttpsServer(
       { key: await readFile(key), cert: await readFile(cert) },
       (_req, res) => {
