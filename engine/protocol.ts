@@ -96,10 +96,13 @@ export type ScenarioInfo = {
 
 export type ToWorker =
   | { t: 'run'; scenario: ScenarioInfo; mode: RunMode; data: string | undefined }
-  | { t: 'call'; fn: 'setup' | 'teardown' | 'handleSummary'; arg: string | undefined };
+  | { t: 'call'; fn: 'setup' | 'teardown' | 'handleSummary'; arg: string | undefined }
+  /** The answer to an `areq` (http.asyncRequest), outside the command queue. */
+  | { t: 'ares'; id: number; answers: Exchange[] };
 
 export type FromWorker =
   | { t: 'req'; reqs: ExchangeRequest[] }
+  | { t: 'areq'; id: number; reqs: ExchangeRequest[] }
   | SampleBatch
   | { t: 'shared'; name: string; buffer: SharedArrayBuffer }
   | { t: 'inited'; options: unknown; exports: string[]; error?: string }

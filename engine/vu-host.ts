@@ -78,11 +78,20 @@ export class VuHost {
             else resolve({ options: msg.options, exports: msg.exports });
             break;
           case 'req':
-            start.hooks.http(this.id, msg.reqs).then(
-              (answers) => this.answer(answers),
-              (error: Error) => this.answer(msg.reqs.map(() => errorExchange(error.message, 1000))),
-            );
+          case 'areq': {
+            const reply =
+              msg.t === 'req'
+                ? (answers: Exchange[]) => this.answer(answers)
+                : (answers: Exchange[]) => {
+                    if (!this.exited) this.worker.postMessage({ t: 'ares', id: msg.id, answers });
+                  };
+            start.hooks
+              .http(this.id, msg.reqs)
+              .then(reply, (error: Error) =>
+                reply(msg.reqs.map(() => errorExchange(error.message, 1000))),
+              );
             break;
+          }
           case 'done': {
             const p = this.pending;
             this.pending = undefined;

@@ -20,6 +20,7 @@ import {
   globalCounters,
   nativeHttpPath,
   remoteExchange,
+  remoteExchangeAsync,
   vu,
 } from './state.ts';
 
@@ -106,9 +107,15 @@ export function parseUrl(url: string): URL {
   return u;
 }
 
-/** Performs the requests (in parallel when several: http.batch) and records their metrics. */
-export function perform(specs: HttpRequestSpec[]): HttpResponseData[] {
-  checkInterrupt();
+/** One round of exchanges: every request still under way, one hop each. */
+type Round = { requests: ExchangeRequest[]; targets: URL[] };
+
+/**
+ * The requests' hops, round by round: it yields each round's exchanges and
+ * takes their answers back (cookies, metrics, redirects in between), so the
+ * blocking http.request() and the promise-based http.asyncRequest() share it.
+ */
+function* rounds(specs: HttpRequestSpec[]): Generator<Round, HttpResponseData[], Exchange[]> {
   const results: HttpResponseData[] = new Array(specs.length);
   let pending: { index: number; hop: Hop }[] = [];
   specs.forEach((spec, index) => {
@@ -126,20 +133,10 @@ export function perform(specs: HttpRequestSpec[]): HttpResponseData[] {
   });
   const vuJar = vuCookieJar();
   while (pending.length) {
-    const requests = pending.map(({ hop }) => request(hop, hop.spec.jar ?? vuJar));
-    const transport =
-      pending.length === 1 && pending[0]!.hop.target.protocol === 'http:'
-        ? nativeExchanger()
-        : null;
-    let answers: Exchange[];
-    if (transport) {
-      try {
-        answers = [transport.exchange(requests[0]!, pending[0]!.hop.target)];
-      } catch (e) {
-        checkInterrupt(); // the addon was interrupted by a hard stop or test.abort()
-        throw e;
-      }
-    } else answers = remoteExchange(requests);
+    const answers = yield {
+      requests: pending.map(({ hop }) => request(hop, hop.spec.jar ?? vuJar)),
+      targets: pending.map(({ hop }) => hop.target),
+    };
     const next: typeof pending = [];
     pending.forEach(({ index, hop }, i) => {
       const answer = answers[i]!;
@@ -154,6 +151,39 @@ export function perform(specs: HttpRequestSpec[]): HttpResponseData[] {
     flush();
   }
   return results;
+}
+
+/** Performs the requests (in parallel when several: http.batch), blocking, and records their metrics. */
+export function perform(specs: HttpRequestSpec[]): HttpResponseData[] {
+  checkInterrupt();
+  const hops = rounds(specs);
+  let step = hops.next();
+  while (!step.done) step = hops.next(exchangeNow(step.value));
+  return step.value;
+}
+
+/** The same without blocking the VU (http.asyncRequest): every hop goes through the main thread. */
+export async function performAsync(specs: HttpRequestSpec[]): Promise<HttpResponseData[]> {
+  checkInterrupt();
+  const hops = rounds(specs);
+  let step = hops.next();
+  while (!step.done) step = hops.next(await remoteExchangeAsync(step.value.requests));
+  return step.value;
+}
+
+/** A single http:// hop in this thread (native addon); anything else through the main thread. */
+function exchangeNow(round: Round): Exchange[] {
+  const transport =
+    round.requests.length === 1 && round.targets[0]!.protocol === 'http:'
+      ? nativeExchanger()
+      : null;
+  if (!transport) return remoteExchange(round.requests);
+  try {
+    return [transport.exchange(round.requests[0]!, round.targets[0]!)];
+  } catch (e) {
+    checkInterrupt(); // the addon was interrupted by a hard stop or test.abort()
+    throw e;
+  }
 }
 
 function request(hop: Hop, jar: CookieJar): ExchangeRequest {

@@ -3,6 +3,7 @@ import { CookieJar, requestCookies } from './cookies.ts';
 import {
   parseUrl,
   perform,
+  performAsync,
   vuCookieJar,
   type ExpectedStatus,
   type HttpRequestSpec,
@@ -231,8 +232,7 @@ export class Response {
   }
 }
 
-function wrap(reqs: HttpRequestSpec[]): Response[] {
-  const answers = perform(reqs);
+function wrap(reqs: HttpRequestSpec[], answers = perform(reqs)): Response[] {
   return answers.map((a, i) => {
     const res = new Response(a, reqs[i]!);
     if (a.error && vu.options.throw === true) throw new Error(a.error);
@@ -248,6 +248,21 @@ export function request(
 ): Response {
   if (vu.inInit) throw new Error('making requests in the init context is not supported');
   return wrap([buildSpec(method, url, body, params)])[0]!;
+}
+
+/**
+ * k6's http.asyncRequest: the VU goes on (its event loop runs) while the
+ * request is under way, on the main thread's connections.
+ */
+export async function asyncRequest(
+  method: string,
+  url: UrlArg,
+  body?: Body,
+  params?: Params | null,
+): Promise<Response> {
+  if (vu.inInit) throw new Error('making requests in the init context is not supported');
+  const specs = [buildSpec(method, url, body, params)];
+  return wrap(specs, await performAsync(specs))[0]!;
 }
 
 type BatchItem =
@@ -302,6 +317,7 @@ export function url(
 
 const http = {
   request,
+  asyncRequest,
   get: (u: UrlArg, params?: Params) => request('GET', u, null, params),
   head: (u: UrlArg, params?: Params) => request('HEAD', u, null, params),
   post: (u: UrlArg, body?: Body, params?: Params) => request('POST', u, body, params),

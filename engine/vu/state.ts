@@ -220,6 +220,26 @@ export function remoteExchange(reqs: ExchangeRequest[]): Exchange[] {
   return reply.message as Exchange[];
 }
 
+/** Exchanges awaiting the main thread's answer, by id (http.asyncRequest). */
+const awaiting = new Map<number, (answers: Exchange[]) => void>();
+let nextAsyncId = 0;
+
+/** Non-blocking HTTP through the main thread: the VU's event loop runs meanwhile. */
+export function remoteExchangeAsync(reqs: ExchangeRequest[]): Promise<Exchange[]> {
+  flush();
+  const id = nextAsyncId++;
+  return new Promise((resolve) => {
+    awaiting.set(id, resolve);
+    post({ t: 'areq', id, reqs });
+  });
+}
+
+/** The main thread's answer to remoteExchangeAsync(). */
+export function settleAsync(id: number, answers: Exchange[]): void {
+  awaiting.get(id)?.(answers);
+  awaiting.delete(id);
+}
+
 /** k6's sleep: blocks the VU, but wakes up at once if the iteration is interrupted. */
 export function blockFor(ms: number): void {
   const until = Date.now() + ms;

@@ -12,6 +12,7 @@ import {
   globalCounters,
   Interrupt,
   post,
+  settleAsync,
   TestAbort,
   vu,
   type VuInit,
@@ -236,6 +237,7 @@ async function call(fn: string, arg: string | undefined): Promise<string | undef
 
 let queue = Promise.resolve();
 parentPort!.on('message', (msg: ToWorker) => {
+  if (msg.t === 'ares') return settleAsync(msg.id, msg.answers);
   // Commands run one after the other, even when one awaits an async function.
   queue = queue.then(async () => {
     try {
