@@ -28,8 +28,8 @@ import {
  * A VU's HTTP requests, k6-style: the cookie jar, redirects, and k6's http_*
  * metrics, all in the VU's thread. Each hop goes through one of two
  * transports: the native addon in this thread (a single http:// request),
- * or undici on the main thread (https, http.batch's parallel requests, or
- * when the addon is not built).
+ * or undici on the main thread (https, http.batch's parallel requests,
+ * http.asyncRequest, or when the addon is not built).
  */
 export type ExpectedStatus = number | { min: number; max: number };
 

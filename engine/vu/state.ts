@@ -17,9 +17,10 @@ import {
 import type { Tags } from '../metrics.ts';
 
 /**
- * The state of this VU (one per worker thread) and its two ways to talk to
- * the main thread: blocking calls (HTTP) through Atomics.wait on the control
- * array, and batched metric samples.
+ * The state of this VU (one per worker thread) and its ways to talk to the
+ * main thread: HTTP exchanges handed over, blocking (Atomics.wait on the
+ * control array) or as a promise (http.asyncRequest), and batched metric
+ * samples.
  */
 export type VuInit = {
   id: number;
