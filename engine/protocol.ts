@@ -2,6 +2,7 @@
  * Messages between the main thread and VU workers. Internal to the engine,
  * never user input, so plain types (nothing to validate).
  */
+import type { MessagePort } from 'node:worker_threads';
 import type { Tags } from './metrics.ts';
 
 /**
@@ -80,6 +81,23 @@ export type RunMode =
    * it (1 → 0). No message per iteration.
    */
   | { kind: 'arrival'; tokens: number; idle: SharedArrayBuffer; slot: number };
+
+/** What a VU worker starts with (its workerData). */
+export type VuInit = {
+  id: number;
+  code: string;
+  scriptPath: string;
+  env: Record<string, string>;
+  ctrl: SharedArrayBuffer;
+  global: SharedArrayBuffer;
+  /** Where the main thread answers blocking exchanges. */
+  port: MessagePort;
+  shared: Record<string, SharedArrayBuffer>;
+  options: Record<string, unknown> | undefined;
+  testStart: number;
+  /** The native HTTP addon's path, when it is built and allowed. */
+  nativeHttp: string | undefined;
+};
 
 export type ScenarioInfo = {
   name: string;

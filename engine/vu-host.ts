@@ -8,6 +8,7 @@ import {
   type RunMode,
   type ScenarioInfo,
   type ToWorker,
+  type VuInit,
 } from './protocol.ts';
 import { errorExchange } from './exchange.ts';
 
@@ -21,19 +22,8 @@ export type VuHooks = {
   message(vuId: number, msg: FromWorker): void;
 };
 
-export type VuStart = {
-  id: number;
-  workerCode: string;
-  code: string;
-  scriptPath: string;
-  env: Record<string, string>;
-  global: SharedArrayBuffer;
-  shared: Record<string, SharedArrayBuffer>;
-  options: Record<string, unknown> | undefined;
-  testStart: number;
-  nativeHttp: string | undefined;
-  hooks: VuHooks;
-};
+/** The VU's workerData, but for what this host makes itself (control array, reply port). */
+export type VuStart = Omit<VuInit, 'ctrl' | 'port'> & { workerCode: string; hooks: VuHooks };
 
 export class VuHost {
   readonly id: number;
@@ -45,27 +35,15 @@ export class VuHost {
   private exited = false;
   busy = false;
 
-  constructor(start: VuStart) {
-    this.id = start.id;
+  constructor({ workerCode, hooks, ...data }: VuStart) {
+    this.id = data.id;
     const ctrlBuffer = new SharedArrayBuffer(8);
     this.ctrl = new Int32Array(ctrlBuffer);
     const channel = new MessageChannel();
     this.reply = channel.port1;
-    this.worker = new Worker(start.workerCode, {
+    this.worker = new Worker(workerCode, {
       eval: true,
-      workerData: {
-        id: start.id,
-        code: start.code,
-        scriptPath: start.scriptPath,
-        env: start.env,
-        ctrl: ctrlBuffer,
-        global: start.global,
-        port: channel.port2,
-        shared: start.shared,
-        options: start.options,
-        testStart: start.testStart,
-        nativeHttp: start.nativeHttp,
-      },
+      workerData: { ...data, ctrl: ctrlBuffer, port: channel.port2 } satisfies VuInit,
       transferList: [channel.port2],
       stdout: false,
       stderr: false,
@@ -85,7 +63,7 @@ export class VuHost {
                 : (answers: Exchange[]) => {
                     if (!this.exited) this.worker.postMessage({ t: 'ares', id: msg.id, answers });
                   };
-            start.hooks
+            hooks
               .http(this.id, msg.reqs)
               .then(reply, (error: Error) =>
                 reply(msg.reqs.map(() => errorExchange(error.message, 1000))),
@@ -100,7 +78,7 @@ export class VuHost {
             break;
           }
           default:
-            start.hooks.message(this.id, msg);
+            hooks.message(this.id, msg);
         }
       });
       this.worker.on('error', (e) => {

@@ -12,6 +12,7 @@ import {
   type ExchangeRequest,
   type FromWorker,
   type MetricDef,
+  type VuInit,
   type ScenarioInfo,
 } from '../protocol.ts';
 import type { Tags } from '../metrics.ts';
@@ -22,21 +23,6 @@ import type { Tags } from '../metrics.ts';
  * control array) or as a promise (http.asyncRequest), and batched metric
  * samples.
  */
-export type VuInit = {
-  id: number;
-  code: string;
-  scriptPath: string;
-  env: Record<string, string>;
-  ctrl: SharedArrayBuffer;
-  global: SharedArrayBuffer;
-  port: MessagePort;
-  shared: Record<string, SharedArrayBuffer>;
-  options: Record<string, unknown> | undefined;
-  testStart: number;
-  /** The native HTTP addon's path, when it is built and allowed. */
-  nativeHttp: string | undefined;
-};
-
 const init = workerData as VuInit;
 export const ctrl = new Int32Array(init.ctrl);
 export const globalCounters = new Int32Array(init.global);

@@ -2,7 +2,15 @@ import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { runInThisContext } from 'node:vm';
 import { parentPort, workerData } from 'node:worker_threads';
-import { CTRL, GLOBAL, STOP, type RunMode, type ScenarioInfo, type ToWorker } from '../protocol.ts';
+import {
+  CTRL,
+  GLOBAL,
+  STOP,
+  type RunMode,
+  type ScenarioInfo,
+  type ToWorker,
+  type VuInit,
+} from '../protocol.ts';
 import {
   checkInterrupt,
   ctrl,
@@ -15,7 +23,6 @@ import {
   settleAsync,
   TestAbort,
   vu,
-  type VuInit,
 } from './state.ts';
 import * as k6 from './k6.ts';
 import * as k6http from './http.ts';
