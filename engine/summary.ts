@@ -32,16 +32,7 @@ export class CheckTree {
   readonly root = newGroup('', '');
 
   add(groupPath: string, check: string, ok: boolean): void {
-    let group = this.root;
-    if (groupPath) {
-      let path = '';
-      for (const name of groupPath.split('::').slice(1)) {
-        path += `::${name}`;
-        let child = group.groups.find((g) => g.name === name);
-        if (!child) group.groups.push((child = newGroup(name, path)));
-        group = child;
-      }
-    }
+    const group = this.touchGroup(groupPath);
     let c = group.checks.find((x) => x.name === check);
     if (!c) {
       const path = `${group.path}::${check}`;
@@ -51,8 +42,8 @@ export class CheckTree {
     else c.fails++;
   }
 
-  /** Groups entered without checks still appear, as in k6. */
-  touchGroup(groupPath: string): void {
+  /** The group at `groupPath` (`::a::b`), made with its parents if new: groups entered without checks still appear, as in k6. */
+  touchGroup(groupPath: string): Group {
     let group = this.root;
     let path = '';
     for (const name of groupPath.split('::').slice(1)) {
@@ -61,6 +52,7 @@ export class CheckTree {
       if (!child) group.groups.push((child = newGroup(name, path)));
       group = child;
     }
+    return group;
   }
 }
 
