@@ -1,4 +1,4 @@
-import { ExitError } from './errors.ts';
+import { EXIT, ExitError, exitCodeOf, InputError } from '../core/errors.ts';
 
 /**
  * Entry point of the `loadgate` command: picks the sub-command and owns the
@@ -38,10 +38,10 @@ async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
   if (!name || name === '--help' || name === '-h') {
     process.stdout.write(usage() + '\n');
-    return name ? 0 : 2;
+    return name ? EXIT.ok : EXIT.badInput;
   }
   const command = commands[name];
-  if (!command) throw new ExitError(2, `unknown command '${name}'`, usage());
+  if (!command) throw new InputError(`unknown command '${name}'`, usage());
   return (await command.load()).main(rest);
 }
 
@@ -50,11 +50,10 @@ try {
 } catch (error) {
   if (error instanceof ExitError) {
     process.stderr.write(`loadgate: ${error.message}\n${error.hint ? error.hint + '\n' : ''}`);
-    process.exitCode = error.code;
   } else {
     process.stderr.write(
       `loadgate: unexpected error (a bug, please report it):\n${(error as Error)?.stack ?? String(error)}\n`,
     );
-    process.exitCode = 70;
   }
+  process.exitCode = exitCodeOf(error);
 }

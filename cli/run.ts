@@ -4,8 +4,8 @@ import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
-import { EXIT, ExitError } from './errors.ts';
 import type { FaultFlags } from '../infra/local/cli.ts';
+import { EXIT, InputError } from '../core/errors.ts';
 
 /**
  * `loadgate run <profile>`: the main job. Runs a profile of the journeys
@@ -51,11 +51,7 @@ export async function main(argv: string[]): Promise<number> {
   }
   const bundle = join(HOME, 'k6-bundles', `${options.journey}.js`);
   if (!existsSync(bundle)) {
-    throw new ExitError(
-      EXIT.badInput,
-      `no bundle ${bundle}`,
-      'build the scenarios first: npm run build',
-    );
+    throw new InputError(`no bundle ${bundle}`, 'build the scenarios first: npm run build');
   }
 
   const runId = makeRunId(options.profile);
@@ -160,7 +156,7 @@ async function judge(
 ): Promise<number> {
   if (run.thresholdsFailed)
     process.stderr.write('loadgate: k6 thresholds failed (see the summary above)\n');
-  const thresholds = run.thresholdsFailed ? EXIT.sloFailed : EXIT.ok;
+  const thresholds = run.thresholdsFailed ? EXIT.failed : EXIT.ok;
   if (!options.slo) return thresholds;
   if (!run.prometheusUrl) {
     process.stderr.write(
@@ -225,7 +221,7 @@ export function parseRunArgs(argv: string[]): RunOptions | undefined {
       },
     });
   } catch (error) {
-    throw new ExitError(EXIT.badInput, (error as Error).message, "see 'loadgate run --help'");
+    throw new InputError((error as Error).message, "see 'loadgate run --help'");
   }
   const { values, positionals } = parsed;
   if (values.help) return undefined;
@@ -266,8 +262,7 @@ export function parseRunArgs(argv: string[]): RunOptions | undefined {
     else env[pair.slice(0, at)] = pair.slice(at + 1);
   }
   if (problems.length) {
-    throw new ExitError(
-      EXIT.badInput,
+    throw new InputError(
       'bad arguments:\n' + problems.map((p) => `✖ ${p}`).join('\n'),
       "see 'loadgate run --help'",
     );

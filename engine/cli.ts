@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
-import { ExitError } from '../cli/errors.ts';
 import { runScript } from './index.ts';
+import { InputError } from '../core/errors.ts';
 
 /**
  * `loadgate k6 run script.js [flags]`: k6's own command line, so a k6 user
@@ -34,7 +34,7 @@ export async function main(argv: string[]): Promise<number> {
     return sub ? 0 : 2;
   }
   if (sub !== 'run')
-    throw new ExitError(2, `unknown k6 command '${sub}': only 'run' is available`, USAGE);
+    throw new InputError(`unknown k6 command '${sub}': only 'run' is available`, USAGE);
   let parsed;
   try {
     parsed = parseArgs({
@@ -55,25 +55,24 @@ export async function main(argv: string[]): Promise<number> {
       },
     });
   } catch (e) {
-    throw new ExitError(2, (e as Error).message, "run 'loadgate k6 run --help' for the flags");
+    throw new InputError((e as Error).message, "run 'loadgate k6 run --help' for the flags");
   }
   const { values, positionals } = parsed;
   if (values.help) {
     process.stdout.write(USAGE + '\n');
     return 0;
   }
-  if (positionals.length !== 1) throw new ExitError(2, 'expected exactly one script', USAGE);
+  if (positionals.length !== 1) throw new InputError('expected exactly one script', USAGE);
 
   const env: Record<string, string> = {};
   for (const pair of values.env ?? []) {
     const i = pair.indexOf('=');
-    if (i <= 0) throw new ExitError(2, `invalid --env '${pair}': expected KEY=VALUE`);
+    if (i <= 0) throw new InputError(`invalid --env '${pair}': expected KEY=VALUE`);
     env[pair.slice(0, i)] = pair.slice(i + 1);
   }
   const int = (name: string, v: string | undefined) => {
     if (v === undefined) return undefined;
-    if (!/^\d+$/.test(v))
-      throw new ExitError(2, `invalid --${name} '${v}': expected a whole number`);
+    if (!/^\d+$/.test(v)) throw new InputError(`invalid --${name} '${v}': expected a whole number`);
     return Number(v);
   };
   let outJson: string | undefined;
@@ -85,15 +84,14 @@ export async function main(argv: string[]): Promise<number> {
         url: process.env.K6_PROMETHEUS_RW_SERVER_URL ?? 'http://localhost:9090/api/v1/write',
       };
     else
-      throw new ExitError(
-        2,
+      throw new InputError(
         `output '${out}' is not supported by the built-in engine (it writes json=FILE and experimental-prometheus-rw)`,
         'install k6 (https://grafana.com/docs/k6/latest/set-up/install-k6/) and loadgate uses it automatically',
       );
   }
   const engine = values.engine ?? 'auto';
   if (engine !== 'auto' && engine !== 'builtin' && engine !== 'k6')
-    throw new ExitError(2, `unknown engine '${engine}': expected auto, builtin or k6`);
+    throw new InputError(`unknown engine '${engine}': expected auto, builtin or k6`);
 
   // First Ctrl-C: stop like k6 (exit 105, summary still written); second: leave now.
   const controller = new AbortController();

@@ -1,5 +1,4 @@
 import * as z from 'zod';
-import { formatZodIssues } from '../cli/errors.ts';
 
 /**
  * k6 options as the engine understands them: the script's `export const
@@ -10,6 +9,7 @@ import { formatZodIssues } from '../cli/errors.ts';
 
 export { parseDuration } from './duration.ts';
 import { parseDuration } from './duration.ts';
+import { formatZodIssues } from '../core/zod-issues.ts';
 
 const duration = z.union([z.string(), z.number()]).refine(
   (v) => {

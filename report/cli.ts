@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
-import { ExitError } from '../cli/errors.ts';
 import { writeReport } from './index.ts';
+import { InputError } from '../core/errors.ts';
 
 const USAGE = `Usage: loadgate report <run-dir>
 
@@ -18,7 +18,7 @@ export async function main(argv: string[]): Promise<number> {
       strict: true,
     });
   } catch (error) {
-    throw new ExitError(2, (error as Error).message, USAGE);
+    throw new InputError((error as Error).message, USAGE);
   }
   if (parsed.values.help) {
     process.stdout.write(USAGE + '\n');
@@ -26,7 +26,7 @@ export async function main(argv: string[]): Promise<number> {
   }
   const [dir, ...extra] = parsed.positionals;
   if (!dir || extra.length > 0)
-    throw new ExitError(2, dir ? 'one run directory at a time' : 'which run?', USAGE);
+    throw new InputError(dir ? 'one run directory at a time' : 'which run?', USAGE);
   process.stdout.write((await writeReport(dir)) + '\n');
   return 0;
 }

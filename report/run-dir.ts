@@ -1,11 +1,12 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { ExitError, formatZodIssues } from '../cli/errors.ts';
 import { K6Summary } from '../slo/k6-summary.ts';
 import { RunRecord } from '../slo/run-record.ts';
 import { Verdict } from '../slo/verdict.ts';
 import { readTimelines, type Timelines } from './timeline.ts';
+import { InputError } from '../core/errors.ts';
+import { formatZodIssues } from '../core/zod-issues.ts';
 
 /**
  * Everything the report shows, read from a run directory. Each input but
@@ -54,15 +55,13 @@ export type Missing = { summary?: string; slo?: string; metrics?: string };
 export async function readRunDir(dir: string): Promise<RunData> {
   const info = await stat(dir).catch(() => null);
   if (!info?.isDirectory())
-    throw new ExitError(
-      2,
+    throw new InputError(
       `${dir} is not a run directory`,
       'pass a directory written by loadgate run, e.g. loadgate report results/<run-id> (ls results/)',
     );
   const run = await readRequired(join(dir, 'run.json'), RunRecord);
   if (!run)
-    throw new ExitError(
-      2,
+    throw new InputError(
       `${dir} has no run.json`,
       'pass a directory written by loadgate run, e.g. loadgate report results/<run-id> (ls results/)',
     );
@@ -109,7 +108,7 @@ async function readRequired<T>(file: string, schema: z.ZodType<T>): Promise<T | 
   });
   if (text === undefined) return undefined;
   const parsed = parse(text, schema);
-  if (typeof parsed === 'string') throw new ExitError(2, `${file} is not a run record:\n${parsed}`);
+  if (typeof parsed === 'string') throw new InputError(`${file} is not a run record:\n${parsed}`);
   return parsed.data;
 }
 

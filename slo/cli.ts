@@ -1,10 +1,10 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { EXIT, ExitError } from '../cli/errors.ts';
 import { parseDuration } from './duration.ts';
 import { runCheck } from './index.ts';
 import { loadSpec, specJsonSchema } from './spec.ts';
 import { parseTime, readRunRecord } from './window.ts';
+import { EXIT, ExitError, InputError } from '../core/errors.ts';
 
 const USAGE = `Usage:
   loadgate slo check --spec FILE [--prometheus URL] [--run DIR | --from T --to T | --last 15m] [options]
@@ -43,8 +43,7 @@ export async function main(argv: string[]): Promise<number> {
       process.stdout.write(USAGE + '\n');
       return EXIT.ok;
     default:
-      throw new ExitError(
-        EXIT.badInput,
+      throw new InputError(
         command ? `unknown slo command '${command}'` : 'missing slo command',
         USAGE,
       );
@@ -56,7 +55,7 @@ function strictly<T>(parse: () => T): T {
   try {
     return parse();
   } catch (error) {
-    throw new ExitError(EXIT.badInput, (error as Error).message, USAGE);
+    throw new InputError((error as Error).message, USAGE);
   }
 }
 
@@ -94,26 +93,24 @@ async function check(argv: string[]): Promise<number> {
     return EXIT.ok;
   }
   if (positionals.length > 0)
-    throw new ExitError(EXIT.badInput, `unexpected argument '${positionals[0]}'`, USAGE);
-  if (!values.spec)
-    throw new ExitError(EXIT.badInput, 'missing --spec FILE', 'e.g. --spec slo/local.yaml');
+    throw new InputError(`unexpected argument '${positionals[0]}'`, USAGE);
+  if (!values.spec) throw new InputError('missing --spec FILE', 'e.g. --spec slo/local.yaml');
   if (values.last) {
     try {
       parseDuration(values.last);
     } catch (error) {
-      throw new ExitError(EXIT.badInput, `--last: ${(error as Error).message}`);
+      throw new InputError(`--last: ${(error as Error).message}`);
     }
   }
   if (values['basic-auth'] && !values['basic-auth'].includes(':'))
-    throw new ExitError(EXIT.badInput, '--basic-auth expects USER:PASSWORD');
+    throw new InputError('--basic-auth expects USER:PASSWORD');
 
   let prometheusUrl = values.prometheus;
   if (!prometheusUrl && values.run)
     prometheusUrl = (await readRunRecord(values.run).catch(() => undefined))?.prometheusUrl;
   prometheusUrl ??= process.env.PROMETHEUS_URL;
   if (!prometheusUrl)
-    throw new ExitError(
-      EXIT.badInput,
+    throw new InputError(
       'no Prometheus to ask',
       'Pass --prometheus URL (e.g. http://127.0.0.1:9090) or set PROMETHEUS_URL',
     );
@@ -123,10 +120,7 @@ async function check(argv: string[]): Promise<number> {
     try {
       bearerToken = (await readFile(values['bearer-token-file'], 'utf8')).trim();
     } catch (error) {
-      throw new ExitError(
-        EXIT.badInput,
-        `cannot read --bearer-token-file: ${(error as Error).message}`,
-      );
+      throw new InputError(`cannot read --bearer-token-file: ${(error as Error).message}`);
     }
   }
 
@@ -193,7 +187,7 @@ function pairs(items: string[], flag: string): Record<string, string> {
   const out: Record<string, string> = {};
   for (const item of items) {
     const at = item.indexOf('=');
-    if (at <= 0) throw new ExitError(EXIT.badInput, `${flag} '${item}' is not NAME=VALUE`);
+    if (at <= 0) throw new InputError(`${flag} '${item}' is not NAME=VALUE`);
     out[item.slice(0, at)] = item.slice(at + 1);
   }
   return out;

@@ -8,6 +8,7 @@ import { latency } from './kinds/latency.ts';
 import { promql } from './kinds/promql.ts';
 import { queueDrain } from './kinds/queue-drain.ts';
 import type { Context, Measurement } from './measure.ts';
+import { EXIT } from '../core/errors.ts';
 import { QueryError } from './prometheus.ts';
 import type { Objective, SloSpec } from './spec.ts';
 import { formatBound, formatValue, judge, type ObjectiveResult } from './verdict.ts';
@@ -107,7 +108,7 @@ async function judgeObjective(o: Objective, spec: SloSpec, ctx: Context): Promis
       hint: error.badQuery
         ? 'Fix the query in the spec (try it in the Prometheus UI)'
         : 'Prometheus could not run the query: check its logs, or raise defaults.timeout',
-      errorExit: error.badQuery ? 2 : 3,
+      errorExit: error.badQuery ? EXIT.badInput : EXIT.infrastructure,
     };
   }
   const status =

@@ -1,6 +1,5 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { EXIT } from '../cli/errors.ts';
 import { formatDuration, parseDuration } from './duration.ts';
 import { evaluate } from './evaluate.ts';
 import { readSummaries } from './k6-summary.ts';
@@ -11,6 +10,7 @@ import type { RunRecord } from './run-record.ts';
 import { loadSpec } from './spec.ts';
 import { conclude, type Verdict } from './verdict.ts';
 import { readRunRecord, resolveWindow, stepFor } from './window.ts';
+import { EXIT } from '../core/errors.ts';
 
 export type { Verdict, ObjectiveResult } from './verdict.ts';
 export { RunRecord } from './run-record.ts';
@@ -139,7 +139,7 @@ export async function runCheck(
     process.stderr.write(
       'slo: a query in the spec was rejected by Prometheus (see the error rows)\n',
     );
-  if (verdict.exitCode === EXIT.prometheus)
+  if (verdict.exitCode === EXIT.infrastructure)
     process.stderr.write('slo: Prometheus failed to run some queries (see the error rows)\n');
   return { exitCode: verdict.exitCode, verdict };
 }

@@ -1,7 +1,8 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { ExitError, formatZodIssues } from '../cli/errors.ts';
+import { InputError } from '../core/errors.ts';
+import { formatZodIssues } from '../core/zod-issues.ts';
 
 /**
  * The client side of a run: k6 handleSummary data (`summary.json`, or one
@@ -36,8 +37,7 @@ export async function readSummaries(runDir: string): Promise<Map<string, K6Summa
     const file = join(runDir, name);
     const parsed = K6Summary.safeParse(JSON.parse(await readFile(file, 'utf8')));
     if (!parsed.success)
-      throw new ExitError(
-        2,
+      throw new InputError(
         `${file} is not k6 summary data:\n${formatZodIssues(parsed.error.issues)}`,
       );
     out.set(match[1] ?? 'default', parsed.data);

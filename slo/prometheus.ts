@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { Agent, request, type Dispatcher } from 'undici';
 import { z } from 'zod';
-import { EXIT, ExitError } from '../cli/errors.ts';
+import { ExitError, InputError, InfrastructureError } from '../core/errors.ts';
 
 /**
  * A small client for the Prometheus HTTP API (also Thanos, Mimir,
@@ -109,8 +109,7 @@ export class PrometheusClient {
     try {
       url = new URL(options.url);
     } catch {
-      throw new ExitError(
-        EXIT.badInput,
+      throw new InputError(
         `'${options.url}' is not a URL`,
         'e.g. --prometheus http://127.0.0.1:9090',
       );
@@ -125,8 +124,7 @@ export class PrometheusClient {
       try {
         ca = readFileSync(options.caFile, 'utf8');
       } catch (error) {
-        throw new ExitError(
-          EXIT.badInput,
+        throw new InputError(
           `cannot read --ca-file ${options.caFile}: ${(error as Error).message}`,
         );
       }
@@ -225,8 +223,7 @@ export class PrometheusClient {
         continue;
       }
       if (status === 401 || status === 403)
-        throw new ExitError(
-          EXIT.prometheus,
+        throw new InfrastructureError(
           `Prometheus at ${this.url} refused the request (HTTP ${status})`,
           'Pass credentials: --bearer-token, --basic-auth user:pass, or --header X-Scope-OrgID=tenant',
         );
@@ -234,8 +231,7 @@ export class PrometheusClient {
       try {
         envelope = Envelope.parse(JSON.parse(text));
       } catch {
-        throw new ExitError(
-          EXIT.prometheus,
+        throw new InfrastructureError(
           `${this.url}${path} answered HTTP ${status} with something that is not the Prometheus API: ${text.slice(0, 200)}`,
           'Check --prometheus: it must be the base URL of a Prometheus-compatible API (e.g. http://prometheus:9090, or …/prometheus for Mimir)',
         );
@@ -257,8 +253,7 @@ function unreachable(url: string, error: unknown): ExitError {
     (error as NodeJS.ErrnoException).code ??
     cause?.code ??
     ((error as Error).name === 'TimeoutError' ? 'timeout' : (error as Error).message);
-  return new ExitError(
-    EXIT.prometheus,
+  return new InfrastructureError(
     `Prometheus at ${url} is unreachable (${code}): start it or pass --prometheus URL`,
   );
 }
@@ -266,8 +261,7 @@ function unreachable(url: string, error: unknown): ExitError {
 function parse<T>(schema: z.ZodType<T>, data: unknown, url: string): T {
   const parsed = schema.safeParse(data);
   if (!parsed.success)
-    throw new ExitError(
-      EXIT.prometheus,
+    throw new InfrastructureError(
       `${url} answered a shape the Prometheus API does not have: ${parsed.error.issues[0]?.message ?? ''} at ${parsed.error.issues[0]?.path.join('.') ?? ''}`,
     );
   return parsed.data;

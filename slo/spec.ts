@@ -1,8 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
-import { ExitError, formatZodIssues } from '../cli/errors.ts';
 import { Duration } from './duration.ts';
+import { InputError } from '../core/errors.ts';
+import { formatZodIssues } from '../core/zod-issues.ts';
 
 /**
  * The SLO spec: the single source of truth for its shape. Types come from
@@ -391,7 +392,7 @@ export function parseSpec(text: string, file = 'spec'): SloSpec {
       const pos = lineCounter.linePos(e.pos[0]);
       return `✖ ${e.message.split('\n')[0]} (line ${pos.line})`;
     });
-    throw new ExitError(2, `${file} is not valid YAML:\n${lines.join('\n')}`);
+    throw new InputError(`${file} is not valid YAML:\n${lines.join('\n')}`);
   }
   const parsed = SloSpec.safeParse(doc.toJS());
   if (parsed.success) return parsed.data;
@@ -408,8 +409,7 @@ export function parseSpec(text: string, file = 'spec'): SloSpec {
     const line = at === undefined ? '' : ` (line ${lineCounter.linePos(at).line})`;
     return formatZodIssues([issue]) + line;
   });
-  throw new ExitError(
-    2,
+  throw new InputError(
     `${file} is not a valid SLO spec (${lines.length} error${lines.length > 1 ? 's' : ''}):\n${lines.join('\n')}`,
     'See slo/spec.schema.json, or slo/platform.yaml for a complete example.',
   );
@@ -420,8 +420,7 @@ export async function loadSpec(file: string): Promise<SloSpec> {
   try {
     text = await readFile(file, 'utf8');
   } catch (error) {
-    throw new ExitError(
-      2,
+    throw new InputError(
       `cannot read the SLO spec ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
       'Pass an existing file with --spec, e.g. --spec slo/local.yaml',
     );

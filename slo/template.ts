@@ -1,4 +1,4 @@
-import { ExitError } from '../cli/errors.ts';
+import { InputError } from '../core/errors.ts';
 
 /**
  * `$name` / `${name}` substitution in queries and paths. `$$` is a literal `$`.
@@ -16,8 +16,7 @@ export function expand(
     const name = (braced ?? bare) as string;
     const value = vars[name];
     if (value === undefined)
-      throw new ExitError(
-        2,
+      throw new InputError(
         `unknown template variable $${name} in ${where}`,
         `Known: ${Object.keys(vars)
           .map((k) => '$' + k)

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { EXIT } from '../core/errors.ts';
 
 /**
  * What the checker concludes: one result per objective and the run verdict.
@@ -31,7 +32,7 @@ export const ObjectiveResult = z.object({
   message: z.string().optional(),
   hint: z.string().optional(),
   /** Why an `error`: the spec's query is wrong (2) or Prometheus failed (3). */
-  errorExit: z.union([z.literal(2), z.literal(3)]).optional(),
+  errorExit: z.union([z.literal(EXIT.badInput), z.literal(EXIT.infrastructure)]).optional(),
   details: z
     .array(z.object({ labels: z.record(z.string(), z.string()), value: z.number().nullable() }))
     .optional(),
@@ -135,5 +136,5 @@ export function conclude(
   const errorExit = Math.max(0, ...results.map((r) => r.errorExit ?? 0));
   const failed = keyFailed || errorExit > 0 || score < minScore - 1e-9;
   const status = failed ? 'fail' : judged.every((r) => r.status === 'pass') ? 'pass' : 'warn';
-  return { status, score, exitCode: errorExit || (failed ? 1 : 0) };
+  return { status, score, exitCode: errorExit || (failed ? EXIT.failed : EXIT.ok) };
 }

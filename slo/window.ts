@@ -1,8 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ExitError, formatZodIssues } from '../cli/errors.ts';
 import { formatDuration, parseDuration } from './duration.ts';
 import { RunRecord } from './run-record.ts';
+import { InputError } from '../core/errors.ts';
+import { formatZodIssues } from '../core/zod-issues.ts';
 
 /**
  * The time range an SLO is judged over. `loadStart` is when load began (the
@@ -19,15 +20,14 @@ export async function readRunRecord(runDir: string): Promise<RunRecord> {
   try {
     json = JSON.parse(await readFile(file, 'utf8'));
   } catch (error) {
-    throw new ExitError(
-      2,
+    throw new InputError(
       `cannot read the run record ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
       'Pass a run directory written by `loadgate run` (results/<run-id>), or --from/--to, or --last 15m',
     );
   }
   const parsed = RunRecord.safeParse(json);
   if (!parsed.success)
-    throw new ExitError(2, `${file} is not a run record:\n${formatZodIssues(parsed.error.issues)}`);
+    throw new InputError(`${file} is not a run record:\n${formatZodIssues(parsed.error.issues)}`);
   return parsed.data;
 }
 
@@ -48,8 +48,7 @@ export function resolveWindow(input: WindowInput): Window {
   let end: Date;
   if (input.from || input.to) {
     if (!input.from || !input.to)
-      throw new ExitError(
-        2,
+      throw new InputError(
         '--from and --to go together',
         'e.g. --from 2024-05-01T10:00:00Z --to 2024-05-01T10:15:00Z',
       );
@@ -62,16 +61,14 @@ export function resolveWindow(input: WindowInput): Window {
     loadStart = new Date(input.run.startedAt);
     end = new Date(input.run.endedAt);
   } else {
-    throw new ExitError(
-      2,
+    throw new InputError(
       'no window to judge',
       'Pass --run results/<run-id>, or --from and --to, or --last 15m',
     );
   }
   const loadMs = end.getTime() - loadStart.getTime();
   if (!(loadMs > 0))
-    throw new ExitError(
-      2,
+    throw new InputError(
       `empty window: ${loadStart.toISOString()} is not before ${end.toISOString()}`,
       'Check the run times, or --from/--to',
     );
@@ -102,8 +99,7 @@ export function stepFor(start: Date, end: Date, stepSeconds: number): number {
 export function parseTime(text: string, flag: string): Date {
   const date = /^\d+(\.\d+)?$/.test(text) ? new Date(Number(text) * 1000) : new Date(text);
   if (Number.isNaN(date.getTime()))
-    throw new ExitError(
-      2,
+    throw new InputError(
       `${flag} '${text}' is not a time`,
       'Use RFC 3339 (2024-05-01T10:00:00Z) or unix seconds',
     );

@@ -1,9 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
-import { formatZodIssues } from '../../cli/errors.ts';
 import type { Autoscaler } from './autoscaler.ts';
 import { FaultConfig } from './gateway/options.ts';
 import type { PodPool } from './pods.ts';
+import { formatZodIssues } from '../../core/zod-issues.ts';
 
 /**
  * The admin endpoint (its own port, never the gateway's): fault injection

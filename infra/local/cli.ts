@@ -1,8 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { ExitError, formatZodIssues } from '../../cli/errors.ts';
 import { FaultConfig, type RouteFault } from './gateway/options.ts';
 import { startPlatform } from './platform.ts';
+import { InputError } from '../../core/errors.ts';
+import { formatZodIssues } from '../../core/zod-issues.ts';
 
 /**
  * `loadgate platform` (`npm run platform`): the local platform in the
@@ -66,8 +67,7 @@ export async function main(argv: string[]): Promise<number> {
       },
     });
   } catch (error) {
-    throw new ExitError(
-      2,
+    throw new InputError(
       (error as Error).message,
       "Run 'loadgate platform --help' for the options.",
     );
@@ -110,8 +110,7 @@ export async function main(argv: string[]): Promise<number> {
         body: JSON.stringify({ crashLoop: { everyMs: crashLoopMs } }),
       });
       if (!res.ok)
-        throw new ExitError(
-          2,
+        throw new InputError(
           `--crash-loop: ${((await res.json()) as { message: string }).message}`,
         );
     }
@@ -157,11 +156,10 @@ export async function readFaults(flags: FaultFlags): Promise<FaultConfig | undef
     try {
       json = JSON.parse(text);
     } catch (error) {
-      throw new ExitError(2, `${name}: malformed JSON: ${(error as Error).message}`);
+      throw new InputError(`${name}: malformed JSON: ${(error as Error).message}`);
     }
     const result = FaultConfig.safeParse(json);
-    if (!result.success)
-      throw new ExitError(2, `${name}:\n${formatZodIssues(result.error.issues)}`);
+    if (!result.success) throw new InputError(`${name}:\n${formatZodIssues(result.error.issues)}`);
     routes.push(...result.data.routes);
     queuePaused ||= result.data.queuePaused;
   }
@@ -181,14 +179,14 @@ export async function readFaults(flags: FaultFlags): Promise<FaultConfig | undef
   queuePaused ||= flags['pause-queue'] === true;
   if (sources.length === 0 && extra.length === 0 && !queuePaused) return undefined;
   const result = FaultConfig.safeParse({ routes: [...routes, ...extra], queuePaused });
-  if (!result.success) throw new ExitError(2, `faults:\n${formatZodIssues(result.error.issues)}`);
+  if (!result.success) throw new InputError(`faults:\n${formatZodIssues(result.error.issues)}`);
   return result.data;
 }
 
 function split(spec: string, flag: string): [string, string] {
   const at = spec.lastIndexOf('=');
   if (at <= 0)
-    throw new ExitError(2, `${flag} ${spec}: expected ROUTE=VALUE, e.g. /api/products/{id}=1500`);
+    throw new InputError(`${flag} ${spec}: expected ROUTE=VALUE, e.g. /api/products/{id}=1500`);
   return [spec.slice(0, at), spec.slice(at + 1)];
 }
 
@@ -196,6 +194,6 @@ function number(value: string | undefined, flag: string): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
   if (value.trim() === '' || !Number.isFinite(n))
-    throw new ExitError(2, `${flag}: not a number: ${value}`);
+    throw new InputError(`${flag}: not a number: ${value}`);
   return n;
 }

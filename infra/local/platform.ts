@@ -2,7 +2,6 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ExitError, formatZodIssues } from '../../cli/errors.ts';
 import { adminHandler } from './admin.ts';
 import { Autoscaler } from './autoscaler.ts';
 import { GatewayOptions } from './gateway/options.ts';
@@ -12,6 +11,8 @@ import { PodPool } from './pods.ts';
 import { freePort } from './ports.ts';
 import { renderPrometheusConfig } from './prometheus-config.ts';
 import { startPrometheus, type RunningPrometheus } from './prometheus.ts';
+import { InputError } from '../../core/errors.ts';
+import { formatZodIssues } from '../../core/zod-issues.ts';
 
 /**
  * The local platform: the gateway as autoscaled worker processes, its
@@ -41,7 +42,7 @@ export async function startPlatform(
 ): Promise<Platform> {
   const parsed = PlatformOptions.safeParse(input);
   if (!parsed.success) {
-    throw new ExitError(2, `invalid platform options:\n${formatZodIssues(parsed.error.issues)}`);
+    throw new InputError(`invalid platform options:\n${formatZodIssues(parsed.error.issues)}`);
   }
   if (running) throw new Error('a local platform is already running in this process');
   const options = parsed.data;

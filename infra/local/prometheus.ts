@@ -3,8 +3,8 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { accessSync, constants } from 'node:fs';
 import { delimiter, join } from 'node:path';
-import { EXIT, ExitError } from '../../cli/errors.ts';
 import { freePort } from './ports.ts';
+import { InfrastructureError } from '../../core/errors.ts';
 
 /**
  * Runs the real Debian `prometheus` server on a free loopback port, with a
@@ -39,8 +39,7 @@ export async function startPrometheus(options: PrometheusOptions): Promise<Runni
   const binary = options.binary ?? process.env.PROMETHEUS_BIN ?? 'prometheus';
   const executable = findExecutable(binary);
   if (!executable) {
-    throw new ExitError(
-      EXIT.prometheus,
+    throw new InfrastructureError(
       `could not start ${binary}: not found`,
       'Install it (apt-get install prometheus), set PROMETHEUS_BIN, or pass --target and --prometheus to use existing ones',
     );
@@ -100,8 +99,7 @@ async function waitReady(
   const spawnError = new Promise<never>((_, reject) => {
     child.once('error', (error) =>
       reject(
-        new ExitError(
-          EXIT.prometheus,
+        new InfrastructureError(
           `could not start ${child.spawnfile} (${error.message})`,
           'Install it (apt-get install prometheus), set PROMETHEUS_BIN, or pass --target and --prometheus to use existing ones',
         ),

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseRunArgs } from '../../cli/run.ts';
-import { ExitError } from '../../cli/errors.ts';
+import { ExitError } from '../../core/errors.ts';
 
 function problemsOf(argv: string[]): string {
   try {

@@ -2,9 +2,9 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { ExitError } from '../../cli/errors.ts';
 import { main } from '../../report/cli.ts';
 import { writeRunDir } from './fixture.ts';
+import { ExitError } from '../../core/errors.ts';
 
 const dirs: string[] = [];
 afterEach(async () => {

@@ -7,12 +7,12 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { ExitError } from '../../cli/errors.ts';
 import { freePort } from '../../infra/local/ports.ts';
 import { runCheck } from '../../slo/index.ts';
 import { PrometheusClient } from '../../slo/prometheus.ts';
 import { selfSignedCert } from '../self-signed.ts';
 import { startFakePrometheus } from './fake-prometheus.ts';
+import { ExitError } from '../../core/errors.ts';
 
 const run = promisify(execFile);
 const ROOT = resolve(import.meta.dirname, '../..');

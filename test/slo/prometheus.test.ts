@@ -3,11 +3,11 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { ExitError } from '../../cli/errors.ts';
 import { freePort } from '../../infra/local/ports.ts';
 import { startPrometheus, type RunningPrometheus } from '../../infra/local/prometheus.ts';
 import { runCheck, type Verdict } from '../../slo/index.ts';
 import { backfill, type History } from './backfill.ts';
+import { ExitError } from '../../core/errors.ts';
 
 /**
  * The checker against the real Debian Prometheus: backfilled history for the

@@ -1,10 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ExitError } from '../../cli/errors.ts';
 import { alertThreshold } from '../../slo/alert-threshold.ts';
 import { parseSpec, specJsonSchema } from '../../slo/spec.ts';
 import { resolveWindow, stepFor } from '../../slo/window.ts';
+import { ExitError } from '../../core/errors.ts';
 
 const SLO = resolve(import.meta.dirname, '../../slo');
 
