@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { startPrometheus } from '../infra/local/prometheus.ts';
 import { runCheck } from '../slo/index.ts';
-import { backfill } from '../test/slo/backfill.ts';
+import { backfill } from '../infra/prometheus/backfill.ts';
 
 /**
  * Time to judge a 20-objective spec (latency, errors, PromQL, HPA range

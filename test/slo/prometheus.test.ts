@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { freePort } from '../../infra/local/ports.ts';
 import { startPrometheus, type RunningPrometheus } from '../../infra/local/prometheus.ts';
 import { runCheck, type Verdict } from '../../slo/index.ts';
-import { backfill, type History } from './backfill.ts';
+import { backfill, type History } from '../../infra/prometheus/backfill.ts';
 import { ExitError } from '../../core/errors.ts';
 
 /**
