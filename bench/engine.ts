@@ -8,24 +8,23 @@ import { nativeAddon } from '../engine/native-addon.ts';
 import { findK6, k6Command } from '../engine/real-k6.ts';
 import { runTest, type ProgressState } from '../engine/runner.ts';
 
-/**
- * The built-in engine's four figures, each beside a reference measured in the
- * same run against the same trivial loopback server (its own process):
- *
- * - closed-loop req/s with 20 VUs (references: wrk -c20, a bare undici loop
- *   with 20 requests in flight in this process, k6 when on PATH);
- * - CPU µs per request at a fixed 2,000 req/s (reference: a bare undici
- *   loop issuing the same rate from this process);
- * - achieved versus target arrival rate, with dropped iterations;
- * - resident memory per VU (reference: this process before any VU).
- *
- * Every rate and CPU figure covers a measured window only: the first
- * WARMUP_MS of each run (VU start-up, connections, JIT) and its end are
- * left out. CPU is `process.cpuUsage()` over the window: user + system time
- * of the whole process, all threads (main, VU workers, V8/libuv helpers),
- * divided by the requests completed in the window; the split main thread /
- * other threads comes from /proc/self/task (Linux only).
- */
+// The built-in engine's four figures, each beside a reference measured in the
+// same run against the same trivial loopback server (its own process):
+//
+// - closed-loop req/s with 20 VUs (references: wrk -c20, a bare undici loop
+//   with 20 requests in flight in this process, k6 when on PATH);
+// - CPU µs per request at a fixed 2,000 req/s (reference: a bare undici
+//   loop issuing the same rate from this process);
+// - achieved versus target arrival rate, with dropped iterations;
+// - resident memory per VU (reference: this process before any VU).
+//
+// Every rate and CPU figure covers a measured window only: the first
+// WARMUP_MS of each run (VU start-up, connections, JIT) and its end are
+// left out. CPU is `process.cpuUsage()` over the window: user + system time
+// of the whole process, all threads (main, VU workers, V8/libuv helpers),
+// divided by the requests completed in the window; the split main thread /
+// other threads comes from /proc/self/task (Linux only).
+
 const SERVER = `require('node:http').createServer((q, r) => r.end('ok')).listen(0, '127.0.0.1', function () { console.log(this.address().port) })`;
 const WARMUP_MS = 2000;
 const RUN = '10s';

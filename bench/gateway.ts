@@ -6,13 +6,11 @@ import { promisify } from 'node:util';
 import { startPlatform } from '../infra/local/platform.ts';
 import { freePort } from '../infra/local/ports.ts';
 
-/**
- * The local platform's gateway throughput on `GET /api/products/{id}` with 3
- * workers, measured by wrk, beside a reference measured in the same run: a
- * bare node:http cluster of 3 workers answering a constant JSON (the ceiling
- * of node:cluster on this machine). Target: ≥ 5,000 req/s on 2 cores, so the
- * platform is never the bottleneck of a smoke run.
- */
+// The local platform's gateway throughput on `GET /api/products/{id}` with 3
+// workers, measured by wrk, beside a reference measured in the same run: a
+// bare node:http cluster of 3 workers answering a constant JSON (the ceiling
+// of node:cluster on this machine). Target: ≥ 5,000 req/s on 2 cores, so the
+// platform is never the bottleneck of a smoke run.
 
 const run = promisify(execFile);
 const WRK = process.env.WRK_BIN ?? 'wrk';

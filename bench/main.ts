@@ -1,9 +1,8 @@
 export {}; // a module: top-level await below
-/**
- * `npm run bench [-- area…]`: every benchmark prints its figures beside a
- * reference measured in the same run, so a noisy machine shifts both sides.
- * Targets are printed, never asserted: timing belongs here, not in tests.
- */
+// `npm run bench [-- area…]`: every benchmark prints its figures beside a
+// reference measured in the same run, so a noisy machine shifts both sides.
+// Targets are printed, never asserted: timing belongs here, not in tests.
+
 const areas = {
   gateway: () => import('./gateway.ts'),
   engine: () => import('./engine.ts'),

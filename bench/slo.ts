@@ -5,13 +5,12 @@ import { startPrometheus } from '../infra/local/prometheus.ts';
 import { runCheck } from '../slo/index.ts';
 import { backfill } from '../infra/prometheus/backfill.ts';
 
-/**
- * Time to judge a 20-objective spec (latency, errors, PromQL, HPA range
- * queries, alert rules and states, queue drain) against a local Prometheus
- * holding a backfilled 10-minute run. Target: < 2 s.
- * Reference, same run: the spec's 20 queries sent one after the other with
- * plain fetch (no validation, no judging): the floor set by Prometheus itself.
- */
+// Time to judge a 20-objective spec (latency, errors, PromQL, HPA range
+// queries, alert rules and states, queue drain) against a local Prometheus
+// holding a backfilled 10-minute run. Target: < 2 s.
+// Reference, same run: the spec's 20 queries sent one after the other with
+// plain fetch (no validation, no judging): the floor set by Prometheus itself.
+
 const RUNS = 7;
 
 export async function bench(): Promise<void> {

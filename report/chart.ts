@@ -1,11 +1,9 @@
 import { escapeHtml } from './escape.ts';
 import type { Series } from './timeline.ts';
 
-/**
- * A line chart as inline SVG (no script, no fonts to fetch): one path per
- * series, gaps where a second has no value, axes with round ticks, and a
- * legend in HTML so the series names are text, not colour alone.
- */
+// A line chart as inline SVG (no script, no fonts to fetch): one path per
+// series, gaps where a second has no value, axes with round ticks, and a
+// legend in HTML so the series names are text, not colour alone.
 
 /** Colour-blind-safe palette (Okabe–Ito); series beyond it cycle with a dash pattern. */
 const COLOURS = ['#222222', '#0072B2', '#E69F00', '#009E73', '#CC79A7', '#D55E00', '#56B4E9'];

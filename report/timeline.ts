@@ -2,12 +2,10 @@ import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { z } from 'zod';
 
-/**
- * Per-second timelines from k6 `--out json` (metrics.ndjson), read line by
- * line. Memory grows with the run's seconds and journeys, never with its
- * requests: each second keeps counters and, for latency, a log-scale
- * histogram (p95 within ~1 %) instead of every sample.
- */
+// Per-second timelines from k6 `--out json` (metrics.ndjson), read line by
+// line. Memory grows with the run's seconds and journeys, never with its
+// requests: each second keeps counters and, for latency, a log-scale
+// histogram (p95 within ~1 %) instead of every sample.
 
 /** `all` is every request; the other series are the values of the `journey` tag. */
 export const ALL = 'all';

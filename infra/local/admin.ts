@@ -5,15 +5,13 @@ import { FaultConfig } from './gateway/options.ts';
 import type { PodPool } from './pods.ts';
 import { formatZodIssues } from '../../core/zod-issues.ts';
 
-/**
- * The admin endpoint (its own port, never the gateway's): fault injection
- * and platform state for tests and humans.
- *
- *   GET  /faults   current FaultConfig
- *   PUT  /faults   replace it (zod-validated; 400 with ✖ lines), sent to every worker, current and future
- *   POST /crash    {} one worker crashes; {"pod": name}; {"crashLoop": {"everyMs": n}} or {"crashLoop": null}
- *   GET  /state    replicas, utilisation, pods, faults, last decisions
- */
+// The admin endpoint (its own port, never the gateway's): fault injection
+// and platform state for tests and humans.
+//
+//   GET  /faults   current FaultConfig
+//   PUT  /faults   replace it (zod-validated; 400 with ✖ lines), sent to every worker, current and future
+//   POST /crash    {} one worker crashes; {"pod": name}; {"crashLoop": {"everyMs": n}} or {"crashLoop": null}
+//   GET  /state    replicas, utilisation, pods, faults, last decisions
 
 const CrashRequest = z.strictObject({
   pod: z.string().min(1).optional(),

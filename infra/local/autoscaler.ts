@@ -9,11 +9,9 @@ import {
 import { DEPLOYMENT, type Pod, type PodPool } from './pods.ts';
 import { readProcStats } from './proc.ts';
 
-/**
- * The HPA controller loop for the gateway's pods: every sync period, measure
- * each pod's CPU over the period from /proc (what metrics-server reports),
- * run the pure HPA rule (hpa.ts), scale the pool, log the decision.
- */
+// The HPA controller loop for the gateway's pods: every sync period, measure
+// each pod's CPU over the period from /proc (what metrics-server reports),
+// run the pure HPA rule (hpa.ts), scale the pool, log the decision.
 
 export interface AutoscalerOptions {
   spec: HpaSpec;

@@ -1,17 +1,15 @@
-/**
- * The Kubernetes HorizontalPodAutoscaler (autoscaling/v2, no `behavior` set)
- * as pure functions, so the supervisor only measures and applies.
- *
- * It follows the controller's own code, kubernetes/pkg/controller/podautoscaler:
- * - replica_calculator.go GetResourceReplicas: integer utilisation of the
- *   ready pods' CPU against their requests, 0.1 tolerance, missing pods
- *   counted at 100 % on a scale-down and 0 % on a scale-up, unready pods
- *   counted at 0 % on a scale-up, no change when that flips the direction;
- * - horizontal.go normalizeDesiredReplicas: the scale-down stabilisation
- *   window (highest recommendation seen within it), then
- *   convertDesiredReplicasWithRules: min/max and the scale-up limit
- *   max(2 × current, 4) per sync.
- */
+// The Kubernetes HorizontalPodAutoscaler (autoscaling/v2, no `behavior` set)
+// as pure functions, so the supervisor only measures and applies.
+//
+// It follows the controller's own code, kubernetes/pkg/controller/podautoscaler:
+// - replica_calculator.go GetResourceReplicas: integer utilisation of the
+//   ready pods' CPU against their requests, 0.1 tolerance, missing pods
+//   counted at 100 % on a scale-down and 0 % on a scale-up, unready pods
+//   counted at 0 % on a scale-up, no change when that flips the direction;
+// - horizontal.go normalizeDesiredReplicas: the scale-down stabilisation
+//   window (highest recommendation seen within it), then
+//   convertDesiredReplicasWithRules: min/max and the scale-up limit
+//   max(2 × current, 4) per sync.
 
 /** One pod as the controller sees it at a sync. */
 export interface PodSample {

@@ -4,12 +4,10 @@ import type { ConditionStatus } from './hpa.ts';
 import { DEPLOYMENT, NAMESPACE, type PodPool } from './pods.ts';
 import { readProcStats } from './proc.ts';
 
-/**
- * The series a cluster's Prometheus would scrape besides the gateway itself:
- * kube-state-metrics v2 (HPA and pod containers) and cAdvisor (container CPU
- * and memory), with their names and label sets, so the platform's alert
- * rules and the SLO checker read the same queries locally as in a cluster.
- */
+// The series a cluster's Prometheus would scrape besides the gateway itself:
+// kube-state-metrics v2 (HPA and pod containers) and cAdvisor (container CPU
+// and memory), with their names and label sets, so the platform's alert
+// rules and the SLO checker read the same queries locally as in a cluster.
 
 export interface KubeMetricsOptions {
   /** kube_pod_container_resource_limits{resource="memory"} of every pod. */

@@ -1,12 +1,11 @@
 import { z } from 'zod';
 import { FaultConfig, GatewayOptions } from './gateway/options.ts';
 
-/**
- * Options of the whole local platform. Defaults are the cluster's: the
- * api-gateway row of the seeds' autoscaling table (3–15 replicas, CPU 70 %)
- * and the Kubernetes controller defaults (15 s sync, 300 s scale-down
- * stabilisation, 0.1 tolerance); tests shrink the periods to seconds.
- */
+// Options of the whole local platform. Defaults are the cluster's: the
+// api-gateway row of the seeds' autoscaling table (3–15 replicas, CPU 70 %)
+// and the Kubernetes controller defaults (15 s sync, 300 s scale-down
+// stabilisation, 0.1 tolerance); tests shrink the periods to seconds.
+
 const port = z.number().int().min(0).max(65_535);
 
 export const PlatformOptions = z.strictObject({

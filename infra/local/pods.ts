@@ -3,13 +3,11 @@ import { fileURLToPath } from 'node:url';
 import type { FaultConfig, GatewayOptions } from './gateway/options.ts';
 import { METRICS_REQUEST, METRICS_RESPONSE } from './worker-agent.ts';
 
-/**
- * The gateway's "pods": node:cluster workers running infra/local/gateway/
- * worker.ts, all listening on one shared port. A pod keeps its name across
- * container restarts (a crash restarts the worker in place and counts it,
- * like the kubelet); scaling down deletes the newest pods with a graceful
- * SIGTERM. One pool per process: node:cluster has one primary.
- */
+// The gateway's "pods": node:cluster workers running infra/local/gateway/
+// worker.ts, all listening on one shared port. A pod keeps its name across
+// container restarts (a crash restarts the worker in place and counts it,
+// like the kubelet); scaling down deletes the newest pods with a graceful
+// SIGTERM. One pool per process: node:cluster has one primary.
 
 export const NAMESPACE = 'e-commerce-local';
 export const DEPLOYMENT = 'api-gateway';

@@ -6,11 +6,10 @@ import { delimiter, join } from 'node:path';
 import { freePort } from './ports.ts';
 import { InfrastructureError } from '../../core/errors.ts';
 
-/**
- * Runs the real Debian `prometheus` server on a free loopback port, with a
- * throw-away TSDB unless one is given (for example a TSDB backfilled with
- * `promtool tsdb create-blocks-from openmetrics`).
- */
+// Runs the real Debian `prometheus` server on a free loopback port, with a
+// throw-away TSDB unless one is given (for example a TSDB backfilled with
+// `promtool tsdb create-blocks-from openmetrics`).
+
 export type PrometheusOptions = {
   /** prometheus.yml text; relative rule_files resolve against `configDir`. */
   config: string;

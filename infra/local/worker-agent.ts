@@ -1,15 +1,14 @@
 import cluster from 'node:cluster';
 import { register } from 'prom-client';
 
-/**
- * The supervisor's agent inside every gateway worker, preloaded with
- * `--import` (see pods.ts) so the gateway itself needs to know nothing:
- * - answers the primary's metrics requests with prom-client's global
- *   registry as JSON, so the primary can label each pod's series;
- * - ignores SIGINT: Ctrl-C in a terminal signals the whole process group,
- *   and only the primary decides how workers stop (SIGTERM, like the kubelet).
- *   A worker whose primary dies still exits: node:cluster exits on IPC disconnect.
- */
+// The supervisor's agent inside every gateway worker, preloaded with
+// `--import` (see pods.ts) so the gateway itself needs to know nothing:
+// - answers the primary's metrics requests with prom-client's global
+//   registry as JSON, so the primary can label each pod's series;
+// - ignores SIGINT: Ctrl-C in a terminal signals the whole process group,
+//   and only the primary decides how workers stop (SIGTERM, like the kubelet).
+//   A worker whose primary dies still exits: node:cluster exits on IPC disconnect.
+
 export const METRICS_REQUEST = 'loadgate:metrics-request';
 export const METRICS_RESPONSE = 'loadgate:metrics-response';
 

@@ -1,13 +1,11 @@
 import { Counter, Gauge, Histogram } from 'prom-client';
 import { METHODS } from './options.ts';
 
-/**
- * The gateway's series, named as DESIGN.md's metrics contract. They live in
- * prom-client's global default registry: in the cluster the primary merges
- * every worker's registry with `AggregatorRegistry` (counters and histograms
- * are summed; the queue gauge uses `max` because all workers see the same
- * SQLite queue). Created once per process, shared by every gateway in it.
- */
+// The gateway's series, named as DESIGN.md's metrics contract. They live in
+// prom-client's global default registry: in the cluster the primary merges
+// every worker's registry with `AggregatorRegistry` (counters and histograms
+// are summed; the queue gauge uses `max` because all workers see the same
+// SQLite queue). Created once per process, shared by every gateway in it.
 
 export const SERVICE = 'api-gateway';
 

@@ -1,7 +1,5 @@
-/**
- * A tiny router over route templates (`/api/baskets/{id}/items/{itemId}`).
- * The template doubles as the `route` metric label, so matching returns it.
- */
+// A tiny router over route templates (`/api/baskets/{id}/items/{itemId}`).
+// The template doubles as the `route` metric label, so matching returns it.
 
 export type Params = Record<string, string>;
 

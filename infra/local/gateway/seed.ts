@@ -1,8 +1,6 @@
-/**
- * The local platform's catalogue: deterministic (same ids, names and prices on
- * every machine, so scenarios and tests can rely on them), 24 categories × 21
- * products = 504 products, plus the promo codes and demo user of the contract.
- */
+// The local platform's catalogue: deterministic (same ids, names and prices on
+// every machine, so scenarios and tests can rely on them), 24 categories × 21
+// products = 504 products, plus the promo codes and demo user of the contract.
 
 export interface SeedCategory {
   id: number;

@@ -1,14 +1,13 @@
-/**
- * Cluster worker entry of the local platform's gateway. The supervisor (a
- * node:cluster primary) forks it with `execArgv: ['--import', 'tsx']` and:
- *   env LOADGATE_GATEWAY_OPTIONS  GatewayOptions as JSON (dataDir at least)
- *   env PORT                      port shared by every worker on 127.0.0.1
- *   IPC {type:'faults', faults}   replace the injected faults (FaultConfig)
- *   IPC {type:'crash'}            exit(1) at once, like a crashing pod
- *   SIGTERM, IPC disconnect       graceful stop, exit 0
- * Metrics stay in this process' default registry; the primary serves them,
- * merged over workers with prom-client's AggregatorRegistry.
- */
+// Cluster worker entry of the local platform's gateway. The supervisor (a
+// node:cluster primary) forks it with `execArgv: ['--import', 'tsx']` and:
+//   env LOADGATE_GATEWAY_OPTIONS  GatewayOptions as JSON (dataDir at least)
+//   env PORT                      port shared by every worker on 127.0.0.1
+//   IPC {type:'faults', faults}   replace the injected faults (FaultConfig)
+//   IPC {type:'crash'}            exit(1) at once, like a crashing pod
+//   SIGTERM, IPC disconnect       graceful stop, exit 0
+// Metrics stay in this process' default registry; the primary serves them,
+// merged over workers with prom-client's AggregatorRegistry.
+
 import { AggregatorRegistry } from 'prom-client';
 import { z } from 'zod';
 import { createGateway, listen } from './app.ts';
