@@ -18,6 +18,9 @@ function tempDir(): string {
   return dir;
 }
 
+/** What the supervisor draws once per start and hands to every worker. */
+const SECRET = 'one-secret-for-every-worker-of-this-pool';
+
 /** Fork worker.ts like the supervisor does (IPC channel, tsx hooks), minus the cluster. */
 async function startWorker(
   dataDir: string,
@@ -28,7 +31,12 @@ async function startWorker(
     env: {
       ...process.env,
       PORT: String(port),
-      LOADGATE_GATEWAY_OPTIONS: JSON.stringify({ dataDir, bcryptCost: 4, orderConfirmDelayMs: 50 }),
+      LOADGATE_GATEWAY_OPTIONS: JSON.stringify({
+        dataDir,
+        bcryptCost: 4,
+        orderConfirmDelayMs: 50,
+        jwtSecret: SECRET,
+      }),
     },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
@@ -226,7 +234,11 @@ describe('under node:cluster', () => {
           ...process.env,
           WORKER,
           PORT: String(port),
-          LOADGATE_GATEWAY_OPTIONS: JSON.stringify({ dataDir: tempDir(), bcryptCost: 4 }),
+          LOADGATE_GATEWAY_OPTIONS: JSON.stringify({
+            dataDir: tempDir(),
+            bcryptCost: 4,
+            jwtSecret: SECRET,
+          }),
         },
         stdio: ['pipe', 'pipe', 'inherit'],
       },

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 
 /** HTTP methods the gateway knows; anything else is labelled `OTHER` in metrics. */
@@ -37,14 +38,20 @@ export const FaultConfig = z.strictObject({
 export type FaultConfig = z.infer<typeof FaultConfig>;
 export type FaultConfigInput = z.input<typeof FaultConfig>;
 
-export const DEV_JWT_SECRET = 'loadgate-local-platform-dev-secret';
-
 export const GatewayOptions = z.strictObject({
   /** SQLite file (`gateway.sqlite`) and `uploads/` live here; shared by every worker. */
   dataDir: z.string().min(1),
   /** How long a queued order waits before the consumer confirms it. */
   orderConfirmDelayMs: z.number().int().min(0).max(600_000).default(500),
-  jwtSecret: z.string().min(16).default(DEV_JWT_SECRET),
+  /**
+   * HS256 key of the tokens. Drawn at every start (the platform parses these
+   * options once and hands them to every worker), so a token signed anywhere
+   * else, or by an earlier start, is worthless; pass one to pin it in tests.
+   */
+  jwtSecret: z
+    .string()
+    .min(16)
+    .default(() => randomBytes(32).toString('base64url')),
   /**
    * bcryptjs cost. 6 ≈ 5 ms per login on one core; 8 ≈ 20 ms, which would make
    * logins the bottleneck of a load test against a local platform.

@@ -37,8 +37,9 @@ export class Tokens {
       return undefined;
     }
     if (typeof claims.exp !== 'number' || claims.exp * 1000 <= Date.now()) return undefined;
-    const id = Number(claims.sub);
-    return Number.isSafeInteger(id) && id > 0 ? id : undefined;
+    // One spelling per user id, the one sign() writes: not ["2"], "0x2", "2e0" or "02".
+    if (typeof claims.sub !== 'string' || !/^[1-9]\d{0,14}$/.test(claims.sub)) return undefined;
+    return Number(claims.sub);
   }
 
   private mac(input: string): string {

@@ -31,6 +31,10 @@ try {
 }
 const parsed = GatewayOptions.safeParse(raw);
 if (!parsed.success) fail(`bad LOADGATE_GATEWAY_OPTIONS: ${z.prettifyError(parsed.error)}`);
+// Workers of one pool must verify each other's tokens: the supervisor draws
+// the secret once, and a worker never draws its own.
+if (!(raw as { jwtSecret?: unknown }).jwtSecret)
+  fail('LOADGATE_GATEWAY_OPTIONS must carry the jwtSecret shared by every worker of the pool');
 const port = Number(process.env.PORT);
 if (!Number.isInteger(port) || port < 0 || port > 65535)
   fail(`bad PORT ${process.env.PORT ?? '(unset)'}`);
