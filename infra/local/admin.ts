@@ -1,3 +1,4 @@
+import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
 import type { Autoscaler } from './autoscaler.ts';
@@ -12,6 +13,12 @@ import { formatZodIssues } from '../../core/zod-issues.ts';
 //   PUT  /faults   replace it (zod-validated; 400 with ✖ lines), sent to every worker, current and future
 //   POST /crash    {} one worker crashes; {"pod": name}; {"crashLoop": {"everyMs": n}} or {"crashLoop": null}
 //   GET  /state    replicas, utilisation, pods, faults, last decisions
+//
+// It can crash workers, so it answers only a request that carries the
+// per-start token (`Authorization: Bearer <token>`, printed with its URL),
+// names a loopback host (no DNS rebinding), comes from no other web origin,
+// and sends JSON: a page open in the user's browser can do none of that
+// without a CORS preflight, which this endpoint never grants.
 
 const CrashRequest = z.strictObject({
   pod: z.string().min(1).optional(),
@@ -23,9 +30,14 @@ const CrashRequest = z.strictObject({
 
 const MAX_BODY = 64 * 1024;
 
-export function adminHandler(pool: PodPool, autoscaler: Autoscaler) {
+export function adminHandler(pool: PodPool, autoscaler: Autoscaler, token: string) {
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const path = new URL(req.url ?? '/', 'http://admin').pathname;
+    const refused = refusal(req, token);
+    if (refused) {
+      req.resume();
+      return send(res, refused.status, { message: refused.message });
+    }
     try {
       if (path === '/faults' && req.method === 'GET') return send(res, 200, pool.faults);
       if (path === '/faults' && req.method === 'PUT') {
@@ -81,6 +93,46 @@ export function state(pool: PodPool, autoscaler: Autoscaler) {
     crashLoop: pool.crashLoopEveryMs === undefined ? null : { everyMs: pool.crashLoopEveryMs },
     decisions: autoscaler.decisions.slice(-10),
   };
+}
+
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
+
+/** Why a request is refused before it is read, or undefined when it may go on. */
+function refusal(
+  req: IncomingMessage,
+  token: string,
+): { status: number; message: string } | undefined {
+  const host = req.headers.host ?? '';
+  let hostname: string;
+  try {
+    hostname = new URL(`http://${host}`).hostname;
+  } catch {
+    hostname = '';
+  }
+  if (!LOOPBACK.has(hostname))
+    return {
+      status: 403,
+      message: `the admin endpoint answers loopback names only, not Host: ${host}`,
+    };
+  const origin = req.headers.origin;
+  if (origin !== undefined && origin !== `http://${host}`)
+    return {
+      status: 403,
+      message: `requests from another web origin are refused (Origin: ${origin})`,
+    };
+  const given = Buffer.from(/^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1] ?? '');
+  const expected = Buffer.from(token);
+  if (given.length !== expected.length || !timingSafeEqual(given, expected))
+    return {
+      status: 401,
+      message: 'send the admin token printed with the admin URL: Authorization: Bearer <token>',
+    };
+  const hasBody =
+    Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'];
+  const type = req.headers['content-type'] ?? '';
+  if (hasBody && !/^application\/json\s*(;|$)/i.test(type))
+    return { status: 415, message: `send the body as application/json, not ${type || 'no type'}` };
+  return undefined;
 }
 
 class BadRequest extends Error {}

@@ -35,7 +35,10 @@ Faults (also from env LOADGATE_FAULTS, a FaultConfig JSON; flags add to it):
   --error-ratio ROUTE=R    answer R (0–1) of a route's requests with 503, repeatable
   --pause-queue            stop the order consumer (the queue backlog grows)
   --crash-loop MS          crash one worker every MS milliseconds
-At run time: curl -X PUT <admin>/faults -d '{...}', curl -X POST <admin>/crash, curl <admin>/state
+At run time, with the admin token printed at start (H='Authorization: Bearer <token>'):
+  curl -H "$H" <admin>/state
+  curl -H "$H" -H 'content-type: application/json' -X PUT <admin>/faults -d '{...}'
+  curl -H "$H" -X POST <admin>/crash
 `;
 
 export async function main(argv: string[]): Promise<number> {
@@ -107,6 +110,10 @@ export async function main(argv: string[]): Promise<number> {
     if (crashLoopMs !== undefined) {
       const res = await fetch(`${platform.adminUrl}/crash`, {
         method: 'POST',
+        headers: {
+          authorization: `Bearer ${platform.adminToken}`,
+          'content-type': 'application/json',
+        },
         body: JSON.stringify({ crashLoop: { everyMs: crashLoopMs } }),
       });
       if (!res.ok)
@@ -119,6 +126,7 @@ export async function main(argv: string[]): Promise<number> {
         `gateway     ${platform.gatewayUrl}`,
         `metrics     ${platform.metricsUrl}/metrics`,
         `admin       ${platform.adminUrl}/state`,
+        `admin token ${platform.adminToken}`,
         ...(platform.prometheusUrl ? [`prometheus  ${platform.prometheusUrl}`] : []),
         'Ctrl-C stops everything.',
         '',

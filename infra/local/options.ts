@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { FaultConfig, GatewayOptions } from './gateway/options.ts';
 
@@ -17,6 +18,11 @@ export const PlatformOptions = z.strictObject({
   metricsPort: port.default(0),
   /** Admin endpoint port (faults, crashes, state); 0 picks a free one. */
   adminPort: port.default(0),
+  /** Bearer token the admin endpoint requires; drawn at every start unless pinned. */
+  adminToken: z
+    .string()
+    .min(16)
+    .default(() => randomBytes(18).toString('base64url')),
   replicas: z
     .strictObject({
       min: z.number().int().min(1).default(3),

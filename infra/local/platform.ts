@@ -23,6 +23,8 @@ export interface Platform {
   gatewayUrl: string;
   metricsUrl: string;
   adminUrl: string;
+  /** What the admin endpoint requires as `Authorization: Bearer <token>`. */
+  adminToken: string;
   prometheusUrl?: string;
   /** Stops everything (workers, servers, Prometheus) and removes temporary data. */
   stop(): Promise<void>;
@@ -55,7 +57,13 @@ export async function startPlatform(
     }
     if (running === platform) running = undefined;
   };
-  const platform: Platform = { gatewayUrl: '', metricsUrl: '', adminUrl: '', stop };
+  const platform: Platform = {
+    gatewayUrl: '',
+    metricsUrl: '',
+    adminUrl: '',
+    adminToken: options.adminToken,
+    stop,
+  };
   running = platform;
 
   try {
@@ -92,7 +100,10 @@ export async function startPlatform(
     cleanups.push(() => close(metrics.server));
     platform.metricsUrl = `http://127.0.0.1:${metrics.port}`;
 
-    const admin = await listen(adminHandler(pool, autoscaler), options.adminPort);
+    const admin = await listen(
+      adminHandler(pool, autoscaler, options.adminToken),
+      options.adminPort,
+    );
     cleanups.push(() => close(admin.server));
     platform.adminUrl = `http://127.0.0.1:${admin.port}`;
 

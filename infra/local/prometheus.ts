@@ -60,9 +60,6 @@ export async function startPrometheus(options: PrometheusOptions): Promise<Runni
     `--web.listen-address=127.0.0.1:${port}`,
     // k6's experimental-prometheus-rw output (and the built-in engine) write here.
     '--web.enable-remote-write-receiver',
-    // Tests delete series and reload rules without restarting.
-    '--web.enable-admin-api',
-    '--web.enable-lifecycle',
     // Backfilled test data lies in the past; keep it queryable.
     '--storage.tsdb.retention.time=3650d',
     ...(options.args ?? []),

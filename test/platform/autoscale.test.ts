@@ -62,7 +62,7 @@ describe('autoscaler', () => {
     let loaded = true;
     let highest = 1;
     const watch = setInterval(() => {
-      void state(platform.adminUrl).then((s) => (highest = Math.max(highest, s.replicas.current)));
+      void state(platform).then((s) => (highest = Math.max(highest, s.replicas.current)));
     }, 100);
     try {
       const load = loadCpu(() => !loaded);

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
+import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPlatform, type Platform } from '../../infra/local/platform.ts';
-import { json, promQuery, scrape, state, waitFor } from './helpers.ts';
+import { admin, json, promQuery, scrape, state, waitFor } from './helpers.ts';
 
 /**
  * Fault injection through the admin endpoint reaches every worker and shows
@@ -30,12 +31,54 @@ afterAll(async () => {
 });
 
 const put = (body: unknown) =>
-  fetch(`${platform.adminUrl}/faults`, {
+  admin(platform, '/faults', {
     method: 'PUT',
     body: typeof body === 'string' ? body : JSON.stringify(body),
   });
 
 describe('admin endpoint', () => {
+  it('answers only the token holder, on a loopback name, from no other origin, in JSON', async () => {
+    const faults = JSON.stringify({ queuePaused: true });
+    const raw = (headers: Record<string, string>, body?: string) =>
+      fetch(`${platform.adminUrl}/faults`, { method: body ? 'PUT' : 'GET', headers, body });
+    const bearer = { authorization: `Bearer ${platform.adminToken}` };
+    expect((await raw({})).status).toBe(401);
+    expect((await raw({ authorization: 'Bearer not-the-token' })).status).toBe(401);
+    // What a web page can send without a CORS preflight: text/plain, its own Origin.
+    expect((await raw({ ...bearer, 'content-type': 'text/plain' }, faults)).status).toBe(415);
+    expect((await raw({ ...bearer, origin: 'http://evil.example' })).status).toBe(403);
+    // DNS rebinding: a foreign name resolving to 127.0.0.1.
+    const port = new URL(platform.adminUrl).port;
+    const rebound = await new Promise<number>((resolve, reject) =>
+      request(
+        {
+          host: '127.0.0.1',
+          port,
+          path: '/state',
+          headers: { ...bearer, host: `evil.example:${port}` },
+        },
+        (res) => resolve(res.statusCode!),
+      )
+        .on('error', reject)
+        .end(),
+    );
+    expect(rebound).toBe(403);
+    // None of them changed anything.
+    expect(await (await admin(platform, '/faults')).json()).toEqual({
+      routes: [],
+      queuePaused: false,
+    });
+    expect((await raw({ ...bearer })).status).toBe(200);
+  });
+
+  it('runs Prometheus without the admin and lifecycle APIs loadgate does not use', async () => {
+    expect((await fetch(`${prometheus}/api/v1/admin/tsdb/snapshot`, { method: 'POST' })).ok).toBe(
+      false,
+    );
+    expect((await fetch(`${prometheus}/-/quit`, { method: 'POST' })).ok).toBe(false);
+    expect((await fetch(`${prometheus}/-/ready`)).ok).toBe(true);
+  });
+
   it('rejects bad fault configurations with ✖ messages and keeps the current one', async () => {
     const bad = await put({ routes: [{ route: 'products', latencyMs: -1 }] });
     expect(bad.status).toBe(400);
@@ -43,7 +86,7 @@ describe('admin endpoint', () => {
     expect(message).toMatch(/✖ .* → at routes\[0\]\.route/);
     expect(message).toMatch(/✖ .* → at routes\[0\]\.latencyMs/);
     expect((await put('{not json')).status).toBe(400);
-    expect(await (await fetch(`${platform.adminUrl}/faults`)).json()).toEqual({
+    expect(await (await admin(platform, '/faults')).json()).toEqual({
       routes: [],
       queuePaused: false,
     });
@@ -154,7 +197,7 @@ describe('admin endpoint', () => {
   });
 
   it('restarts a crashed worker, counts it, and keeps serving', async () => {
-    const crash = await fetch(`${platform.adminUrl}/crash`, { method: 'POST' });
+    const crash = await admin(platform, '/crash', { method: 'POST' });
     expect(crash.status).toBe(202);
     const { crashed } = (await crash.json()) as { crashed: string };
     const restarts = async (pod: string) =>
@@ -168,14 +211,14 @@ describe('admin endpoint', () => {
       (await restarts(crashed)) === 1 ? true : undefined,
     );
     await waitFor('pod ready again', async () => {
-      const s = await state(platform.adminUrl);
+      const s = await state(platform);
       return s.pods.length === 2 && s.pods.every((p) => p.ready) ? true : undefined;
     });
     expect((await fetch(`${platform.gatewayUrl}/health`)).status).toBe(200);
 
     // A crash loop: the same pod keeps crashing, the counter keeps rising.
     const loop = (body: unknown) =>
-      fetch(`${platform.adminUrl}/crash`, { method: 'POST', body: JSON.stringify(body) });
+      admin(platform, '/crash', { method: 'POST', body: JSON.stringify(body) });
     expect((await loop({ crashLoop: { everyMs: 300 } })).status).toBe(200);
     await waitFor('crash loop', async () =>
       ((await restarts(crashed)) ?? 0) >= 3 ? true : undefined,

@@ -52,11 +52,25 @@ export async function promQuery(prometheusUrl: string, expr: string): Promise<nu
   return body.data.result.map((r) => Number(r.value[1]));
 }
 
-export async function state(adminUrl: string): Promise<{
+type Admin = { adminUrl: string; adminToken: string };
+
+/** A call to the platform's admin endpoint, with its token and JSON bodies typed as such. */
+export function admin(platform: Admin, path: string, init: RequestInit = {}): Promise<Response> {
+  return fetch(`${platform.adminUrl}${path}`, {
+    ...init,
+    headers: {
+      authorization: `Bearer ${platform.adminToken}`,
+      ...(init.body !== undefined && { 'content-type': 'application/json' }),
+      ...(init.headers as Record<string, string>),
+    },
+  });
+}
+
+export async function state(platform: Admin): Promise<{
   replicas: { current: number; desired: number; min: number; max: number };
   pods: { name: string; pid: number | null; ready: boolean; restarts: number }[];
 }> {
-  return (await fetch(`${adminUrl}/state`)).json() as never;
+  return (await admin(platform, '/state')).json() as never;
 }
 
 export async function json(
