@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
-import { Duration } from './duration.ts';
+import { Duration } from './prom-duration.ts';
 import { InputError } from '../core/errors.ts';
 import { formatZodIssues } from '../core/zod-issues.ts';
 

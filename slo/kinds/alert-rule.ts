@@ -1,5 +1,5 @@
 import { alertThreshold } from '../alert-threshold.ts';
-import { formatDuration, parseDuration } from '../duration.ts';
+import { formatDuration, parseDuration } from '../prom-duration.ts';
 import type { Context, Measurement } from '../measure.ts';
 import type { Objective } from '../spec.ts';
 

@@ -1,4 +1,4 @@
-import { parseDuration } from '../duration.ts';
+import { parseDuration } from '../prom-duration.ts';
 import {
   finiteValues,
   noData,

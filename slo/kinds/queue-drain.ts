@@ -1,4 +1,4 @@
-import { parseDuration } from '../duration.ts';
+import { parseDuration } from '../prom-duration.ts';
 import { finiteValues, noData, template, type Context, type Measurement } from '../measure.ts';
 import type { Objective } from '../spec.ts';
 import { matchers, quote } from '../template.ts';
