@@ -5,7 +5,6 @@ import { alertRule } from './alert-rule.ts';
 import { alertState } from './alert-state.ts';
 import { baseline } from './baseline.ts';
 import { client } from './client.ts';
-import { constant } from './constant.ts';
 import { errorRatio } from './error-ratio.ts';
 import { hpa } from './hpa.ts';
 import type { Kind } from './kind.ts';
@@ -24,7 +23,6 @@ export const kinds = [
   alertState,
   queueDrain,
   baseline,
-  constant,
 ] as const;
 
 const byName = new Map<unknown, Kind>(kinds.map((k) => [k.kind, k]));
