@@ -11,6 +11,7 @@ import { Duration } from './prom-duration.ts';
 import { InputError } from '../core/errors.ts';
 import { formatZodIssues } from '../core/zod-issues.ts';
 
+// `kinds.map` loses the tuple type z.discriminatedUnion needs; this restores it.
 type Schemas<T extends readonly { schema: unknown }[]> = { [I in keyof T]: T[I]['schema'] };
 
 /** One objective of any registered kind, told apart by `kind`. */
