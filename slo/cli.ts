@@ -1,6 +1,6 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { parseDuration } from './duration.ts';
+import { parseDuration } from './prom-duration.ts';
 import { runCheck } from './index.ts';
 import { loadSpec, specJsonSchema } from './spec.ts';
 import { parseTime, readRunRecord } from './window.ts';

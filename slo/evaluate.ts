@@ -1,44 +1,19 @@
-import { alertRule } from './kinds/alert-rule.ts';
-import { alertState } from './kinds/alert-state.ts';
-import { baseline } from './kinds/baseline.ts';
-import { client } from './kinds/client.ts';
-import { errorRatio } from './kinds/error-ratio.ts';
-import { hpa } from './kinds/hpa.ts';
-import { latency } from './kinds/latency.ts';
-import { promql } from './kinds/promql.ts';
-import { queueDrain } from './kinds/queue-drain.ts';
+import { kindOf } from './kinds/index.ts';
+import type { Kind } from './kinds/kind.ts';
 import type { Context, Measurement } from './measure.ts';
 import { EXIT } from '../core/errors.ts';
 import { QueryError } from './prometheus.ts';
 import type { Objective, SloSpec } from './spec.ts';
 import { formatBound, formatValue, judge, type ObjectiveResult } from './verdict.ts';
 
-function measure(o: Objective, ctx: Context): Promise<Measurement> | Measurement {
-  switch (o.kind) {
-    case 'latency':
-      return latency(o, ctx);
-    case 'error-ratio':
-      return errorRatio(o, ctx);
-    case 'promql':
-      return promql(o, ctx);
-    case 'client':
-      return client(o, ctx);
-    case 'hpa':
-      return hpa(o, ctx);
-    case 'alert-rule':
-      return alertRule(o, ctx);
-    case 'alert-state':
-      return alertState(o, ctx);
-    case 'queue-drain':
-      return queueDrain(o, ctx);
-    case 'baseline':
-      return baseline(o, ctx);
-  }
+/** A parsed spec only holds registered kinds. */
+function kindOfObjective(o: Objective): Kind {
+  return kindOf(o.kind)!;
 }
 
 /**
  * Judges every objective: all at once (the client bounds the concurrency),
- * then the baselines, which compare with values measured in this run.
+ * then the kinds judged last (baselines), which read results of this run.
  * ExitErrors (Prometheus unreachable, unknown template variable) stop the
  * check; a query Prometheus rejects only marks its objective `error`.
  */
@@ -55,12 +30,9 @@ export async function evaluate(
     ctx.results.set(o.name, result);
     return result;
   };
-  const first = await Promise.all(
-    spec.objectives.filter((o) => o.kind !== 'baseline').map(judgeOne),
-  );
-  const second = await Promise.all(
-    spec.objectives.filter((o) => o.kind === 'baseline').map(judgeOne),
-  );
+  const last = (o: Objective) => kindOfObjective(o).judgedLast === true;
+  const first = await Promise.all(spec.objectives.filter((o) => !last(o)).map(judgeOne));
+  const second = await Promise.all(spec.objectives.filter(last).map(judgeOne));
   const byName = new Map([...first, ...second].map((r) => [r.name, r]));
   return spec.objectives.map((o) => byName.get(o.name)!);
 }
@@ -82,7 +54,7 @@ function skipped(o: Objective, profile: string): ObjectiveResult {
 function identity(o: Objective) {
   return {
     name: o.name,
-    kind: o.kind === 'client' || o.kind === 'hpa' ? `${o.kind}/${o.check}` : o.kind,
+    kind: kindOfObjective(o).displayKind?.(o) ?? o.kind,
     description: o.description,
     key: o.key,
     weight: o.weight,
@@ -93,7 +65,7 @@ async function judgeObjective(o: Objective, spec: SloSpec, ctx: Context): Promis
   const base = identity(o);
   let m: Measurement;
   try {
-    m = await measure(o, ctx);
+    m = await kindOfObjective(o).measure(o, ctx);
   } catch (error) {
     if (!(error instanceof QueryError)) throw error;
     return {

@@ -1,11 +1,11 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { formatDuration, parseDuration } from './duration.ts';
+import { formatDuration, parseDuration } from './prom-duration.ts';
 import { evaluate } from './evaluate.ts';
 import { readSummaries } from './k6-summary.ts';
 import { PrometheusClient, type PrometheusOptions } from './prometheus.ts';
 import { pushVerdict } from './push.ts';
-import { consoleTable, junit, markdown } from './report.ts';
+import { consoleTable, junit, markdown } from './verdict-formats.ts';
 import type { RunRecord } from './run-record.ts';
 import { loadSpec } from './spec.ts';
 import { conclude, type Verdict } from './verdict.ts';

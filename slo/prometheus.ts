@@ -1,17 +1,14 @@
+// A small client for the Prometheus HTTP API (also Thanos, Mimir,
+// VictoriaMetrics): auth, custom CA, a concurrency limit, per-query timeouts
+// and retries on network errors and 5xx. Every answer is validated with zod.
+//
+// Failure policy: unreachable, refused credentials or a server that does not
+// speak the API stop the whole check (ExitError 3). A query Prometheus rejects
+// is a QueryError, which the objective reports with Prometheus' own message.
 import { readFileSync } from 'node:fs';
 import { Agent, request, type Dispatcher } from 'undici';
 import { z } from 'zod';
 import { ExitError, InputError, InfrastructureError } from '../core/errors.ts';
-
-/**
- * A small client for the Prometheus HTTP API (also Thanos, Mimir,
- * VictoriaMetrics): auth, custom CA, a concurrency limit, per-query timeouts
- * and retries on network errors and 5xx. Every answer is validated with zod.
- *
- * Failure policy: unreachable, refused credentials or a server that does not
- * speak the API stop the whole check (ExitError 3). A query Prometheus rejects
- * is a QueryError, which the objective reports with Prometheus' own message.
- */
 
 export type PrometheusOptions = {
   url: string;

@@ -1,11 +1,9 @@
+// What the checker concludes: one result per objective and the run verdict.
+// This is also the shape of `slo.json`, which a later run reads as its
+// baseline, so it is a zod schema too.
 import { z } from 'zod';
 import { EXIT } from '../core/errors.ts';
 
-/**
- * What the checker concludes: one result per objective and the run verdict.
- * This is also the shape of `slo.json`, which a later run reads as its
- * baseline, so it is a zod schema too.
- */
 /** `skipped`: the objective does not apply to this run's profile (see `profiles`). */
 export const Status = z.enum(['pass', 'warn', 'fail', 'no-data', 'error', 'skipped']);
 export type Status = z.infer<typeof Status>;
@@ -55,7 +53,8 @@ export const Verdict = z.object({
 });
 export type Verdict = z.infer<typeof Verdict>;
 
-export type Comparison = '<' | '<=' | '>' | '>=';
+export const Comparison = z.enum(['<', '<=', '>', '>=']);
+export type Comparison = z.infer<typeof Comparison>;
 
 const SYMBOL: Record<Comparison, string> = { '<': '<', '<=': '≤', '>': '>', '>=': '≥' };
 

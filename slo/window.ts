@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { formatDuration, parseDuration } from './duration.ts';
+import { formatDuration, parseDuration } from './prom-duration.ts';
 import { RunRecord } from './run-record.ts';
 import { InputError } from '../core/errors.ts';
 import { formatZodIssues } from '../core/zod-issues.ts';

@@ -1,15 +1,38 @@
+import { z } from 'zod';
 import { alertThreshold } from '../alert-threshold.ts';
-import { formatDuration, parseDuration } from '../duration.ts';
+import { Duration, formatDuration, parseDuration } from '../prom-duration.ts';
 import type { Context, Measurement } from '../measure.ts';
-import type { Objective } from '../spec.ts';
+import { common } from './common.ts';
+import { defineKind } from './kind.ts';
 
-type AlertRule = Extract<Objective, { kind: 'alert-rule' }>;
+export const AlertRule = z
+  .object({
+    kind: z.literal('alert-rule'),
+    ...common,
+    alert: z.string().describe('Alert name in /api/v1/rules'),
+    group: z.string().optional().describe('Rule group, when the name is not unique'),
+    threshold: z.number().describe("Documented threshold, read from the rule's PromQL"),
+    comparison: z
+      .enum(['>', '>=', '<', '<=', '==', '!='])
+      .optional()
+      .describe('Documented comparison of the rule expression'),
+    for: Duration.optional().describe('Documented `for`'),
+    severity: z.string().optional().describe('Documented severity label'),
+  })
+  .describe('An alert rule is loaded with the documented threshold, comparison, for and severity');
+export type AlertRule = z.infer<typeof AlertRule>;
+
+export const alertRule = defineKind({
+  kind: 'alert-rule',
+  schema: AlertRule,
+  measure,
+});
 
 /**
  * The rule is loaded with the documented threshold (read from its PromQL
  * syntax tree), comparison, `for` and severity. Every mismatch is named.
  */
-export async function alertRule(o: AlertRule, ctx: Context): Promise<Measurement> {
+async function measure(o: AlertRule, ctx: Context): Promise<Measurement> {
   const judged = {
     op: '<=' as const,
     bound: o.threshold,

@@ -1,15 +1,38 @@
+import { z } from 'zod';
 import { finiteValues, noData, template, type Context, type Measurement } from '../measure.ts';
-import type { Objective } from '../spec.ts';
 import { matchers, quote } from '../template.ts';
+import { common } from './common.ts';
+import { defineKind } from './kind.ts';
 
-type AlertState = Extract<Objective, { kind: 'alert-state' }>;
+export const AlertState = z
+  .object({
+    kind: z.literal('alert-state'),
+    ...common,
+    alert: z.string().describe('Alert name'),
+    expect: z
+      .enum(['not-firing', 'firing'])
+      .default('not-firing')
+      .describe('Whether the alert must stay quiet or must fire during the window'),
+    labels: z
+      .record(z.string(), z.string())
+      .default({})
+      .describe('Extra label values the ALERTS series must have'),
+  })
+  .describe('Alert state during the window, from the ALERTS series');
+export type AlertState = z.infer<typeof AlertState>;
+
+export const alertState = defineKind({
+  kind: 'alert-state',
+  schema: AlertState,
+  measure,
+});
 
 /**
  * Seconds an alert was firing during the window, from the ALERTS series. An
  * empty answer is a real "never fired" only once the rule is known to be
  * loaded; otherwise "not firing" would prove nothing and is no-data.
  */
-export async function alertState(o: AlertState, ctx: Context): Promise<Measurement> {
+async function measure(o: AlertState, ctx: Context): Promise<Measurement> {
   const judged =
     o.expect === 'not-firing'
       ? { op: '<=' as const, bound: 0, unit: 's' as const }

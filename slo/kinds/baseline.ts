@@ -1,13 +1,41 @@
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { z } from 'zod';
 import { noData, template, type Context, type Measurement } from '../measure.ts';
-import type { Objective } from '../spec.ts';
 import { Verdict } from '../verdict.ts';
+import { common, warning } from './common.ts';
+import { defineKind } from './kind.ts';
 
-type Baseline = Extract<Objective, { kind: 'baseline' }>;
+export const Baseline = z
+  .object({
+    kind: z.literal('baseline'),
+    ...common,
+    objective: z.string().describe('Objective of this spec to compare'),
+    against: z
+      .string()
+      .describe('The baseline run: its directory or its slo.json (templates: spec vars)'),
+    maxIncrease: z.number().describe('Largest increase allowed, in percent'),
+    warning,
+  })
+  .describe("No more than +maxIncrease % versus the same objective in another run's slo.json");
+export type Baseline = z.infer<typeof Baseline>;
+
+export const baseline = defineKind({
+  kind: 'baseline',
+  schema: Baseline,
+  measure,
+  // It compares with the value another objective measured in this run.
+  judgedLast: true,
+  checkSpec: (o, objectives) => {
+    const target = objectives.find((t) => t?.name === o.objective);
+    if (target && target.kind !== 'baseline') return [];
+    const message = `'${String(o.objective)}' is not a (non-baseline) objective of this spec`;
+    return [{ field: 'objective', message }];
+  },
+});
 
 /** Percent change of an objective's value versus the same objective in another run. */
-export async function baseline(o: Baseline, ctx: Context): Promise<Measurement> {
+async function measure(o: Baseline, ctx: Context): Promise<Measurement> {
   const judged = {
     op: '<=' as const,
     bound: o.maxIncrease,

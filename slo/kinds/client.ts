@@ -1,12 +1,69 @@
+import { z } from 'zod';
 import type { K6Summary } from '../k6-summary.ts';
 import { noData, type Context, type Measurement } from '../measure.ts';
-import type { Objective } from '../spec.ts';
 import { worst } from '../verdict.ts';
+import { Comparison, common, warning } from './common.ts';
+import { defineKind } from './kind.ts';
 
-type Client = Extract<Objective, { kind: 'client' }>;
+const clientCommon = {
+  kind: z.literal('client'),
+  ...common,
+  script: z
+    .string()
+    .optional()
+    .describe('Which summary-<script>.json to read (default: every summary in the run dir)'),
+  warning,
+};
+
+export const Client = z.discriminatedUnion('check', [
+  z
+    .object({
+      ...clientCommon,
+      check: z.literal('thresholds'),
+      bound: z.number().int().min(0).default(0).describe('Failed k6 thresholds allowed'),
+      op: Comparison.default('<='),
+    })
+    .describe('k6 thresholds of the run'),
+  z
+    .object({
+      ...clientCommon,
+      check: z.literal('checks'),
+      bound: z.number().min(0).max(1).default(0.99).describe('Minimum checks pass rate'),
+      op: Comparison.default('>='),
+    })
+    .describe('k6 checks pass rate'),
+  z
+    .object({
+      ...clientCommon,
+      check: z.literal('dropped-iterations'),
+      bound: z.number().min(0).default(0).describe('Dropped iterations allowed'),
+      op: Comparison.default('<='),
+    })
+    .describe('Iterations k6 could not start in time (arrival-rate executors)'),
+  z
+    .object({
+      ...clientCommon,
+      check: z.literal('metric'),
+      metric: z.string().describe('k6 metric name, e.g. http_req_duration'),
+      stat: z.string().describe('Summary value, e.g. p(95), avg, rate, count'),
+      bound: z.number(),
+      op: Comparison.default('<='),
+    })
+    .describe('Any value of the k6 summary (times in ms, as k6 writes them)'),
+]);
+export type Client = z.infer<typeof Client>;
+
+export const client = defineKind({
+  kind: 'client',
+  schema: Client,
+  measure,
+  displayKind: (o) => `client/${o.check}`,
+  // A pass rate is the one client value judged from below.
+  defaultOp: (o) => (o.check === 'checks' ? '>=' : '<='),
+});
 
 /** The load generator's own view, from the run's k6 summary data. */
-export function client(o: Client, ctx: Context): Measurement {
+function measure(o: Client, ctx: Context): Measurement {
   const judged = { op: o.op, bound: o.bound, warning: o.warning, unit: unitOf(o) };
   const source = `k6 summary${o.script ? ` of ${o.script}` : ''}`;
   const summaries = [...ctx.summaries].filter(([script]) => !o.script || script === o.script);

@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import {
   finiteValues,
   noData,
@@ -6,17 +7,40 @@ import {
   type Context,
   type Measurement,
 } from '../measure.ts';
-import type { Objective } from '../spec.ts';
 import { matchers } from '../template.ts';
+import { Comparison, common, warning, selector, by } from './common.ts';
+import { defineKind } from './kind.ts';
 
-type ErrorRatio = Extract<Objective, { kind: 'error-ratio' }>;
+export const ErrorRatio = z
+  .object({
+    kind: z.literal('error-ratio'),
+    ...common,
+    metric: z.string().default('http_requests_total').describe('Request counter'),
+    selector: selector('both the errors and the total'),
+    errorSelector: z
+      .string()
+      .default('status=~"5.."')
+      .describe('Label matchers that pick the errors'),
+    by,
+    bound: z.number().min(0).max(1).describe('Bound as a ratio: 0.05 is 5 %'),
+    op: Comparison.default('<='),
+    warning,
+  })
+  .describe('errors / requests over the window');
+export type ErrorRatio = z.infer<typeof ErrorRatio>;
+
+export const errorRatio = defineKind({
+  kind: 'error-ratio',
+  schema: ErrorRatio,
+  measure,
+});
 
 /**
  * errors / requests over the window. A window without a single error has no
  * error series at all, so the numerator falls back to 0 × the total (same
  * labels): zero errors is a real 0, while zero requests stays no-data.
  */
-export async function errorRatio(o: ErrorRatio, ctx: Context): Promise<Measurement> {
+async function measure(o: ErrorRatio, ctx: Context): Promise<Measurement> {
   const where = `objective ${o.name}`;
   const selector = template(ctx, o.selector, where);
   const errorSelector = template(ctx, o.errorSelector, where);

@@ -1,4 +1,5 @@
-import { parseDuration } from '../duration.ts';
+import { z } from 'zod';
+import { Duration, parseDuration } from '../prom-duration.ts';
 import {
   finiteValues,
   noData,
@@ -7,16 +8,70 @@ import {
   type Judged,
   type Measurement,
 } from '../measure.ts';
-import type { Objective } from '../spec.ts';
 import { quote } from '../template.ts';
+import { common, warning } from './common.ts';
+import { defineKind } from './kind.ts';
 
-type Hpa = Extract<Objective, { kind: 'hpa' }>;
+const hpaCommon = {
+  kind: z.literal('hpa'),
+  ...common,
+  hpa: z.string().describe('HorizontalPodAutoscaler name'),
+  namespace: z.string().default('$namespace').describe('Namespace of the HPA'),
+  warning,
+};
+
+export const Hpa = z.discriminatedUnion('check', [
+  z
+    .object({
+      ...hpaCommon,
+      check: z.literal('scaled-above-min'),
+      min: z
+        .number()
+        .int()
+        .positive()
+        .optional()
+        .describe(
+          'Documented minReplicas (default: kube_horizontalpodautoscaler_spec_min_replicas)',
+        ),
+    })
+    .describe('The HPA scaled above minReplicas while loaded'),
+  z
+    .object({
+      ...hpaCommon,
+      check: z.literal('never-above-max'),
+      max: z.number().int().positive().optional().describe('Documented maxReplicas'),
+    })
+    .describe('Replicas never went above maxReplicas'),
+  z
+    .object({
+      ...hpaCommon,
+      check: z.literal('not-pinned-at-max'),
+      max: z.number().int().positive().optional().describe('Documented maxReplicas'),
+      for: Duration.describe('Longest time allowed at maxReplicas'),
+    })
+    .describe('The HPA was not stuck at maxReplicas (capacity exhausted)'),
+  z
+    .object({
+      ...hpaCommon,
+      check: z.literal('scale-up-time'),
+      within: Duration.describe('Longest time from load start to the first scale-up'),
+    })
+    .describe('Time from load start to the first scale-up'),
+]);
+export type Hpa = z.infer<typeof Hpa>;
+
+export const hpa = defineKind({
+  kind: 'hpa',
+  schema: Hpa,
+  measure,
+  displayKind: (o) => `hpa/${o.check}`,
+});
 
 /**
  * HPA behaviour from the kube-state-metrics v2 series, over the load window
  * (from load start, warm-up included: the HPA reacts to the ramp).
  */
-export async function hpa(o: Hpa, ctx: Context): Promise<Measurement> {
+async function measure(o: Hpa, ctx: Context): Promise<Measurement> {
   const where = `objective ${o.name}`;
   const selector = `{namespace=${quote(template(ctx, o.namespace, where))},horizontalpodautoscaler=${quote(template(ctx, o.hpa, where))}}`;
   const replicasQuery = `max(kube_horizontalpodautoscaler_status_current_replicas${selector})`;

@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import {
   finiteValues,
   noData,
@@ -6,13 +7,36 @@ import {
   type Context,
   type Measurement,
 } from '../measure.ts';
-import type { Objective } from '../spec.ts';
 import { matchers } from '../template.ts';
+import { Comparison, common, warning, selector, by } from './common.ts';
+import { defineKind } from './kind.ts';
 
-type Latency = Extract<Objective, { kind: 'latency' }>;
+export const Latency = z
+  .object({
+    kind: z.literal('latency'),
+    ...common,
+    metric: z
+      .string()
+      .default('http_request_duration_seconds')
+      .describe('Histogram name, without _bucket'),
+    selector: selector('the histogram'),
+    quantile: z.number().gt(0).lt(1).default(0.95).describe('Quantile, e.g. 0.95 for p95'),
+    by,
+    bound: z.number().positive().describe('Bound in seconds'),
+    op: Comparison.default('<='),
+    warning,
+  })
+  .describe('histogram_quantile of a latency histogram over the window');
+export type Latency = z.infer<typeof Latency>;
+
+export const latency = defineKind({
+  kind: 'latency',
+  schema: Latency,
+  measure,
+});
 
 /** histogram_quantile over the whole window, evaluated at its end. */
-export async function latency(o: Latency, ctx: Context): Promise<Measurement> {
+async function measure(o: Latency, ctx: Context): Promise<Measurement> {
   const selector = template(ctx, o.selector, `objective ${o.name}`);
   const bucket = `${o.metric}_bucket${matchers(selector)}`;
   const groups = ['le', ...o.by].join(', ');

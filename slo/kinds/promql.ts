@@ -1,11 +1,44 @@
+import { z } from 'zod';
 import { finiteValues, noData, template, type Context, type Measurement } from '../measure.ts';
-import type { Objective } from '../spec.ts';
 import { worst } from '../verdict.ts';
+import { Comparison, common, warning } from './common.ts';
+import { defineKind } from './kind.ts';
 
-type Promql = Extract<Objective, { kind: 'promql' }>;
+export const Promql = z
+  .object({
+    kind: z.literal('promql'),
+    ...common,
+    query: z
+      .string()
+      .min(1)
+      .describe('Any PromQL; templates $window, $start, $end, $step and spec vars'),
+    evaluate: z
+      .enum(['instant', 'range'])
+      .default('instant')
+      .describe('instant: at the end of the window; range: every step across the window'),
+    reduce: z
+      .enum(['worst', 'max', 'min', 'avg', 'last'])
+      .default('worst')
+      .describe('How several series (and, for range, several steps) become one value'),
+    unit: z
+      .enum(['', 's', 'ratio', 'percent', 'count', 'bytes'])
+      .default('')
+      .describe('Display unit'),
+    bound: z.number(),
+    op: Comparison.default('<='),
+    warning,
+  })
+  .describe('Any PromQL expression with a bound');
+export type Promql = z.infer<typeof Promql>;
+
+export const promql = defineKind({
+  kind: 'promql',
+  schema: Promql,
+  measure,
+});
 
 /** Any expression, at the end of the window or at every step across it. */
-export async function promql(o: Promql, ctx: Context): Promise<Measurement> {
+async function measure(o: Promql, ctx: Context): Promise<Measurement> {
   const query = template(ctx, o.query, `objective ${o.name}`);
   const judged = { op: o.op, bound: o.bound, warning: o.warning, unit: o.unit };
   const { start, end } = ctx.window;

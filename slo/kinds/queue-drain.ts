@@ -1,16 +1,36 @@
-import { parseDuration } from '../duration.ts';
+import { z } from 'zod';
+import { Duration, parseDuration } from '../prom-duration.ts';
 import { finiteValues, noData, template, type Context, type Measurement } from '../measure.ts';
-import type { Objective } from '../spec.ts';
 import { matchers, quote } from '../template.ts';
+import { common, warning, selector } from './common.ts';
+import { defineKind } from './kind.ts';
 
-type QueueDrain = Extract<Objective, { kind: 'queue-drain' }>;
+export const QueueDrain = z
+  .object({
+    kind: z.literal('queue-drain'),
+    ...common,
+    metric: z.string().default('rabbitmq_queue_messages_ready').describe('Backlog gauge'),
+    queue: z.string().optional().describe('Queue name (the `queue` label)'),
+    selector: selector('the backlog gauge'),
+    below: z.number().min(0).default(0).describe('Backlog considered drained'),
+    within: Duration.describe('Longest time after the run for the backlog to drain'),
+    warning,
+  })
+  .describe('The queue backlog drains after the run');
+export type QueueDrain = z.infer<typeof QueueDrain>;
+
+export const queueDrain = defineKind({
+  kind: 'queue-drain',
+  schema: QueueDrain,
+  measure,
+});
 
 /**
  * Seconds after the run until the backlog is at most `below`. Right after a
  * run the deadline is still ahead: the checker then waits, polling, until the
  * queue drains or the deadline passes.
  */
-export async function queueDrain(o: QueueDrain, ctx: Context): Promise<Measurement> {
+async function measure(o: QueueDrain, ctx: Context): Promise<Measurement> {
   const where = `objective ${o.name}`;
   const selector = matchers(
     o.queue ? `queue=${quote(template(ctx, o.queue, where))}` : '',

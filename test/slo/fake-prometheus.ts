@@ -1,12 +1,10 @@
+// A stand-in for the Prometheus HTTP API that serves recorded answers, keyed
+// by the PromQL text (`rules` for /api/v1/rules). A query without a recorded
+// answer gets Prometheus' own bad_data error, so a test that drifts from its
+// recording fails visibly instead of passing on a default.
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-/**
- * A stand-in for the Prometheus HTTP API that serves recorded answers, keyed
- * by the PromQL text (`rules` for /api/v1/rules). A query without a recorded
- * answer gets Prometheus' own bad_data error, so a test that drifts from its
- * recording fails visibly instead of passing on a default.
- */
 export type Answers = Record<string, unknown>;
 
 export type FakePrometheus = {

@@ -1,3 +1,9 @@
+// Golden in/out cases, one directory per objective kind under golden/:
+//   spec.yaml     the spec; an objective named `<what>.<status>` must end with that status
+//   answers.json  recorded Prometheus API answers, keyed by query (`rules` for /api/v1/rules)
+//   run/          optional run directory (summary*.json) for client objectives
+//   expected.json the objectives of slo.json (rewrite with UPDATE_GOLDEN=1, then review the diff)
+// The window is fixed: 2024-01-01T00:00:00Z → 00:10:00Z.
 import { cp, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -6,14 +12,6 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { runCheck } from '../../slo/index.ts';
 import { startFakePrometheus } from './fake-prometheus.ts';
 
-/**
- * Golden in/out cases, one directory per objective kind under golden/:
- *   spec.yaml     the spec; an objective named `<what>.<status>` must end with that status
- *   answers.json  recorded Prometheus API answers, keyed by query (`rules` for /api/v1/rules)
- *   run/          optional run directory (summary*.json) for client objectives
- *   expected.json the objectives of slo.json (rewrite with UPDATE_GOLDEN=1, then review the diff)
- * The window is fixed: 2024-01-01T00:00:00Z → 00:10:00Z.
- */
 const GOLDEN = join(import.meta.dirname, 'golden');
 const cases = (await readdir(GOLDEN, { withFileTypes: true }))
   .filter((d) => d.isDirectory())

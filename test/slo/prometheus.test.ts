@@ -1,3 +1,7 @@
+// The checker against the real Debian Prometheus: backfilled history for the
+// run-window cases, and live rules (1 s evaluation) for alert states. The
+// platform's own rule file is loaded too, so slo/local.yaml's alert-rule
+// objectives are checked against it.
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -9,12 +13,6 @@ import { runCheck, type Verdict } from '../../slo/index.ts';
 import { backfill, type History } from '../../infra/prometheus/backfill.ts';
 import { ExitError } from '../../core/errors.ts';
 
-/**
- * The checker against the real Debian Prometheus: backfilled history for the
- * run-window cases, and live rules (1 s evaluation) for alert states. The
- * platform's own rule file is loaded too, so slo/local.yaml's alert-rule
- * objectives are checked against it.
- */
 const PLATFORM_RULES = resolve(
   import.meta.dirname,
   '../../infra/prometheus/rules/platform-alerts.yml',

@@ -1,6 +1,5 @@
+// The three renderings of a verdict: console table, Markdown (CI step summary), JUnit XML.
 import { formatValue, type ObjectiveResult, type Status, type Verdict } from './verdict.ts';
-
-/** The three renderings of a verdict: console table, Markdown (CI step summary), JUnit XML. */
 
 const MARK: Record<Status, string> = {
   pass: '✔ pass',
