@@ -1,7 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rm } from 'node:fs/promises';
 import { adminHandler } from './admin.ts';
 import { Autoscaler } from './autoscaler.ts';
 import { GatewayOptions } from './gateway/options.ts';
@@ -9,6 +7,7 @@ import { metricsHandler } from './metrics-endpoint.ts';
 import { PlatformOptions, type PlatformOptionsInput } from './options.ts';
 import { PodPool } from './pods.ts';
 import { freePort } from './ports.ts';
+import { scratchDir } from './scratch.ts';
 import { renderPrometheusConfig } from './prometheus-config.ts';
 import { startPrometheus, type RunningPrometheus } from './prometheus.ts';
 import { InputError } from '../../core/errors.ts';
@@ -67,7 +66,7 @@ export async function startPlatform(
   running = platform;
 
   try {
-    const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'loadgate-platform-')));
+    const dataDir = options.dataDir ?? (await scratchDir('loadgate-platform-'));
     if (!options.dataDir) cleanups.push(() => rm(dataDir, { recursive: true, force: true }));
 
     const port = options.port || (await freePort());

@@ -1,9 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { rm, writeFile } from 'node:fs/promises';
 import { accessSync, constants } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { freePort } from './ports.ts';
+import { scratchDir } from './scratch.ts';
 import { InfrastructureError } from '../../core/errors.ts';
 
 // Runs the real Debian `prometheus` server on a free loopback port, with a
@@ -43,7 +43,7 @@ export async function startPrometheus(options: PrometheusOptions): Promise<Runni
       'Install it (apt-get install prometheus), set PROMETHEUS_BIN, or pass --target and --prometheus to use existing ones',
     );
   }
-  const scratch = await mkdtemp(join(tmpdir(), 'loadgate-prometheus-'));
+  const scratch = await scratchDir('loadgate-prometheus-');
   const configDir = options.configDir ?? scratch;
   const configFile = join(
     configDir,
