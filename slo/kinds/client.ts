@@ -1,4 +1,4 @@
-import type { K6Summary } from '../k6-summary.ts';
+import type { K6Summary } from '../../run-dir/summary.ts';
 import { noData, type Context, type Measurement } from '../measure.ts';
 import type { Objective } from '../spec.ts';
 import { worst } from '../verdict.ts';
