@@ -15,7 +15,7 @@ import { readSummaries, type K6Summary } from '../run-dir/summary.ts';
 export type RunData = {
   dir: string;
   run: RunRecord;
-  /** By script name (`default` for a plain summary.json), sorted. */
+  /** By script name (`default` for a plain summary.json), in file-name order. */
   summaries: Map<string, K6Summary>;
   verdict?: Verdict;
   timelines?: Timelines;

@@ -29,7 +29,7 @@ export function summaryTextFile(script: string): string {
   return `summary-${script}.txt`;
 }
 
-/** The script whose summary data `name` holds, or undefined; a plain `summary.json` is `default`. */
+/** The script whose summary data the file `name` holds (`default` for a plain summary.json). */
 export function summaryScript(name: string): string | undefined {
   const match = /^summary(?:-(.+))?\.json$/.exec(name);
   return match ? (match[1] ?? 'default') : undefined;

@@ -32,7 +32,7 @@ export async function writeRunRecord(dir: string, record: RunRecord): Promise<Ru
   return valid;
 }
 
-/** The record of the run in `dir`; bad input (exit 2) naming the file when it is absent or invalid. */
+/** The record of the run in `dir`; bad input (exit 2), naming the file, when absent or invalid. */
 export async function readRunRecord(dir: string): Promise<RunRecord> {
   const file = join(dir, RUN_FILES.record);
   const read = await readJsonFile(file, RunRecord);

@@ -43,7 +43,7 @@ export const K6Summary = z.object({
 export type K6Summary = z.infer<typeof K6Summary>;
 
 export type Summaries = {
-  /** By script name (`default` for a plain summary.json), sorted. */
+  /** By script name (`default` for a plain summary.json), in file-name order. */
   byScript: Map<string, K6Summary>;
   /** The summary files that could not be used: their name in the directory, and why. */
   unreadable: { name: string; problem: string }[];

@@ -134,7 +134,7 @@ export async function runCheck(
   }
   if (opts.pushgatewayUrl) {
     try {
-      // The spec's metadata.profile labels the pushed series (its schema says so); by default the judged profile.
+      // metadata.profile labels the pushed series (its schema says so), by default the judged profile.
       const label = spec.metadata.profile ?? profile ?? spec.metadata.name;
       await pushVerdict(opts.pushgatewayUrl, verdict, label);
     } catch (error) {
