@@ -1,4 +1,4 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -6,6 +6,9 @@ import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import type { FaultFlags } from '../infra/local/cli.ts';
 import { EXIT, InputError } from '../core/errors.ts';
+import { RUN_FILES } from '../run-dir/files.ts';
+import type { RunRecord } from '../run-dir/record.ts';
+import type { Verdict } from '../slo/verdict.ts';
 
 /**
  * `loadgate run <profile>`: the main job. Runs a profile of the journeys
@@ -96,7 +99,7 @@ export async function main(argv: string[]): Promise<number> {
         PROFILE: options.profile,
         RESULTS_DIR: runDir,
       },
-      outJson: join(runDir, 'metrics.ndjson'),
+      outJson: join(runDir, RUN_FILES.metrics),
       remoteWrite: prometheusUrl ? { url: `${prometheusUrl}/api/v1/write` } : undefined,
       engine: options.engine,
       signal: abort.signal,
@@ -104,8 +107,8 @@ export async function main(argv: string[]): Promise<number> {
     const endedAt = new Date();
     const interrupted = abort.signal.aborted;
 
-    const { RunRecord } = await import('../slo/run-record.ts');
-    const record = RunRecord.parse({
+    const { writeRunRecord } = await import('../run-dir/record.ts');
+    const record = await writeRunRecord(runDir, {
       id: runId,
       profile: options.profile,
       target,
@@ -117,20 +120,17 @@ export async function main(argv: string[]): Promise<number> {
       interrupted,
       prometheusUrl,
     });
-    await writeFile(join(runDir, 'run.json'), JSON.stringify(record, null, 2) + '\n');
     process.stderr.write(
       `loadgate: ${result.engine} engine finished with exit code ${result.exitCode}; results in ${runDir}\n`,
     );
 
     try {
-      if (interrupted) return result.exitCode || 105;
-      if (result.exitCode !== 0 && result.exitCode !== 99) return result.exitCode;
-      return await judge(options, {
-        runDir,
-        prometheusUrl,
-        local: platform !== undefined,
-        thresholdsFailed: result.exitCode === 99,
-      });
+      const { ranToEnd, runOutcome } = await import('../run-dir/outcome.ts');
+      // An interrupted or failed load is not judged: its outcome is the engine's.
+      const slo = ranToEnd(record)
+        ? await judge(options, { record, runDir, local: platform !== undefined })
+        : undefined;
+      return runOutcome({ ...record, slo }).exitCode;
     } finally {
       // Whatever the verdict (or its absence), the run gets its page.
       const { writeReport } = await import('../report/index.ts');
@@ -147,22 +147,23 @@ export async function main(argv: string[]): Promise<number> {
 }
 
 /**
- * The verdict of a finished run: the SLO check over Prometheus when there is
- * one, and the k6 thresholds either way (a failed threshold fails the run).
+ * The SLO verdict of a run that ran to its end, when there is a Prometheus to
+ * ask and the check is not switched off (the k6 thresholds decide either way:
+ * see run-dir/outcome.ts). The record is handed over as written, not re-read.
  */
 async function judge(
   options: RunOptions,
-  run: { runDir: string; prometheusUrl?: string; local: boolean; thresholdsFailed: boolean },
-): Promise<number> {
-  if (run.thresholdsFailed)
+  run: { record: RunRecord; runDir: string; local: boolean },
+): Promise<Verdict | undefined> {
+  const { record } = run;
+  if (record.exitCode === EXIT.thresholdsFailed)
     process.stderr.write('loadgate: k6 thresholds failed (see the summary above)\n');
-  const thresholds = run.thresholdsFailed ? EXIT.failed : EXIT.ok;
-  if (!options.slo) return thresholds;
-  if (!run.prometheusUrl) {
+  if (!options.slo) return undefined;
+  if (!record.prometheusUrl) {
     process.stderr.write(
       'loadgate: no Prometheus to query (pass --prometheus URL): SLO check skipped\n',
     );
-    return thresholds;
+    return undefined;
   }
   const { runCheck } = await import('../slo/index.ts');
   const spec =
@@ -171,12 +172,14 @@ async function judge(
       : options.slo;
   const check = await runCheck({
     spec,
-    prometheusUrl: run.prometheusUrl,
+    prometheusUrl: record.prometheusUrl,
+    run: record,
     runDir: run.runDir,
+    profile: record.profile,
     vars: { profile: options.profile, ...(options.baseline && { baseline: options.baseline }) },
     pushgatewayUrl: options.pushgateway,
   });
-  return check.exitCode === EXIT.ok ? thresholds : check.exitCode;
+  return check.verdict;
 }
 
 type RunOptions = {

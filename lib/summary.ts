@@ -20,7 +20,11 @@ export interface SummaryMetric {
   thresholds?: Record<string, { ok: boolean }>;
 }
 
-/** The files handleSummary returns: `stdout`, and when `resultsDir` is set `summary-<script>.{json,txt}`. */
+/**
+ * The files handleSummary returns: `stdout`, and when `resultsDir` is set
+ * `summary-<script>.{json,txt}`, named as run-dir/files.ts names them (this side
+ * of the k6 boundary cannot import it; test/run-dir/files.test.ts keeps them in step).
+ */
 export function summaryOutputs(
   script: string,
   data: SummaryData,

@@ -1,16 +1,16 @@
+// The report page: one self-contained HTML file (inline CSS and SVG, no
+// script, a CSP that forbids fetching anything) that opens offline from a CI
+// artifact and prints. Every string from the run goes through `e()`.
 import type { ObjectiveResult, Status } from '../slo/verdict.ts';
 import { formatSeconds, lineChart } from './chart.ts';
 import { escapeHtml as e } from './escape.ts';
-import type { ReportSummary, RunData } from './run-dir.ts';
+import type { RunData } from './run-data.ts';
 import type { Series } from './timeline.ts';
+import { runOutcome, type Outcome } from '../run-dir/outcome.ts';
+import { RUN_FILES } from '../run-dir/files.ts';
+import type { K6Summary } from '../run-dir/summary.ts';
 
-/**
- * The report page: one self-contained HTML file (inline CSS and SVG, no
- * script, a CSP that forbids fetching anything) that opens offline from a CI
- * artifact and prints. Every string from the run goes through `e()`.
- */
-
-type Metric = ReportSummary['metrics'][string];
+type Metric = K6Summary['metrics'][string];
 type Tone = 'pass' | 'warn' | 'fail' | 'neutral';
 
 /** Status words always come with a symbol and text, never colour alone. */
@@ -28,41 +28,19 @@ const SLO_TONE: Record<Status, Tone> = {
   skipped: 'neutral',
 };
 
-export type Overall = { tone: Tone; headline: string; reasons: string[] };
-
-/** The run's verdict from every source the report has: engine exit, thresholds, SLO. */
-export function overall(data: RunData): Overall {
-  const { run, verdict } = data;
+/** The run's outcome from every source the report has: engine exit, thresholds, SLO. */
+function outcome(data: RunData): Outcome {
   const thresholds = allThresholds(data);
-  const failedThresholds = thresholds.filter((t) => !t.ok).length;
-  const reasons: string[] = [];
-  if (run.interrupted) reasons.push('the run was interrupted: the results are partial');
-  const engineFailed = !run.interrupted && run.exitCode !== 0 && run.exitCode !== 99;
-  if (engineFailed) reasons.push(`the ${run.engine} engine exited with code ${run.exitCode}`);
-  if (thresholds.length > 0)
-    reasons.push(
-      failedThresholds > 0
-        ? `${failedThresholds} of ${thresholds.length} k6 thresholds failed`
-        : `all ${thresholds.length} k6 thresholds passed`,
-    );
-  else if (run.exitCode === 99) reasons.push('k6 thresholds failed (exit code 99)');
-  if (verdict)
-    reasons.push(
-      `SLO verdict ${verdict.status} (score ${percent(verdict.score)}, minimum ${percent(verdict.minScore)})`,
-    );
-  else reasons.push('no SLO verdict');
-
-  const thresholdsFailed = failedThresholds > 0 || run.exitCode === 99;
-  if (run.interrupted) return { tone: 'warn', headline: 'INTERRUPTED', reasons };
-  if (engineFailed || thresholdsFailed || verdict?.status === 'fail')
-    return { tone: 'fail', headline: 'FAIL', reasons };
-  if (verdict?.status === 'warn') return { tone: 'warn', headline: 'WARN', reasons };
-  return { tone: 'pass', headline: 'PASS', reasons };
+  return runOutcome({
+    ...data.run,
+    thresholds: { total: thresholds.length, failed: thresholds.filter((t) => !t.ok).length },
+    slo: data.verdict,
+  });
 }
 
 export function renderReport(data: RunData): string {
   const { run } = data;
-  const verdict = overall(data);
+  const verdict = outcome(data);
   const title = `loadgate ${run.profile} run ${run.id}: ${verdict.headline}`;
   return `<!doctype html>
 <html lang="en">
@@ -86,7 +64,7 @@ ${timelinesSection(data)}
 `;
 }
 
-function header({ run, missing }: RunData, verdict: Overall): string {
+function header({ run, missing }: RunData, verdict: Outcome): string {
   const duration = (Date.parse(run.endedAt) - Date.parse(run.startedAt)) / 1000;
   const rows: [string, string][] = [
     ['Run', run.id],
@@ -148,7 +126,7 @@ function checksSection(data: RunData): string {
   if (data.summaries.size === 0) return section('checks', 'Checks', note(data.missing.summary));
   const rows: CheckRow[] = [];
   for (const [script, summary] of data.summaries) {
-    const walk = (group: NonNullable<ReportSummary['root_group']>) => {
+    const walk = (group: NonNullable<K6Summary['root_group']>) => {
       const name = group.path.replace(/^::/, '').replaceAll('::', ' › ') || '(no group)';
       for (const c of group.checks) rows.push({ script, group: name, ...c });
       group.groups.forEach(walk);
@@ -191,7 +169,7 @@ function metricsSection(data: RunData): string {
 }
 
 /** `name{tag:value}` → the value of `tag`, for the per-journey submetrics. */
-function submetrics(summary: ReportSummary, name: string, tag: string): Map<string, Metric> {
+function submetrics(summary: K6Summary, name: string, tag: string): Map<string, Metric> {
   const out = new Map<string, Metric>();
   const prefix = `${name}{${tag}:`;
   for (const [key, metric] of Object.entries(summary.metrics))
@@ -200,7 +178,7 @@ function submetrics(summary: ReportSummary, name: string, tag: string): Map<stri
   return out;
 }
 
-function httpTable(summary: ReportSummary): string {
+function httpTable(summary: K6Summary): string {
   const all = summary.metrics.http_req_duration;
   if (!all) return note('No http_req_duration in the summary: the scripts made no HTTP request.');
   const durations = submetrics(summary, 'http_req_duration', 'journey');
@@ -232,7 +210,7 @@ ${rows
 <p class="hint">Latency is http_req_duration (ms, client side); failed requests are http_req_failed.</p>`;
 }
 
-function totalsTable(summary: ReportSummary): string {
+function totalsTable(summary: K6Summary): string {
   const m = summary.metrics;
   const rows: [string, string][] = [];
   const counter = (name: string, label: string, format: (n: number) => string) => {
@@ -257,7 +235,7 @@ function totalsTable(summary: ReportSummary): string {
 }
 
 /** Trends other than http_req_*: iteration and group durations, custom trends of the journeys. */
-function otherTrendsTable(summary: ReportSummary): string {
+function otherTrendsTable(summary: K6Summary): string {
   const names = Object.keys(summary.metrics)
     .filter((n) => summary.metrics[n]!.type === 'trend' && !n.startsWith('http_req_'))
     .sort();
@@ -283,7 +261,7 @@ function timelinesSection(data: RunData): string {
   return section(
     'timelines',
     'Timelines',
-    `<p class="hint">One point per second from metrics.ndjson${journeys ? ', per journey (the journey tag) and for all requests' : ''}. p95 is computed per second within 1 %.${t.badLines ? ` ${t.badLines} unreadable line(s) skipped (a run cut mid-write).` : ''}</p>
+    `<p class="hint">One point per second from ${RUN_FILES.metrics}${journeys ? ', per journey (the journey tag) and for all requests' : ''}. p95 is computed per second within 1 %.${t.badLines ? ` ${t.badLines} unreadable line(s) skipped (a run cut mid-write).` : ''}</p>
 <div class="charts">
 ${chart('Requests per second', 'req/s', t.requestsPerSecond, 'No http_reqs points.')}
 ${chart('p95 latency', 'ms', t.p95LatencyMs, 'No http_req_duration points.', 'max')}

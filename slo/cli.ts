@@ -3,8 +3,9 @@ import { parseArgs } from 'node:util';
 import { parseDuration } from './prom-duration.ts';
 import { runCheck } from './index.ts';
 import { loadSpec, specJsonSchema } from './spec.ts';
-import { parseTime, readRunRecord } from './window.ts';
+import { parseTime } from './window.ts';
 import { EXIT, ExitError, InputError } from '../core/errors.ts';
+import { readRunRecord } from '../run-dir/record.ts';
 
 const USAGE = `Usage:
   loadgate slo check --spec FILE [--prometheus URL] [--run DIR | --from T --to T | --last 15m] [options]
@@ -105,10 +106,21 @@ async function check(argv: string[]): Promise<number> {
   if (values['basic-auth'] && !values['basic-auth'].includes(':'))
     throw new InputError('--basic-auth expects USER:PASSWORD');
 
-  let prometheusUrl = values.prometheus;
-  if (!prometheusUrl && values.run)
-    prometheusUrl = (await readRunRecord(values.run).catch(() => undefined))?.prometheusUrl;
-  prometheusUrl ??= process.env.PROMETHEUS_URL;
+  const from = values.from === undefined ? undefined : parseTime(values.from, '--from');
+  const to = values.to === undefined ? undefined : parseTime(values.to, '--to');
+  // --run's record gives the window, the profile and the default Prometheus;
+  // with --from and --to the window is theirs, and the directory only lends
+  // its summaries (and, when it has one, its record's Prometheus).
+  const explicitWindow = from !== undefined && to !== undefined;
+  const record = values.run
+    ? await readRunRecord(values.run).catch((error: unknown) => {
+        if (explicitWindow) return undefined;
+        throw error;
+      })
+    : undefined;
+  const run = explicitWindow ? undefined : record;
+
+  const prometheusUrl = values.prometheus ?? record?.prometheusUrl ?? process.env.PROMETHEUS_URL;
   if (!prometheusUrl)
     throw new InputError(
       'no Prometheus to ask',
@@ -124,16 +136,20 @@ async function check(argv: string[]): Promise<number> {
     }
   }
 
+  const vars = pairs(values.var ?? [], '--var');
   const { exitCode } = await runCheck({
     spec: values.spec,
     prometheusUrl,
+    run,
     runDir: values.run,
-    from: values.from === undefined ? undefined : parseTime(values.from, '--from'),
-    to: values.to === undefined ? undefined : parseTime(values.to, '--to'),
+    // Without a run, `--var profile=NAME` names the profile judged.
+    profile: run?.profile ?? vars.profile,
+    from,
+    to,
     last: values.last,
     outDir: values.out,
     quiet: values.quiet,
-    vars: pairs(values.var ?? [], '--var'),
+    vars,
     auth: {
       bearerToken,
       basicAuth: values['basic-auth'],

@@ -2,26 +2,33 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { formatDuration, parseDuration } from './prom-duration.ts';
 import { evaluate } from './evaluate.ts';
-import { readSummaries } from './k6-summary.ts';
 import { PrometheusClient, type PrometheusOptions } from './prometheus.ts';
 import { pushVerdict } from './push.ts';
 import { consoleTable, junit, markdown } from './verdict-formats.ts';
-import type { RunRecord } from './run-record.ts';
 import { loadSpec } from './spec.ts';
 import { conclude, type Verdict } from './verdict.ts';
-import { readRunRecord, resolveWindow, stepFor } from './window.ts';
+import { resolveWindow, stepFor } from './window.ts';
 import { EXIT } from '../core/errors.ts';
+import { RUN_FILES } from '../run-dir/files.ts';
+import type { RunRecord } from '../run-dir/record.ts';
+import { readValidSummaries } from '../run-dir/summary.ts';
 
 export type { Verdict, ObjectiveResult } from './verdict.ts';
-export { RunRecord } from './run-record.ts';
 export { SloSpec, parseSpec, loadSpec } from './spec.ts';
 
 export type CheckOptions = {
   /** Path of the YAML spec. */
   spec: string;
   prometheusUrl: string;
-  /** results/<run-id>: run.json gives the window, summary*.json the client side; default output dir. */
+  /** The run judged, as `loadgate run` recorded it: its window (unless from/to) and its id. */
+  run?: RunRecord;
+  /** results/<run-id>: its summaries give the client side; the default output dir. */
   runDir?: string;
+  /**
+   * The profile judged: objectives scoped to other profiles are skipped. The
+   * caller knows it (the run record's, or one the user named); none judges every objective.
+   */
+  profile?: string;
   from?: Date;
   to?: Date;
   /** A window ending now, e.g. `15m` (used when from/to are absent). */
@@ -51,8 +58,7 @@ export async function runCheck(
 ): Promise<{ exitCode: number; verdict: Verdict }> {
   const spec = await loadSpec(opts.spec);
   const now = opts.now ?? (() => new Date());
-  let run: RunRecord | undefined;
-  if (opts.runDir && !(opts.from && opts.to)) run = await readRunRecord(opts.runDir);
+  const { run, profile } = opts;
   const window = resolveWindow({
     run,
     from: opts.from,
@@ -76,7 +82,6 @@ export async function runCheck(
     url: opts.prometheusUrl,
     timeoutMs: parseDuration(spec.defaults.timeout),
   });
-  const profile = spec.metadata.profile ?? run?.profile ?? opts.vars?.profile;
   let verdict: Verdict;
   try {
     const results = await evaluate(
@@ -87,7 +92,7 @@ export async function runCheck(
         step,
         vars,
         runDir: opts.runDir,
-        summaries: opts.runDir ? await readSummaries(opts.runDir) : new Map(),
+        summaries: opts.runDir ? await readValidSummaries(opts.runDir) : new Map(),
         results: new Map(),
         now,
         sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
@@ -119,15 +124,19 @@ export async function runCheck(
   if (outDir) {
     await mkdir(outDir, { recursive: true });
     await Promise.all([
-      writeFile(join(outDir, 'slo.json'), JSON.stringify(verdict, null, 2) + '\n'),
-      writeFile(join(outDir, 'slo.md'), markdown(verdict)),
-      writeFile(join(outDir, 'junit.xml'), junit(verdict)),
+      writeFile(join(outDir, RUN_FILES.verdict), JSON.stringify(verdict, null, 2) + '\n'),
+      writeFile(join(outDir, RUN_FILES.verdictMarkdown), markdown(verdict)),
+      writeFile(join(outDir, RUN_FILES.junit), junit(verdict)),
     ]);
-    process.stderr.write(`slo: wrote slo.json, slo.md and junit.xml to ${outDir}\n`);
+    process.stderr.write(
+      `slo: wrote ${RUN_FILES.verdict}, ${RUN_FILES.verdictMarkdown} and ${RUN_FILES.junit} to ${outDir}\n`,
+    );
   }
   if (opts.pushgatewayUrl) {
     try {
-      await pushVerdict(opts.pushgatewayUrl, verdict, verdict.profile ?? spec.metadata.name);
+      // metadata.profile labels the pushed series (its schema says so), by default the judged profile.
+      const label = spec.metadata.profile ?? profile ?? spec.metadata.name;
+      await pushVerdict(opts.pushgatewayUrl, verdict, label);
     } catch (error) {
       // The verdict stands; a scheduled run's missing point is reported, not fatal.
       process.stderr.write(

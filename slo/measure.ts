@@ -1,4 +1,4 @@
-import type { K6Summary } from './k6-summary.ts';
+import type { K6Summary } from '../run-dir/summary.ts';
 import type { PrometheusClient, QueryResult } from './prometheus.ts';
 import { expand } from './template.ts';
 import { worst, type ObjectiveResult, type Comparison, type Unit } from './verdict.ts';

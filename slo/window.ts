@@ -1,9 +1,6 @@
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { formatDuration, parseDuration } from './prom-duration.ts';
-import { RunRecord } from './run-record.ts';
+import type { RunRecord } from '../run-dir/record.ts';
 import { InputError } from '../core/errors.ts';
-import { formatZodIssues } from '../core/zod-issues.ts';
 
 /**
  * The time range an SLO is judged over. `loadStart` is when load began (the
@@ -13,23 +10,6 @@ export type Window = { loadStart: Date; start: Date; end: Date; note?: string };
 
 /** Prometheus refuses range queries above 11,000 points; stay under with margin. */
 const MAX_POINTS = 10_000;
-
-export async function readRunRecord(runDir: string): Promise<RunRecord> {
-  const file = join(runDir, 'run.json');
-  let json: unknown;
-  try {
-    json = JSON.parse(await readFile(file, 'utf8'));
-  } catch (error) {
-    throw new InputError(
-      `cannot read the run record ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
-      'Pass a run directory written by `loadgate run` (results/<run-id>), or --from/--to, or --last 15m',
-    );
-  }
-  const parsed = RunRecord.safeParse(json);
-  if (!parsed.success)
-    throw new InputError(`${file} is not a run record:\n${formatZodIssues(parsed.error.issues)}`);
-  return parsed.data;
-}
 
 export type WindowInput = {
   run?: RunRecord;

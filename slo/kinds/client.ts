@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { K6Summary } from '../k6-summary.ts';
+import type { K6Summary } from '../../run-dir/summary.ts';
 import { noData, type Context, type Measurement } from '../measure.ts';
 import { worst } from '../verdict.ts';
 import { Comparison, common, warning } from './common.ts';

@@ -1,7 +1,7 @@
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { RunRecord } from '../../slo/run-record.ts';
+import type { RunRecord } from '../../run-dir/record.ts';
 import type { ObjectiveResult, Verdict } from '../../slo/verdict.ts';
 
 /**

@@ -2,6 +2,7 @@
 //   spec.yaml     the spec; an objective named `<what>.<status>` must end with that status
 //   answers.json  recorded Prometheus API answers, keyed by query (`rules` for /api/v1/rules)
 //   run/          optional run directory (summary*.json) for client objectives
+//   run.json      optional run record: the run judged, for its profile (the window stays fixed)
 //   expected.json the objectives of slo.json (rewrite with UPDATE_GOLDEN=1, then review the diff)
 // The window is fixed: 2024-01-01T00:00:00Z → 00:10:00Z.
 import { cp, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
@@ -9,6 +10,7 @@ import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { readRunRecord } from '../../run-dir/record.ts';
 import { runCheck } from '../../slo/index.ts';
 import { startFakePrometheus } from './fake-prometheus.ts';
 
@@ -36,11 +38,14 @@ describe.each(cases)('golden %s', (name) => {
     const out = join(scratch, name);
     const runDir = existsSync(join(dir, 'run')) ? join(out, 'run') : undefined;
     if (runDir) await cp(join(dir, 'run'), runDir, { recursive: true });
+    const run = existsSync(join(dir, 'run.json')) ? await readRunRecord(dir) : undefined;
     try {
       const { verdict } = await runCheck({
         spec: join(dir, 'spec.yaml'),
         prometheusUrl: prometheus.url,
+        run,
         runDir,
+        profile: run?.profile,
         from: new Date('2024-01-01T00:00:00Z'),
         to: new Date('2024-01-01T00:10:00Z'),
         outDir: out,

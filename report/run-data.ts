@@ -1,0 +1,68 @@
+// Everything the report shows, gathered from a run directory through the
+// run-dir readers. Each input but run.json may be missing (an interrupted run,
+// a run without Prometheus): what is absent is listed in `missing` so the page
+// says so instead of failing.
+import { stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Verdict } from '../slo/verdict.ts';
+import { readTimelines, type Timelines } from './timeline.ts';
+import { InputError } from '../core/errors.ts';
+import { RUN_FILES } from '../run-dir/files.ts';
+import { readJsonFile } from '../run-dir/read.ts';
+import { readRunRecord, type RunRecord } from '../run-dir/record.ts';
+import { readSummaries, type K6Summary } from '../run-dir/summary.ts';
+
+export type RunData = {
+  dir: string;
+  run: RunRecord;
+  /** By script name (`default` for a plain summary.json), in file-name order. */
+  summaries: Map<string, K6Summary>;
+  verdict?: Verdict;
+  timelines?: Timelines;
+  missing: Missing;
+};
+
+/** One sentence per input that is absent or unreadable, shown where its section would be. */
+export type Missing = { summary?: string; slo?: string; metrics?: string };
+
+export async function readRunData(dir: string): Promise<RunData> {
+  const info = await stat(dir).catch(() => null);
+  if (!info?.isDirectory())
+    throw new InputError(
+      `${dir} is not a run directory`,
+      'pass a directory written by loadgate run, e.g. loadgate report results/<run-id> (ls results/)',
+    );
+  const run = await readRunRecord(dir);
+
+  const missing: Missing = {};
+  const { byScript: summaries, unreadable } = await readSummaries(dir);
+  for (const { name, problem } of unreadable)
+    missing.summary = `${name} is unreadable (${firstLine(problem)}): thresholds, checks and key metrics of that script are unknown.`;
+  if (summaries.size === 0)
+    missing.summary ??= run.interrupted
+      ? 'No k6 summary: the run was interrupted before the engine wrote it, so thresholds, checks and key metrics are unknown.'
+      : 'No k6 summary (summary.json): thresholds, checks and key metrics are unknown.';
+
+  const slo = await readJsonFile(join(dir, RUN_FILES.verdict), Verdict);
+  const verdict = slo && 'data' in slo ? slo.data : undefined;
+  if (slo && 'problem' in slo)
+    missing.slo = `${RUN_FILES.verdict} is unreadable (${firstLine(slo.problem)}): the SLO verdict is unknown.`;
+  else if (!slo)
+    missing.slo = run.prometheusUrl
+      ? `No SLO verdict: the SLO check did not run or did not finish for this run (${RUN_FILES.verdict} absent).`
+      : `No SLO verdict: run without Prometheus (${RUN_FILES.verdict} absent), so server-side objectives were not judged.`;
+
+  const metricsFile = join(dir, RUN_FILES.metrics);
+  const timelines = (await stat(metricsFile).catch(() => null))
+    ? await readTimelines(metricsFile, Date.parse(run.startedAt))
+    : undefined;
+  if (!timelines) missing.metrics = `No ${RUN_FILES.metrics}: the timelines cannot be drawn.`;
+  else if (timelines.points === 0)
+    missing.metrics = `${RUN_FILES.metrics} holds no HTTP or VU points: the timelines are empty.`;
+
+  return { dir, run, summaries, verdict, timelines, missing };
+}
+
+function firstLine(text: string): string {
+  return text.split('\n')[0]!;
+}
