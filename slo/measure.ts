@@ -1,6 +1,6 @@
 import type { K6Summary } from '../run-dir/summary.ts';
 import type { PrometheusClient, QueryResult } from './prometheus.ts';
-import { expand } from './template.ts';
+import { expand, expandPromql } from './template.ts';
 import { worst, type ObjectiveResult, type Comparison, type Unit } from './verdict.ts';
 import type { Window } from './window.ts';
 
@@ -75,9 +75,14 @@ export function finiteValues(
   return { ok: true, series };
 }
 
-/** Template a field of the spec with the context's vars. */
+/** Template a plain field of the spec (a path, a value the kind quotes itself) with the context's vars. */
 export function template(ctx: Context, text: string, where: string): string {
   return expand(text, ctx.vars, where);
+}
+
+/** Template a PromQL field of the spec (a query, a selector): every value made safe for where it lands. */
+export function promqlTemplate(ctx: Context, text: string, where: string): string {
+  return expandPromql(text, ctx.vars, where);
 }
 
 /**

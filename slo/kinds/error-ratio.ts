@@ -2,7 +2,7 @@ import { z } from 'zod';
 import {
   finiteValues,
   noData,
-  template,
+  promqlTemplate,
   worstGroup,
   type Context,
   type Measurement,
@@ -42,8 +42,8 @@ export const errorRatio = defineKind({
  */
 async function measure(o: ErrorRatio, ctx: Context): Promise<Measurement> {
   const where = `objective ${o.name}`;
-  const selector = template(ctx, o.selector, where);
-  const errorSelector = template(ctx, o.errorSelector, where);
+  const selector = promqlTemplate(ctx, o.selector, where);
+  const errorSelector = promqlTemplate(ctx, o.errorSelector, where);
   const sum = `sum${o.by.length > 0 ? ` by (${o.by.join(', ')})` : ''}`;
   const total = `${sum} (increase(${o.metric}${matchers(selector)}[${ctx.vars.window}]))`;
   const errors = `${sum} (increase(${o.metric}${matchers(selector, errorSelector)}[${ctx.vars.window}]))`;

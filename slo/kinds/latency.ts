@@ -2,7 +2,7 @@ import { z } from 'zod';
 import {
   finiteValues,
   noData,
-  template,
+  promqlTemplate,
   worstGroup,
   type Context,
   type Measurement,
@@ -37,7 +37,7 @@ export const latency = defineKind({
 
 /** histogram_quantile over the whole window, evaluated at its end. */
 async function measure(o: Latency, ctx: Context): Promise<Measurement> {
-  const selector = template(ctx, o.selector, `objective ${o.name}`);
+  const selector = promqlTemplate(ctx, o.selector, `objective ${o.name}`);
   const bucket = `${o.metric}_bucket${matchers(selector)}`;
   const groups = ['le', ...o.by].join(', ');
   const query = `histogram_quantile(${o.quantile}, sum by (${groups}) (rate(${bucket}[${ctx.vars.window}])))`;

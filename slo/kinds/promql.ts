@@ -1,5 +1,11 @@
 import { z } from 'zod';
-import { finiteValues, noData, template, type Context, type Measurement } from '../measure.ts';
+import {
+  finiteValues,
+  noData,
+  promqlTemplate,
+  type Context,
+  type Measurement,
+} from '../measure.ts';
 import { worst } from '../verdict.ts';
 import { Comparison, common, warning } from './common.ts';
 import { defineKind } from './kind.ts';
@@ -39,7 +45,7 @@ export const promql = defineKind({
 
 /** Any expression, at the end of the window or at every step across it. */
 async function measure(o: Promql, ctx: Context): Promise<Measurement> {
-  const query = template(ctx, o.query, `objective ${o.name}`);
+  const query = promqlTemplate(ctx, o.query, `objective ${o.name}`);
   const judged = { op: o.op, bound: o.bound, warning: o.warning, unit: o.unit };
   const { start, end } = ctx.window;
   const result =

@@ -1,6 +1,13 @@
 import { z } from 'zod';
 import { Duration, parseDuration } from '../prom-duration.ts';
-import { finiteValues, noData, template, type Context, type Measurement } from '../measure.ts';
+import {
+  finiteValues,
+  noData,
+  promqlTemplate,
+  template,
+  type Context,
+  type Measurement,
+} from '../measure.ts';
 import { matchers, quote } from '../template.ts';
 import { common, warning, selector } from './common.ts';
 import { defineKind } from './kind.ts';
@@ -34,7 +41,7 @@ async function measure(o: QueueDrain, ctx: Context): Promise<Measurement> {
   const where = `objective ${o.name}`;
   const selector = matchers(
     o.queue ? `queue=${quote(template(ctx, o.queue, where))}` : '',
-    template(ctx, o.selector, where),
+    promqlTemplate(ctx, o.selector, where),
   );
   const query = `sum(${o.metric}${selector})`;
   const judged = {

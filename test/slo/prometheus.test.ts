@@ -65,7 +65,7 @@ afterAll(async () => {
 /** Writes a spec with these objectives and judges the backfilled run with it. */
 async function check(
   objectives: object[],
-  options: { window?: { from: Date; to: Date }; url?: string } = {},
+  options: { window?: { from: Date; to: Date }; url?: string; vars?: Record<string, string> } = {},
 ): Promise<{
   exitCode: number;
   verdict: Verdict;
@@ -90,6 +90,7 @@ async function check(
     prometheusUrl: options.url ?? prometheus.url,
     ...window,
     outDir: join(dir, `out-${specCount}`),
+    vars: options.vars,
     now: () => new Date(),
   });
   return {
@@ -202,6 +203,39 @@ describe('a backfilled run', () => {
     expect(byName.bad!.status).toBe('error');
     expect(byName.bad!.message).toContain('sum(rate(http_requests_total[5m])');
     expect(byName.bad!.message).toMatch(/parse error/);
+  });
+});
+
+describe('template variables', () => {
+  // The --var of issue 10 item 1: it turned a key objective without data into `0 s ✔ pass`.
+  const injection = 'e-commerce-prod"}[5m]))) or vector(0) or (sum(rate(up{a="';
+
+  it('cannot rewrite a query: an injected namespace is only a namespace without data', async () => {
+    const { exitCode, verdict, byName } = await check([gatewayP95], {
+      vars: { namespace: injection },
+    });
+    expect(byName.p95).toMatchObject({ status: 'no-data', failed: true, value: null });
+    expect(byName.p95!.query).toContain('namespace="e-commerce-prod\\"}[5m]))) or vector(0)');
+    expect(verdict.status).toBe('fail');
+    expect(exitCode).toBe(1);
+  });
+
+  it('passes a legitimate value with quotes and backslashes to Prometheus intact', async () => {
+    const { byName } = await check(
+      [
+        {
+          name: 'echo',
+          kind: 'promql',
+          query: 'count(label_replace(vector(1), "echo", "$value", "", ""))',
+          bound: 1,
+        },
+        { ...gatewayP95, key: false },
+      ],
+      { vars: { value: 'a "quoted" C:\\path', namespace: 'name with "quotes"' } },
+    );
+    // Valid PromQL both times: no `error` row (a broken query is exit 2).
+    expect(byName.echo).toMatchObject({ status: 'pass', value: 1 });
+    expect(byName.p95).toMatchObject({ status: 'no-data' });
   });
 });
 
