@@ -52,11 +52,13 @@ export function noData(
 }
 
 /**
- * The finite values of a result, or the reason there are none: an empty
+ * The numeric values of a result, or the reason there are none: an empty
  * vector, NaN only (e.g. a quantile over zero requests), or Prometheus
  * warnings (partial data). This is the "no silent pass" rule in one place.
+ * ±Inf is a value (5 errors / 0 requests is +Inf, and violates any upper
+ * bound): it is judged against the bound, never taken for missing data.
  */
-export function finiteValues(
+export function numericValues(
   result: QueryResult,
 ):
   | { ok: true; series: { labels: Record<string, string>; values: number[] }[] }
@@ -65,12 +67,15 @@ export function finiteValues(
     return { ok: false, message: `Prometheus warned: ${result.warnings.join('; ')}` };
   if (result.series.length === 0) return { ok: false, message: 'the query returned no series' };
   const series = result.series
-    .map((s) => ({ labels: s.labels, values: s.points.map(([, v]) => v).filter(Number.isFinite) }))
+    .map((s) => ({
+      labels: s.labels,
+      values: s.points.map(([, v]) => v).filter((v) => !Number.isNaN(v)),
+    }))
     .filter((s) => s.values.length > 0);
   if (series.length === 0)
     return {
       ok: false,
-      message: 'every sample is NaN or infinite (nothing to divide by: no traffic?)',
+      message: 'every sample is NaN (0 / 0: nothing to divide by, no traffic?)',
     };
   return { ok: true, series };
 }

@@ -265,7 +265,7 @@ function parse<T>(schema: z.ZodType<T>, data: unknown, url: string): T {
 }
 
 function toSeries(data: z.infer<typeof QueryData>): Series[] {
-  const point = ([t, v]: [number, string]): [number, number] => [t, Number(v)];
+  const point = ([t, v]: [number, string]): [number, number] => [t, sampleValue(v)];
   switch (data.resultType) {
     case 'vector':
       return data.result.map((s) => ({ labels: s.metric, points: [point(s.value)] }));
@@ -300,4 +300,11 @@ export function limiter(n: number): <T>(task: () => Promise<T>) => Promise<T> {
       waiting.shift()?.();
     }
   };
+}
+
+/** A sample value as the API writes it: Go's float text, where the infinities are `+Inf` and `-Inf`. */
+function sampleValue(text: string): number {
+  if (text === '+Inf' || text === 'Inf') return Infinity;
+  if (text === '-Inf') return -Infinity;
+  return Number(text);
 }

@@ -90,7 +90,9 @@ export function worst(values: number[], op: Comparison): number {
 
 export function formatValue(value: number | null, unit: Unit): string {
   if (value === null) return '—';
-  if (!Number.isFinite(value)) return String(value);
+  if (Number.isNaN(value)) return 'NaN';
+  // PromQL's own spelling of the infinities.
+  if (!Number.isFinite(value)) return value > 0 ? '+Inf' : '-Inf';
   switch (unit) {
     case 's':
       return value !== 0 && Math.abs(value) < 1 ? `${round(value * 1000)} ms` : `${round(value)} s`;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { finiteValues, noData, template, type Context, type Measurement } from '../measure.ts';
+import { numericValues, noData, template, type Context, type Measurement } from '../measure.ts';
 import { matchers, quote } from '../template.ts';
 import { common } from './common.ts';
 import { defineKind } from './kind.ts';
@@ -54,7 +54,7 @@ async function measure(o: AlertState, ctx: Context): Promise<Measurement> {
   const { start, end } = ctx.window;
   const result = await ctx.client.queryRange(query, start, end, ctx.step);
   if (result.warnings.length > 0) {
-    const values = finiteValues(result);
+    const values = numericValues(result);
     if (!values.ok)
       return noData(judged, query, values.message, 'Prometheus answered partial data');
   }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import {
-  finiteValues,
+  numericValues,
   noData,
   promqlTemplate,
   worstGroup,
@@ -42,7 +42,7 @@ async function measure(o: Latency, ctx: Context): Promise<Measurement> {
   const groups = ['le', ...o.by].join(', ');
   const query = `histogram_quantile(${o.quantile}, sum by (${groups}) (rate(${bucket}[${ctx.vars.window}])))`;
   const judged = { op: o.op, bound: o.bound, warning: o.warning, unit: 's' as const };
-  const values = finiteValues(await ctx.client.query(query, ctx.window.end));
+  const values = numericValues(await ctx.client.query(query, ctx.window.end));
   if (!values.ok)
     return noData(
       judged,

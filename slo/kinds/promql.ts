@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import {
-  finiteValues,
+  numericValues,
   noData,
   promqlTemplate,
   type Context,
@@ -52,7 +52,7 @@ async function measure(o: Promql, ctx: Context): Promise<Measurement> {
     o.evaluate === 'range'
       ? await ctx.client.queryRange(query, start, end, ctx.step)
       : await ctx.client.query(query, end);
-  const values = finiteValues(result);
+  const values = numericValues(result);
   if (!values.ok)
     return noData(
       judged,

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { Duration, parseDuration } from '../prom-duration.ts';
 import {
-  finiteValues,
+  numericValues,
   noData,
   promqlTemplate,
   template,
@@ -56,7 +56,7 @@ async function measure(o: QueueDrain, ctx: Context): Promise<Measurement> {
     const now = ctx.now();
     const to = new Date(Math.max(from.getTime(), Math.min(now.getTime(), deadline.getTime())));
     const result = await ctx.client.queryRange(query, from, to, ctx.step);
-    const values = finiteValues(result);
+    const values = numericValues(result);
     const points = (result.series[0]?.points ?? []).filter(([, v]) => Number.isFinite(v));
     const drained = points.find(([, v]) => v <= o.below);
     if (drained) return { ...judged, value: drained[0] - from.getTime() / 1000, query };

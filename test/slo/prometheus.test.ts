@@ -239,6 +239,30 @@ describe('template variables', () => {
   });
 });
 
+describe('infinite values', () => {
+  it('judges ±Inf against the bound, even under onNoData: warn; NaN stays no-data', async () => {
+    const promql = (name: string, query: string, op: string, bound: number) => ({
+      name,
+      kind: 'promql',
+      query,
+      op,
+      bound,
+      onNoData: 'warn',
+    });
+    const { exitCode, byName } = await check([
+      promql('errors-per-zero', 'vector(5) / vector(0)', '<=', 1),
+      promql('minus-inf', '-vector(5) / vector(0)', '>=', 0),
+      promql('plus-inf-below-no-bound', 'vector(5) / vector(0)', '>', 1),
+      promql('zero-by-zero', 'vector(0) / vector(0)', '<=', 1),
+    ]);
+    expect(byName['errors-per-zero']).toMatchObject({ status: 'fail', measured: '+Inf' });
+    expect(byName['minus-inf']).toMatchObject({ status: 'fail', measured: '-Inf' });
+    expect(byName['plus-inf-below-no-bound']).toMatchObject({ status: 'pass' });
+    expect(byName['zero-by-zero']).toMatchObject({ status: 'no-data', failed: false });
+    expect(exitCode).toBe(1);
+  });
+});
+
 describe('alert rules', () => {
   it('fails a rule whose threshold differs from the documented one', async () => {
     const { exitCode, byName } = await check([
