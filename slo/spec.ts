@@ -2,7 +2,7 @@
 // z.infer and `slo/spec.schema.json` is generated from it (test/slo keeps the
 // committed file current), so editors can validate specs too. Each objective
 // kind defines its own schema in slo/kinds/; this file is the envelope.
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
 import { kindOf, kinds } from './kinds/index.ts';
@@ -119,7 +119,19 @@ export function parseSpec(text: string, file = 'spec'): SloSpec {
     });
     throw new InputError(`${file} is not valid YAML:\n${lines.join('\n')}`);
   }
-  const parsed = SloSpec.safeParse(doc.toJS());
+  let json: unknown;
+  try {
+    // The yaml library refuses an alias bomb (aliases expanding to millions of nodes) here.
+    json = doc.toJS({ maxAliasCount: 100 });
+  } catch (error) {
+    throw new InputError(`${file} is not a usable YAML document: ${(error as Error).message}`);
+  }
+  if (json === null || typeof json !== 'object' || Array.isArray(json))
+    throw new InputError(
+      `${file} is not an SLO spec: ${json === null ? 'the document is empty' : 'expected a mapping (apiVersion: loadgate/v1, kind: SLO, …)'}`,
+      'See slo/spec.schema.json, or slo/platform.yaml for a complete example.',
+    );
+  const parsed = SloSpec.safeParse(json);
   if (parsed.success) return parsed.data;
   const lines = parsed.error.issues.map((issue) => {
     const node = doc.getIn(issue.path as (string | number)[], true) as
@@ -140,11 +152,21 @@ export function parseSpec(text: string, file = 'spec'): SloSpec {
   );
 }
 
+/** Far above any real spec (slo/platform.yaml is under 6 KB), far below what hurts: a 10 MB spec took 1.15 GB to parse. */
+export const MAX_SPEC_BYTES = 1024 * 1024;
+
 export async function loadSpec(file: string): Promise<SloSpec> {
   let text: string;
   try {
+    const { size } = await stat(file);
+    if (size > MAX_SPEC_BYTES)
+      throw new InputError(
+        `the SLO spec ${file} is ${(size / 1024 / 1024).toFixed(1)} MiB: specs are limited to 1 MiB`,
+        'A spec is a list of objectives; if it is generated, generate fewer or split it',
+      );
     text = await readFile(file, 'utf8');
   } catch (error) {
+    if (error instanceof InputError) throw error;
     throw new InputError(
       `cannot read the SLO spec ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
       'Pass an existing file with --spec, e.g. --spec slo/local.yaml',

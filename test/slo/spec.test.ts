@@ -1,8 +1,9 @@
-import { readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { alertThreshold } from '../../slo/alert-threshold.ts';
-import { parseSpec, specJsonSchema } from '../../slo/spec.ts';
+import { loadSpec, MAX_SPEC_BYTES, parseSpec, specJsonSchema } from '../../slo/spec.ts';
 import { resolveWindow, stepFor } from '../../slo/window.ts';
 import { ExitError } from '../../core/errors.ts';
 
@@ -83,6 +84,56 @@ describe('the spec', () => {
     expect(() => parseSpec('apiVersion: loadgate/v1\nobjectives: [\n', 'x.yaml')).toThrow(
       /not valid YAML[\s\S]*line/,
     );
+  });
+});
+
+describe('hostile or broken spec files', () => {
+  const refused = (text: string) => {
+    try {
+      parseSpec(text, 'spec.yaml');
+    } catch (error) {
+      return error as ExitError;
+    }
+    throw new Error('parsed');
+  };
+
+  it.each([
+    ['an empty file', '', /the document is empty/],
+    ['a lone ~', '~\n', /the document is empty/],
+    ['a list', '- objectives\n', /expected a mapping/],
+  ])('refuses %s with exit 2 and one line, not a crash', (_what, text, message) => {
+    const error = refused(text);
+    expect(error).toBeInstanceOf(ExitError);
+    expect(error.code).toBe(2);
+    expect(error.message).toMatch(message);
+    expect(error.message.split('\n')).toHaveLength(1);
+  });
+
+  it('refuses an alias bomb with exit 2 before expanding it', () => {
+    const level = (n: number) =>
+      n === 0
+        ? 'a0: &a0 [x, x, x, x, x, x, x, x, x]'
+        : `a${n}: &a${n} [${Array(9)
+            .fill(`*a${n - 1}`)
+            .join(', ')}]`;
+    const bomb = Array.from({ length: 8 }, (_, n) => level(n)).join('\n') + '\n';
+    const error = refused(bomb);
+    expect(error.code).toBe(2);
+    expect(error.message).toMatch(/not a usable YAML document: .*alias/);
+  });
+
+  it(`refuses a file over ${MAX_SPEC_BYTES / 1024 / 1024} MiB without reading it`, async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'loadgate-spec-'));
+    try {
+      const file = join(dir, 'huge.yaml');
+      await writeFile(file, '#'.repeat(MAX_SPEC_BYTES + 1));
+      await expect(loadSpec(file)).rejects.toMatchObject({
+        code: 2,
+        message: expect.stringMatching(/limited to 1 MiB/),
+      });
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
 
