@@ -1,10 +1,10 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { parseDuration } from './duration.ts';
-import { runCheck } from './index.ts';
-import { loadSpec, specJsonSchema } from './spec.ts';
-import { parseTime, readRunRecord } from './window.ts';
-import { EXIT, ExitError, InputError } from '../core/errors.ts';
+import { parseDuration } from '../../slo/duration.ts';
+import { runCheck } from '../../slo/index.ts';
+import { loadSpec, specJsonSchema } from '../../slo/spec.ts';
+import { parseTime, readRunRecord } from '../../slo/window.ts';
+import { EXIT, ExitError, InputError } from '../../core/errors.ts';
 
 const USAGE = `Usage:
   loadgate slo check --spec FILE [--prometheus URL] [--run DIR | --from T --to T | --last 15m] [options]
