@@ -9,23 +9,23 @@ type Command = { summary: string; load: () => Promise<{ main(argv: string[]): Pr
 const commands: Record<string, Command> = {
   run: {
     summary: 'run a profile of every journey, then judge it with the SLO checker',
-    load: () => import('./run.ts'),
+    load: () => import('./commands/run.ts'),
   },
   k6: {
     summary: 'k6-compatible command: loadgate k6 run script.js [k6 flags]',
-    load: () => import('../engine/cli.ts'),
+    load: () => import('./commands/k6.ts'),
   },
   slo: {
     summary: 'SLO checker: loadgate slo check|validate …',
-    load: () => import('../slo/cli.ts'),
+    load: () => import('./commands/slo.ts'),
   },
   report: {
     summary: 'write results/<run-id>/report.html (a self-contained page)',
-    load: () => import('../report/cli.ts'),
+    load: () => import('./commands/report.ts'),
   },
   platform: {
     summary: 'start the local platform (gateway, autoscaler, Prometheus)',
-    load: () => import('../infra/local/cli.ts'),
+    load: () => import('./commands/platform.ts'),
   },
 };
 

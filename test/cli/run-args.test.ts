@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseRunArgs } from '../../cli/run.ts';
+import { parseRunArgs } from '../../cli/commands/run.ts';
 import { ExitError } from '../../core/errors.ts';
 
 function problemsOf(argv: string[]): string {

@@ -99,7 +99,7 @@ const k6 =
     (r) => r.stdout.trim(),
     () => '',
   ));
-const engine = existsSync(join(root, 'engine/cli.ts'));
+const engine = existsSync(join(root, 'cli/commands/k6.ts'));
 const runners = [
   { name: 'real k6', available: k6 !== '', why: 'k6 not on PATH (set K6_BIN)', cmd: [k6, 'run'] },
   {

@@ -2,7 +2,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { main } from '../../report/cli.ts';
+import { main } from '../../cli/commands/report.ts';
 import { writeRunDir } from './fixture.ts';
 import { ExitError } from '../../core/errors.ts';
 

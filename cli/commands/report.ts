@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
-import { writeReport } from './index.ts';
-import { InputError } from '../core/errors.ts';
+import { writeReport } from '../../report/index.ts';
+import { InputError } from '../../core/errors.ts';
 
 const USAGE = `Usage: loadgate report <run-dir>
 

@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
-import { runScript } from './index.ts';
-import { InputError } from '../core/errors.ts';
+import { runScript } from '../../engine/index.ts';
+import { InputError } from '../../core/errors.ts';
 
 /**
  * `loadgate k6 run script.js [flags]`: k6's own command line, so a k6 user

@@ -1,11 +1,11 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { parseDuration } from './prom-duration.ts';
-import { runCheck } from './index.ts';
-import { loadSpec, specJsonSchema } from './spec.ts';
-import { parseTime } from './window.ts';
-import { EXIT, ExitError, InputError } from '../core/errors.ts';
-import { readRunRecord } from '../run-dir/record.ts';
+import { parseDuration } from '../../slo/prom-duration.ts';
+import { runCheck } from '../../slo/index.ts';
+import { loadSpec, specJsonSchema } from '../../slo/spec.ts';
+import { parseTime } from '../../slo/window.ts';
+import { EXIT, ExitError, InputError } from '../../core/errors.ts';
+import { readRunRecord } from '../../run-dir/record.ts';
 
 const USAGE = `Usage:
   loadgate slo check --spec FILE [--prometheus URL] [--run DIR | --from T --to T | --last 15m] [options]

@@ -4,11 +4,11 @@ import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
-import type { FaultFlags } from '../infra/local/cli.ts';
-import { EXIT, InputError } from '../core/errors.ts';
-import { RUN_FILES } from '../run-dir/files.ts';
-import type { RunRecord } from '../run-dir/record.ts';
-import type { Verdict } from '../slo/verdict.ts';
+import type { FaultFlags } from './platform.ts';
+import { EXIT, InputError } from '../../core/errors.ts';
+import { RUN_FILES } from '../../run-dir/files.ts';
+import type { RunRecord } from '../../run-dir/record.ts';
+import type { Verdict } from '../../slo/verdict.ts';
 
 /**
  * `loadgate run <profile>`: the main job. Runs a profile of the journeys
@@ -17,7 +17,7 @@ import type { Verdict } from '../slo/verdict.ts';
  * from Prometheus.
  */
 /** The package's own files (bundles, default specs), wherever loadgate is run from. */
-const HOME = fileURLToPath(new URL('..', import.meta.url));
+const HOME = fileURLToPath(new URL('../..', import.meta.url));
 
 const PROFILES = ['smoke', 'capacity', 'stress', 'spike', 'soak'] as const;
 const JOURNEYS = ['mix', 'browse', 'basket', 'checkout', 'sav-upload', 'newsletter'] as const;
@@ -71,8 +71,8 @@ export async function main(argv: string[]): Promise<number> {
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
 
-  const { startPlatform } = await import('../infra/local/platform.ts');
-  const { readFaults } = await import('../infra/local/cli.ts');
+  const { startPlatform } = await import('../../infra/local/platform.ts');
+  const { readFaults } = await import('./platform.ts');
   const platform = options.target
     ? undefined
     : await startPlatform({ prometheus: true, faults: await readFaults(options.faults) });
@@ -88,7 +88,7 @@ export async function main(argv: string[]): Promise<number> {
         `loadgate: local platform: gateway ${platform.gatewayUrl}, Prometheus ${prometheusUrl}\n`,
       );
 
-    const { runScript } = await import('../engine/index.ts');
+    const { runScript } = await import('../../engine/index.ts');
     const startedAt = new Date();
     const result = await runScript({
       script: bundle,
@@ -107,7 +107,7 @@ export async function main(argv: string[]): Promise<number> {
     const endedAt = new Date();
     const interrupted = abort.signal.aborted;
 
-    const { writeRunRecord } = await import('../run-dir/record.ts');
+    const { writeRunRecord } = await import('../../run-dir/record.ts');
     const record = await writeRunRecord(runDir, {
       id: runId,
       profile: options.profile,
@@ -125,7 +125,7 @@ export async function main(argv: string[]): Promise<number> {
     );
 
     try {
-      const { ranToEnd, runOutcome } = await import('../run-dir/outcome.ts');
+      const { ranToEnd, runOutcome } = await import('../../run-dir/outcome.ts');
       // An interrupted or failed load is not judged: its outcome is the engine's.
       const slo = ranToEnd(record)
         ? await judge(options, { record, runDir, local: platform !== undefined })
@@ -133,7 +133,7 @@ export async function main(argv: string[]): Promise<number> {
       return runOutcome({ ...record, slo }).exitCode;
     } finally {
       // Whatever the verdict (or its absence), the run gets its page.
-      const { writeReport } = await import('../report/index.ts');
+      const { writeReport } = await import('../../report/index.ts');
       const page = await writeReport(runDir).catch((error: Error) => {
         process.stderr.write(`loadgate: could not write the HTML report: ${error.message}\n`);
       });
@@ -165,7 +165,7 @@ async function judge(
     );
     return undefined;
   }
-  const { runCheck } = await import('../slo/index.ts');
+  const { runCheck } = await import('../../slo/index.ts');
   const spec =
     options.slo === true
       ? join(HOME, 'slo', run.local ? 'local.yaml' : 'platform.yaml')

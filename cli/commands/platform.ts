@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { FaultConfig, type RouteFault } from './gateway/options.ts';
-import { startPlatform } from './platform.ts';
+import { FaultConfig, type RouteFault } from '../../infra/local/gateway/options.ts';
+import { startPlatform } from '../../infra/local/platform.ts';
 import { InputError } from '../../core/errors.ts';
 import { formatZodIssues } from '../../core/zod-issues.ts';
 
