@@ -14,6 +14,7 @@ import {
 } from '../args.ts';
 import { FAULT_OPTIONS, faultSources, hasFaultFlags } from '../fault-flags.ts';
 import type { FaultSources } from '../../infra/local/faults-config.ts';
+import { JOURNEYS as CATALOGUE_JOURNEYS, MIX, PROFILES } from '../../lib/catalogue.ts';
 import { EXIT, InputError } from '../../core/errors.ts';
 
 /**
@@ -25,8 +26,8 @@ import { EXIT, InputError } from '../../core/errors.ts';
 /** The package's own files (bundles, default specs), wherever loadgate is run from. */
 const HOME = fileURLToPath(new URL('../..', import.meta.url));
 
-const PROFILES = ['smoke', 'capacity', 'stress', 'spike', 'soak'] as const;
-const JOURNEYS = ['mix', 'browse', 'basket', 'checkout', 'sav-upload', 'newsletter'] as const;
+/** What --journey takes: the mix (every journey at once), or one journey alone. */
+const JOURNEYS = [MIX, ...CATALOGUE_JOURNEYS] as const;
 
 const USAGE = `Usage: loadgate run <profile> [options]
 
