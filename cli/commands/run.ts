@@ -1,3 +1,7 @@
+// `loadgate run <profile>`: the main job. Runs a profile of the journeys
+// against a gateway (the embedded local platform unless --target is given),
+// records the run under results/<run-id>/, then lets the SLO checker judge it
+// from Prometheus.
 import { mkdir, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
@@ -17,12 +21,6 @@ import type { FaultSources } from '../../infra/local/faults-config.ts';
 import { JOURNEYS as CATALOGUE_JOURNEYS, MIX, PROFILES } from '../../lib/catalogue.ts';
 import { EXIT, InputError } from '../../core/errors.ts';
 
-/**
- * `loadgate run <profile>`: the main job. Runs a profile of the journeys
- * against a gateway (the embedded local platform unless --target is given),
- * records the run under results/<run-id>/, then lets the SLO checker judge it
- * from Prometheus.
- */
 /** The package's own files (bundles, default specs), wherever loadgate is run from. */
 const HOME = fileURLToPath(new URL('../..', import.meta.url));
 
