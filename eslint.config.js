@@ -18,6 +18,24 @@ export default tseslint.config(
     },
   },
   {
+    // Node runtime: lib/ is k6 code (k6 APIs, bundled by esbuild); the only
+    // file of it Node code may import is the catalogue, which imports nothing.
+    files: ['{cli,engine,slo,report,infra,bench,core,run-dir}/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^(\\.\\.?/)+lib/(?!catalogue\\.ts$)',
+              message: 'Node code may import lib/catalogue.ts only: the rest of lib/ runs in k6',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     // k6 runtime: no Node built-ins, ever (see DESIGN.md, runtime boundary).
     files: ['scenarios/**', 'lib/**'],
     languageOptions: {

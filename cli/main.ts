@@ -1,9 +1,9 @@
+// Entry point of the `loadgate` command: picks the sub-command (one file per
+// command in cli/commands/) and owns the single top-level catch. Results go
+// to stdout, logs and errors to stderr.
 import { EXIT, ExitError, exitCodeOf, InputError } from '../core/errors.ts';
 
-/**
- * Entry point of the `loadgate` command: picks the sub-command and owns the
- * single top-level catch. Results go to stdout, logs and errors to stderr.
- */
+/** A sub-command, loaded only when it is the one asked for. */
 type Command = { summary: string; load: () => Promise<{ main(argv: string[]): Promise<number> }> };
 
 const commands: Record<string, Command> = {

@@ -2,28 +2,17 @@
 // Parsed in the init context: a bad value throws before `options` exists, so
 // k6 (and the built-in engine) stop with exit code 107 before any load.
 import * as z from 'zod/mini';
-
-export const JOURNEYS = ['browse', 'basket', 'checkout', 'sav-upload', 'newsletter'] as const;
-export type Journey = (typeof JOURNEYS)[number];
-
-export const PROFILES = ['smoke', 'capacity', 'stress', 'spike', 'soak'] as const;
-export type Profile = (typeof PROFILES)[number];
+import { DEFAULT_WEIGHTS, JOURNEYS, PROFILES, type Journey } from './catalogue.ts';
 
 export type Weights = Record<Journey, number>;
-export const DEFAULT_WEIGHTS: Weights = {
-  browse: 60,
-  basket: 20,
-  checkout: 10,
-  'sav-upload': 5,
-  newsletter: 5,
-};
 
 const DURATION = /^(\d+(\.\d+)?(ms|s|m|h))+$/;
 const DURATION_HINT = 'must be a k6 duration such as 30s, 5m or 1h30m';
 
 /** `browse=60,basket=20` → weights; journeys left out get 0. */
 function parseWeights(text: string, ctx: z.core.ParsePayload): Weights {
-  const weights: Weights = { browse: 0, basket: 0, checkout: 0, 'sav-upload': 0, newsletter: 0 };
+  const weights = {} as Weights;
+  for (const journey of JOURNEYS) weights[journey] = 0;
   const problem = (message: string) => ctx.issues.push({ code: 'custom', message, input: text });
   for (const entry of text.split(',')) {
     const match = /^\s*([\w-]+)\s*=\s*(\d+(\.\d+)?)\s*$/.exec(entry);

@@ -2,7 +2,8 @@
 // load, the target) into k6 `options`, with the default thresholds of
 // DESIGN.md per journey through tagged submetrics.
 import type { Options, Scenario, Threshold } from 'k6/options';
-import { JOURNEYS, type Config, type Journey } from './config.ts';
+import { JOURNEYS, type Journey } from './catalogue.ts';
+import type { Config } from './config.ts';
 
 export interface PlannedJourney {
   journey: Journey;

@@ -1,7 +1,8 @@
-// All five journeys in one test, one k6 scenario (own executor) per journey,
-// the load split by WEIGHTS (default browse 60, basket 20, checkout 10,
-// sav-upload 5, newsletter 5): `k6 run -e BASE_URL=… -e PROFILE=capacity k6-bundles/mix.js`
-import { JOURNEYS, loadConfig } from '../lib/config.ts';
+// Every journey in one test, one k6 scenario (own executor) per journey, the
+// load split by WEIGHTS (default: DEFAULT_WEIGHTS of lib/catalogue.ts):
+// `k6 run -e BASE_URL=… -e PROFILE=capacity k6-bundles/mix.js`
+import { JOURNEYS, MIX_EXEC } from '../lib/catalogue.ts';
+import { loadConfig } from '../lib/config.ts';
 import { loadUsers } from '../lib/data.ts';
 import { basket as basketJourney } from '../lib/journeys/basket.ts';
 import { browse as browseJourney } from '../lib/journeys/browse.ts';
@@ -16,13 +17,8 @@ import { summaryOutputs, type SummaryData } from '../lib/summary.ts';
 const config = loadConfig(__ENV);
 const users = config.usersFile ? loadUsers(config.usersFile) : undefined;
 
-export const options = optionsFor(config, JOURNEYS, {
-  browse: 'browse',
-  basket: 'basket',
-  checkout: 'checkout',
-  'sav-upload': 'savUpload',
-  newsletter: 'newsletter',
-});
+// One exported function per journey, named as MIX_EXEC says (k6 finds them by name).
+export const options = optionsFor(config, JOURNEYS, MIX_EXEC);
 
 export function setup(): SetupData {
   return discover(config);

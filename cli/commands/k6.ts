@@ -1,12 +1,10 @@
-import { parseArgs } from 'node:util';
+// `loadgate k6 run script.js [flags]`: k6's own command line, so a k6 user
+// needs no new habits. Exit codes are k6's (99 thresholds, 105 interrupted,
+// 107 script error, 108 test.abort(), 104 invalid options).
+import { isOneOf, onInterrupt, parseCommandLine, parsePairs, parseWholeNumber } from '../args.ts';
 import { runScript } from '../../engine/index.ts';
-import { InputError } from '../../core/errors.ts';
+import { EXIT, InputError } from '../../core/errors.ts';
 
-/**
- * `loadgate k6 run script.js [flags]`: k6's own command line, so a k6 user
- * needs no new habits. Exit codes are k6's (99 thresholds, 105 interrupted,
- * 107 script error, 108 test.abort(), 104 invalid options).
- */
 const USAGE = `Usage: loadgate k6 run [flags] script.js
 
 Runs a k6 script with real k6 when it is on PATH (or K6_BIN is set), else with
@@ -31,16 +29,14 @@ export async function main(argv: string[]): Promise<number> {
   const [sub, ...rest] = argv;
   if (!sub || sub === '--help' || sub === '-h') {
     process.stdout.write(USAGE + '\n');
-    return sub ? 0 : 2;
+    return sub ? EXIT.ok : EXIT.badInput;
   }
   if (sub !== 'run')
     throw new InputError(`unknown k6 command '${sub}': only 'run' is available`, USAGE);
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: rest,
+  const { values, positionals } = parseCommandLine(
+    rest,
+    {
       allowPositionals: true,
-      strict: true,
       options: {
         env: { type: 'string', short: 'e', multiple: true },
         vus: { type: 'string', short: 'u' },
@@ -53,28 +49,18 @@ export async function main(argv: string[]): Promise<number> {
         engine: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
-    });
-  } catch (e) {
-    throw new InputError((e as Error).message, "run 'loadgate k6 run --help' for the flags");
-  }
-  const { values, positionals } = parsed;
+    },
+    "run 'loadgate k6 run --help' for the flags",
+  );
   if (values.help) {
     process.stdout.write(USAGE + '\n');
-    return 0;
+    return EXIT.ok;
   }
   if (positionals.length !== 1) throw new InputError('expected exactly one script', USAGE);
 
-  const env: Record<string, string> = {};
-  for (const pair of values.env ?? []) {
-    const i = pair.indexOf('=');
-    if (i <= 0) throw new InputError(`invalid --env '${pair}': expected KEY=VALUE`);
-    env[pair.slice(0, i)] = pair.slice(i + 1);
-  }
-  const int = (name: string, v: string | undefined) => {
-    if (v === undefined) return undefined;
-    if (!/^\d+$/.test(v)) throw new InputError(`invalid --${name} '${v}': expected a whole number`);
-    return Number(v);
-  };
+  const env = parsePairs(values.env, '--env');
+  const vus = parseWholeNumber(values.vus, '--vus');
+  const iterations = parseWholeNumber(values.iterations, '--iterations');
   let outJson: string | undefined;
   let remoteWrite: { url: string } | undefined;
   for (const out of values.out ?? []) {
@@ -90,28 +76,26 @@ export async function main(argv: string[]): Promise<number> {
       );
   }
   const engine = values.engine ?? 'auto';
-  if (engine !== 'auto' && engine !== 'builtin' && engine !== 'k6')
+  if (!isOneOf(engine, ['auto', 'builtin', 'k6'] as const))
     throw new InputError(`unknown engine '${engine}': expected auto, builtin or k6`);
 
   // First Ctrl-C: stop like k6 (exit 105, summary still written); second: leave now.
-  const controller = new AbortController();
-  const onSigint = () => {
-    if (controller.signal.aborted) process.exit(105);
-    process.stderr.write('\nstopping the test (Ctrl-C again to quit at once)…\n');
-    controller.abort();
-  };
-  process.on('SIGINT', onSigint);
+  const interrupt = onInterrupt({
+    message: '\nstopping the test (Ctrl-C again to quit at once)…\n',
+    signals: ['SIGINT'],
+    secondSigintExits: true,
+  });
   try {
     const result = await runScript({
       script: positionals[0]!,
       env,
-      vus: int('vus', values.vus),
+      vus,
       duration: values.duration,
-      iterations: int('iterations', values.iterations),
+      iterations,
       summaryExport: values['summary-export'],
       outJson,
       remoteWrite,
-      signal: controller.signal,
+      signal: interrupt.signal,
       engine,
       progress: !values.quiet,
       quiet: values.quiet,
@@ -119,6 +103,6 @@ export async function main(argv: string[]): Promise<number> {
     });
     return result.exitCode;
   } finally {
-    process.off('SIGINT', onSigint);
+    interrupt.dispose();
   }
 }

@@ -1,6 +1,7 @@
-import { parseArgs } from 'node:util';
+// `loadgate report <run-dir>`: (re)writes a run's self-contained HTML page.
+import { parseCommandLine } from '../args.ts';
 import { writeReport } from '../../report/index.ts';
-import { InputError } from '../../core/errors.ts';
+import { EXIT, InputError } from '../../core/errors.ts';
 
 const USAGE = `Usage: loadgate report <run-dir>
 
@@ -9,24 +10,18 @@ const USAGE = `Usage: loadgate report <run-dir>
 prints its path. Example: loadgate report results/smoke-20261124-230222-cad2`;
 
 export async function main(argv: string[]): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      options: { help: { type: 'boolean', short: 'h' } },
-      allowPositionals: true,
-      strict: true,
-    });
-  } catch (error) {
-    throw new InputError((error as Error).message, USAGE);
-  }
-  if (parsed.values.help) {
+  const { values, positionals } = parseCommandLine(
+    argv,
+    { allowPositionals: true, options: { help: { type: 'boolean', short: 'h' } } },
+    USAGE,
+  );
+  if (values.help) {
     process.stdout.write(USAGE + '\n');
-    return 0;
+    return EXIT.ok;
   }
-  const [dir, ...extra] = parsed.positionals;
+  const [dir, ...extra] = positionals;
   if (!dir || extra.length > 0)
     throw new InputError(dir ? 'one run directory at a time' : 'which run?', USAGE);
   process.stdout.write((await writeReport(dir)) + '\n');
-  return 0;
+  return EXIT.ok;
 }

@@ -1,26 +1,34 @@
+// `loadgate run <profile>`: the main job. Runs a profile of the journeys
+// against a gateway (the embedded local platform unless --target is given),
+// records the run under results/<run-id>/, then lets the SLO checker judge it
+// from Prometheus.
 import { mkdir } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { randomBytes } from 'node:crypto';
-import { parseArgs } from 'node:util';
-import type { FaultFlags } from './platform.ts';
+import {
+  collect,
+  isOneOf,
+  onInterrupt,
+  parseCommandLine,
+  parseHttpUrl,
+  parsePair,
+  throwProblems,
+} from '../args.ts';
+import { FAULT_OPTIONS, faultSources, hasFaultFlags } from '../fault-flags.ts';
+import type { FaultSources } from '../../infra/local/faults-config.ts';
+import { JOURNEYS as CATALOGUE_JOURNEYS, MIX, PROFILES } from '../../lib/catalogue.ts';
 import { EXIT, InputError } from '../../core/errors.ts';
 import { RUN_FILES } from '../../run-dir/files.ts';
 import type { RunRecord } from '../../run-dir/record.ts';
 import type { Verdict } from '../../slo/verdict.ts';
 
-/**
- * `loadgate run <profile>`: the main job. Runs a profile of the journeys
- * against a gateway (the embedded local platform unless --target is given),
- * records the run under results/<run-id>/, then lets the SLO checker judge it
- * from Prometheus.
- */
 /** The package's own files (bundles, default specs), wherever loadgate is run from. */
 const HOME = fileURLToPath(new URL('../..', import.meta.url));
 
-const PROFILES = ['smoke', 'capacity', 'stress', 'spike', 'soak'] as const;
-const JOURNEYS = ['mix', 'browse', 'basket', 'checkout', 'sav-upload', 'newsletter'] as const;
+/** What --journey takes: the mix (every journey at once), or one journey alone. */
+const JOURNEYS = [MIX, ...CATALOGUE_JOURNEYS] as const;
 
 const USAGE = `Usage: loadgate run <profile> [options]
 
@@ -61,18 +69,12 @@ export async function main(argv: string[]): Promise<number> {
   const runDir = resolve(options.results, runId);
 
   // Ctrl-C stops the load but still writes what was measured (k6 exit 105).
-  const abort = new AbortController();
-  const onSignal = () => {
-    process.stderr.write(
-      '\nloadgate: interrupted, stopping the load and writing partial results…\n',
-    );
-    abort.abort();
-  };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+  const abort = onInterrupt({
+    message: '\nloadgate: interrupted, stopping the load and writing partial results…\n',
+  });
 
   const { startPlatform } = await import('../../infra/local/platform.ts');
-  const { readFaults } = await import('./platform.ts');
+  const { readFaults } = await import('../../infra/local/faults-config.ts');
   const platform = options.target
     ? undefined
     : await startPlatform({ prometheus: true, faults: await readFaults(options.faults) });
@@ -140,8 +142,7 @@ export async function main(argv: string[]): Promise<number> {
       if (page) process.stderr.write(`loadgate: report ${page}\n`);
     }
   } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    abort.dispose();
     await platform?.stop();
   }
 }
@@ -193,18 +194,18 @@ type RunOptions = {
   results: string;
   baseline?: string;
   pushgateway?: string;
-  faults: FaultFlags;
+  faults: FaultSources;
   env: Record<string, string>;
 };
 
+const HINT = "see 'loadgate run --help'";
+
 /** Flags to options, with every problem reported at once; undefined for --help. */
 export function parseRunArgs(argv: string[]): RunOptions | undefined {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
+  const { values, positionals } = parseCommandLine(
+    argv,
+    {
       allowPositionals: true,
-      strict: true,
       options: {
         target: { type: 'string' },
         journey: { type: 'string', default: 'mix' },
@@ -213,20 +214,15 @@ export function parseRunArgs(argv: string[]): RunOptions | undefined {
         'no-slo': { type: 'boolean', default: false },
         baseline: { type: 'string' },
         pushgateway: { type: 'string' },
-        faults: { type: 'string' },
-        latency: { type: 'string', multiple: true },
-        'error-ratio': { type: 'string', multiple: true },
-        'pause-queue': { type: 'boolean' },
+        ...FAULT_OPTIONS,
         engine: { type: 'string', default: 'auto' },
         results: { type: 'string', default: 'results' },
         env: { type: 'string', short: 'e', multiple: true, default: [] },
         help: { type: 'boolean', short: 'h', default: false },
       },
-    });
-  } catch (error) {
-    throw new InputError((error as Error).message, "see 'loadgate run --help'");
-  }
-  const { values, positionals } = parsed;
+    },
+    HINT,
+  );
   if (values.help) return undefined;
 
   const problems: string[] = [];
@@ -239,16 +235,11 @@ export function parseRunArgs(argv: string[]): RunOptions | undefined {
     problems.push(`unknown journey '${values.journey}': expected ${JOURNEYS.join(', ')}`);
   if (!isOneOf(values.engine, ['auto', 'builtin', 'k6'] as const))
     problems.push(`unknown engine '${values.engine}': expected auto, builtin or k6`);
-  for (const [flag, url] of [
-    ['--target', values.target],
-    ['--prometheus', values.prometheus],
-    ['--pushgateway', values.pushgateway],
-  ] as const) {
-    if (url !== undefined && !isHttpUrl(url))
-      problems.push(`${flag} '${url}' is not an http(s) URL (e.g. http://127.0.0.1:8100)`);
-  }
-  const injects = values.faults || values.latency || values['error-ratio'] || values['pause-queue'];
-  if (injects && values.target)
+  const target = collect(problems, () => parseHttpUrl(values.target, '--target'));
+  const prometheus = collect(problems, () => parseHttpUrl(values.prometheus, '--prometheus'));
+  // Checked, but passed on as given: the Pushgateway client builds its own paths.
+  collect(problems, () => parseHttpUrl(values.pushgateway, '--pushgateway'));
+  if (hasFaultFlags(values) && values.target)
     problems.push(
       'faults are injected into the local platform only: drop --target, or the fault flags',
     );
@@ -259,48 +250,25 @@ export function parseRunArgs(argv: string[]): RunOptions | undefined {
       `--baseline ${values.baseline}: no slo.json there (pass a results/<run-id> directory)`,
     );
   const env: Record<string, string> = {};
-  for (const pair of values.env) {
-    const at = pair.indexOf('=');
-    if (at <= 0) problems.push(`-e '${pair}' is not KEY=VALUE`);
-    else env[pair.slice(0, at)] = pair.slice(at + 1);
+  for (const item of values.env) {
+    const pair = collect(problems, () => parsePair(item, '-e'));
+    if (pair) env[pair[0]] = pair[1];
   }
-  if (problems.length) {
-    throw new InputError(
-      'bad arguments:\n' + problems.map((p) => `✖ ${p}`).join('\n'),
-      "see 'loadgate run --help'",
-    );
-  }
+  const faults = collect(problems, () => faultSources(values)) ?? {};
+  throwProblems(problems, HINT);
   return {
     profile: profile as RunOptions['profile'],
     journey: values.journey as RunOptions['journey'],
-    target: values.target?.replace(/\/+$/, ''),
-    prometheus: values.prometheus?.replace(/\/+$/, ''),
+    target,
+    prometheus,
     slo: values['no-slo'] ? false : (values.slo ?? true),
     engine: values.engine as RunOptions['engine'],
     results: values.results,
     baseline: values.baseline,
     pushgateway: values.pushgateway,
-    faults: {
-      faults: values.faults,
-      latency: values.latency,
-      'error-ratio': values['error-ratio'],
-      'pause-queue': values['pause-queue'],
-    },
+    faults,
     env,
   };
-}
-
-function isOneOf<T extends string>(value: string, allowed: readonly T[]): value is T {
-  return (allowed as readonly string[]).includes(value);
-}
-
-function isHttpUrl(value: string): boolean {
-  try {
-    const url = new URL(value);
-    return url.protocol === 'http:' || url.protocol === 'https:';
-  } catch {
-    return false;
-  }
 }
 
 /** Sortable and readable: smoke-20261124-224501-3f9a. */

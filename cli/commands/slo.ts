@@ -1,5 +1,7 @@
+// `loadgate slo check|validate|schema`: the SLO checker on its own, against
+// any Prometheus, for a run directory or an explicit window.
 import { readFile, writeFile } from 'node:fs/promises';
-import { parseArgs } from 'node:util';
+import { parseCommandLine, parsePairs } from '../args.ts';
 import { parseDuration } from '../../slo/prom-duration.ts';
 import { runCheck } from '../../slo/index.ts';
 import { loadSpec, specJsonSchema } from '../../slo/spec.ts';
@@ -51,23 +53,12 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
-/** parseArgs errors (unknown flag, missing value) are bad input, with the usage as hint. */
-function strictly<T>(parse: () => T): T {
-  try {
-    return parse();
-  } catch (error) {
-    throw new InputError((error as Error).message, USAGE);
-  }
-}
-
 const help = { type: 'boolean', short: 'h' } as const;
 
 async function check(argv: string[]): Promise<number> {
-  const { values, positionals } = strictly(() =>
-    parseArgs({
-      args: argv,
-      strict: true,
-      allowPositionals: true,
+  const { values } = parseCommandLine(
+    argv,
+    {
       options: {
         help,
         spec: { type: 'string' },
@@ -87,14 +78,13 @@ async function check(argv: string[]): Promise<number> {
         pushgateway: { type: 'string' },
         quiet: { type: 'boolean' },
       },
-    }),
+    },
+    USAGE,
   );
   if (values.help) {
     process.stdout.write(USAGE + '\n');
     return EXIT.ok;
   }
-  if (positionals.length > 0)
-    throw new InputError(`unexpected argument '${positionals[0]}'`, USAGE);
   if (!values.spec) throw new InputError('missing --spec FILE', 'e.g. --spec slo/local.yaml');
   if (values.last) {
     try {
@@ -136,7 +126,7 @@ async function check(argv: string[]): Promise<number> {
     }
   }
 
-  const vars = pairs(values.var ?? [], '--var');
+  const vars = parsePairs(values.var, '--var', { key: 'NAME' });
   const { exitCode } = await runCheck({
     spec: values.spec,
     prometheusUrl,
@@ -153,7 +143,7 @@ async function check(argv: string[]): Promise<number> {
     auth: {
       bearerToken,
       basicAuth: values['basic-auth'],
-      headers: pairs(values.header ?? [], '--header'),
+      headers: parsePairs(values.header, '--header', { key: 'NAME' }),
       caFile: values['ca-file'],
       insecure: values.insecure,
     },
@@ -164,8 +154,10 @@ async function check(argv: string[]): Promise<number> {
 
 /** Validates every file and reports every error of every file before failing. */
 async function validate(argv: string[]): Promise<number> {
-  const { values, positionals } = strictly(() =>
-    parseArgs({ args: argv, strict: true, allowPositionals: true, options: { help } }),
+  const { values, positionals } = parseCommandLine(
+    argv,
+    { allowPositionals: true, options: { help } },
+    USAGE,
   );
   if (values.help || positionals.length === 0) {
     process.stdout.write(USAGE + '\n');
@@ -186,8 +178,10 @@ async function validate(argv: string[]): Promise<number> {
 }
 
 async function schema(argv: string[]): Promise<number> {
-  const { values } = strictly(() =>
-    parseArgs({ args: argv, strict: true, options: { help, write: { type: 'string' } } }),
+  const { values } = parseCommandLine(
+    argv,
+    { options: { help, write: { type: 'string' } } },
+    USAGE,
   );
   if (values.help) {
     process.stdout.write(USAGE + '\n');
@@ -197,14 +191,4 @@ async function schema(argv: string[]): Promise<number> {
   if (values.write) await writeFile(values.write, text);
   else process.stdout.write(text);
   return EXIT.ok;
-}
-
-function pairs(items: string[], flag: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const item of items) {
-    const at = item.indexOf('=');
-    if (at <= 0) throw new InputError(`${flag} '${item}' is not NAME=VALUE`);
-    out[item.slice(0, at)] = item.slice(at + 1);
-  }
-  return out;
 }

@@ -15,6 +15,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { JOURNEYS, MIX } from '../../lib/catalogue.ts';
 
 const run = promisify(execFile);
 const root = resolve(import.meta.dirname, '../..');
@@ -52,14 +53,7 @@ describe('build.mjs', () => {
     const result = await build();
     expect(result.code).toBe(0);
     const scenarios = readdirSync(join(copy, 'scenarios')).map((f) => f.replace(/\.ts$/, ''));
-    expect(scenarios.sort()).toEqual([
-      'basket',
-      'browse',
-      'checkout',
-      'mix',
-      'newsletter',
-      'sav-upload',
-    ]);
+    expect(scenarios.sort()).toEqual([...JOURNEYS, MIX].sort());
     for (const name of scenarios) {
       expect(statSync(join(copy, 'k6-bundles', `${name}.js`)).size).toBeLessThan(100 * 1024);
       expect(result.stdout).toMatch(new RegExp(`k6-bundles/${name}\\.js +\\d+\\.\\d KB`));

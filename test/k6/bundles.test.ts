@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { JOURNEYS, MIX_EXEC as CATALOGUE_MIX_EXEC } from '../../lib/catalogue.ts';
 import { root, startLocalGateway, type LocalGateway } from './local-gateway.ts';
 import { k6Globals } from './shim/globals.ts';
 import { realHttp, type RealHttp } from './shim/real-http.ts';
@@ -18,8 +19,8 @@ vi.mock('k6/metrics', () => import('./shim/metrics.ts'));
 vi.mock('k6/data', () => import('./shim/data.ts'));
 
 const run = promisify(execFile);
-const SINGLE = ['browse', 'basket', 'checkout', 'sav-upload', 'newsletter'];
-const MIX_EXEC = ['browse', 'basket', 'checkout', 'savUpload', 'newsletter'];
+const SINGLE = [...JOURNEYS];
+const MIX_EXEC = JOURNEYS.map((j) => CATALOGUE_MIX_EXEC[j]);
 
 interface Bundle {
   options: { scenarios: Record<string, { exec?: string; tags: Record<string, string> }> };

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_WEIGHTS, loadConfig, parseConfig } from '../../lib/config.ts';
+import { DEFAULT_WEIGHTS } from '../../lib/catalogue.ts';
+import { loadConfig, parseConfig } from '../../lib/config.ts';
 
 describe('configuration from __ENV', () => {
   it('needs only BASE_URL, and says how to give it', () => {

@@ -2,6 +2,7 @@
 // in a child process), through the k6 shim with real synchronous HTTP: the
 // contract of docs/gateway-api.md as both sides implement it.
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { Journey } from '../../lib/catalogue.ts';
 import { startLocalGateway, type LocalGateway } from './local-gateway.ts';
 import { k6Globals } from './shim/globals.ts';
 import { realHttp, type RealHttp } from './shim/real-http.ts';
@@ -20,7 +21,7 @@ const journeys = {
   checkout: (await import('../../lib/journeys/checkout.ts')).checkout,
   'sav-upload': (await import('../../lib/journeys/sav-upload.ts')).savUpload,
   newsletter: (await import('../../lib/journeys/newsletter.ts')).newsletter,
-};
+} satisfies Record<Journey, unknown>;
 
 let gateway: LocalGateway;
 let baseUrl: string;

@@ -1,17 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { Scenario } from 'k6/options';
-import { JOURNEYS, loadConfig } from '../../lib/config.ts';
+import { JOURNEYS, MIX_EXEC } from '../../lib/catalogue.ts';
+import { loadConfig } from '../../lib/config.ts';
 import { optionsFor, REQUESTS_PER_ITERATION } from '../../lib/profiles.ts';
 
 const config = (env: Record<string, string> = {}) =>
   loadConfig({ BASE_URL: 'http://127.0.0.1:8100', ...env });
-const MIX_EXEC = {
-  browse: 'browse',
-  basket: 'basket',
-  checkout: 'checkout',
-  'sav-upload': 'savUpload',
-  newsletter: 'newsletter',
-};
 
 type Arrival = Extract<Scenario, { executor: 'ramping-arrival-rate' }>;
 

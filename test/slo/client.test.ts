@@ -247,6 +247,6 @@ describe('loadgate slo (the command)', () => {
     expect(check.stderr).toContain('→ at apiVersion (line 1)');
     const flag = await loadgate('check', '--spec', 'slo/local.yaml', '--prometheus-url', 'x');
     expect(flag.code).toBe(2);
-    expect(flag.stderr).toMatch(/Unknown option '--prometheus-url'[\s\S]*Usage/);
+    expect(flag.stderr).toMatch(/unknown option '--prometheus-url'[\s\S]*Usage/);
   });
 });

@@ -1,0 +1,33 @@
+// The journeys and load profiles loadgate knows, as plain data. It imports
+// nothing, so both runtimes read it: the k6 scripts (lib/, scenarios/,
+// bundled by esbuild) and the Node side (the `loadgate run` command), which
+// may import nothing else of lib/ (eslint.config.js). A new journey is an
+// entry here plus lib/journeys/<name>.ts and scenarios/<name>.ts
+// (test/cli/catalogue.test.ts checks that they exist and are bundled).
+
+export const JOURNEYS = ['browse', 'basket', 'checkout', 'sav-upload', 'newsletter'] as const;
+export type Journey = (typeof JOURNEYS)[number];
+
+/** The script running every journey at once (scenarios/mix.ts), split by weight. */
+export const MIX = 'mix';
+
+export const PROFILES = ['smoke', 'capacity', 'stress', 'spike', 'soak'] as const;
+export type Profile = (typeof PROFILES)[number];
+
+/** Each journey's share of the mix, when WEIGHTS does not say otherwise. */
+export const DEFAULT_WEIGHTS: Readonly<Record<Journey, number>> = {
+  browse: 60,
+  basket: 20,
+  checkout: 10,
+  'sav-upload': 5,
+  newsletter: 5,
+};
+
+/** The function scenarios/mix.ts exports for each journey (a k6 scenario's `exec`). */
+export const MIX_EXEC: Readonly<Record<Journey, string>> = {
+  browse: 'browse',
+  basket: 'basket',
+  checkout: 'checkout',
+  'sav-upload': 'savUpload',
+  newsletter: 'newsletter',
+};
