@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { runScript } from './index.ts';
-import { InputError } from '../core/errors.ts';
+import { EXIT, InputError } from '../core/errors.ts';
 
 /**
  * `loadgate k6 run script.js [flags]`: k6's own command line, so a k6 user
@@ -31,7 +31,7 @@ export async function main(argv: string[]): Promise<number> {
   const [sub, ...rest] = argv;
   if (!sub || sub === '--help' || sub === '-h') {
     process.stdout.write(USAGE + '\n');
-    return sub ? 0 : 2;
+    return sub ? EXIT.ok : EXIT.badInput;
   }
   if (sub !== 'run')
     throw new InputError(`unknown k6 command '${sub}': only 'run' is available`, USAGE);
@@ -60,7 +60,7 @@ export async function main(argv: string[]): Promise<number> {
   const { values, positionals } = parsed;
   if (values.help) {
     process.stdout.write(USAGE + '\n');
-    return 0;
+    return EXIT.ok;
   }
   if (positionals.length !== 1) throw new InputError('expected exactly one script', USAGE);
 
@@ -96,7 +96,7 @@ export async function main(argv: string[]): Promise<number> {
   // First Ctrl-C: stop like k6 (exit 105, summary still written); second: leave now.
   const controller = new AbortController();
   const onSigint = () => {
-    if (controller.signal.aborted) process.exit(105);
+    if (controller.signal.aborted) process.exit(EXIT.interrupted);
     process.stderr.write('\nstopping the test (Ctrl-C again to quit at once)…\n');
     controller.abort();
   };

@@ -12,7 +12,6 @@ import type { SummaryData } from './summary.ts';
  * says on stderr which one ran.
  */
 export type { SummaryData } from './summary.ts';
-export { EXIT_CODES } from './runner.ts';
 
 /** What both engines take (see real-k6.ts), plus what only this API decides. */
 export type RunScriptOptions = K6Invocation & {

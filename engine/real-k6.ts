@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { accessSync, constants } from 'node:fs';
 import { delimiter, join } from 'node:path';
+import { EXIT } from '../core/errors.ts';
 
 /**
  * Running the real k6 with the same options: the binary from K6_BIN or PATH,
@@ -75,7 +76,8 @@ export function runK6(
     child.on('error', reject);
     child.on('exit', (code, signal) => {
       opts.signal?.removeEventListener('abort', onAbort);
-      resolve(code ?? (signal === 'SIGINT' ? 105 : 1));
+      // Killed by a signal: SIGINT is k6's own interruption; anything else a plain failure.
+      resolve(code ?? (signal === 'SIGINT' ? EXIT.interrupted : EXIT.failed));
     });
   });
 }

@@ -35,20 +35,11 @@ import {
   type Threshold,
 } from './thresholds.ts';
 import { VuHost } from './vu-host.ts';
+import { EXIT, ExitError, type ExitCode } from '../core/errors.ts';
 
-/**
- * One test run of the built-in engine, from script to summary: bundle, init
- * VU 0 (options, setup, teardown, handleSummary), init the scenarios' VUs,
- * run the executors, evaluate thresholds, write the summaries.
- */
-export const EXIT_CODES = {
-  ok: 0,
-  thresholdsFailed: 99,
-  invalidConfig: 104,
-  interrupted: 105,
-  scriptException: 107,
-  scriptAborted: 108,
-} as const;
+// One test run of the built-in engine, from script to summary: bundle, init
+// VU 0 (options, setup, teardown, handleSummary), init the scenarios' VUs,
+// run the executors, evaluate thresholds, write the summaries.
 
 export type Output = {
   /** Called once the metric registry exists, before any sample. */
@@ -82,23 +73,15 @@ export type ProgressState = {
 
 export type RunOutcome = { exitCode: number; summary?: SummaryData };
 
-class RunError extends Error {
-  constructor(
-    readonly code: number,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
 export async function runTest(config: RunConfig): Promise<RunOutcome> {
   const out = config.stdout ?? ((t: string) => void process.stdout.write(t));
   const err = config.stderr ?? ((t: string) => void process.stderr.write(t));
   try {
     return await run(config, out, err);
   } catch (e) {
-    if (e instanceof RunError) {
-      err(`${e.message}\n`);
+    // A failure k6 reports with its own exit code (104, 107…): said on stderr, not thrown.
+    if (e instanceof ExitError) {
+      err(`${e.message}\n${e.hint ? `${e.hint}\n` : ''}`);
       return { exitCode: e.code };
     }
     throw e;
@@ -115,7 +98,7 @@ async function run(
   try {
     code = await bundleScript(scriptPath);
   } catch (e) {
-    if (e instanceof ScriptError) throw new RunError(EXIT_CODES.scriptException, e.message);
+    if (e instanceof ScriptError) throw new ExitError(EXIT.scriptException, e.message);
     throw e;
   }
   const workerCode = await workerSource();
@@ -232,8 +215,8 @@ async function run(
       vu0 = await startVu();
       ({ options: rawOptions, exports: exportsList } = await vu0.ready());
     } catch (e) {
-      throw new RunError(
-        EXIT_CODES.scriptException,
+      throw new ExitError(
+        EXIT.scriptException,
         `script error during init: ${(e as Error).message}`,
       );
     }
@@ -260,7 +243,7 @@ async function run(
       }
     } catch (e) {
       if (e instanceof OptionsError || e instanceof Error)
-        throw new RunError(EXIT_CODES.invalidConfig, e.message);
+        throw new ExitError(EXIT.invalidConfig, e.message);
       throw e;
     }
     resolvedOptions = {
@@ -284,8 +267,8 @@ async function run(
         pools.set(s.name, await Promise.all(Array.from({ length: n }, () => startVu())));
       }
     } catch (e) {
-      throw new RunError(
-        EXIT_CODES.scriptException,
+      throw new ExitError(
+        EXIT.scriptException,
         `script error during VU init: ${(e as Error).message}`,
       );
     }
@@ -295,16 +278,15 @@ async function run(
 
     const testTags = (options.tags ?? {}) as Tags;
     let setupData: string | undefined;
-    let exitCode: number = EXIT_CODES.ok;
+    let exitCode: ExitCode = EXIT.ok;
     const runStart = Date.now();
 
     if (exportsList.includes('setup') && !stop.signal.aborted) {
       try {
         setupData = await vu0.call('setup', undefined);
       } catch (e) {
-        if (abortReason) exitCode = EXIT_CODES.scriptAborted;
-        else
-          throw new RunError(EXIT_CODES.scriptException, `setup() failed: ${(e as Error).message}`);
+        if (abortReason) exitCode = EXIT.scriptAborted;
+        else throw new ExitError(EXIT.scriptException, `setup() failed: ${(e as Error).message}`);
       }
     }
 
@@ -331,7 +313,7 @@ async function run(
     }, 1000);
     tick.unref();
 
-    if (exitCode === EXIT_CODES.ok) {
+    if (exitCode === EXIT.ok) {
       let slot = GLOBAL.firstSlot;
       await Promise.all(
         scenarios.map(async (s) => {
@@ -386,13 +368,13 @@ async function run(
     clearInterval(tick);
     registry.add(vusMetric, 0, testTags, Date.now());
 
-    if (exportsList.includes('teardown') && exitCode !== EXIT_CODES.scriptAborted) {
+    if (exportsList.includes('teardown') && exitCode !== EXIT.scriptAborted) {
       try {
         await vu0.call('teardown', setupData);
       } catch (e) {
         if (!abortReason) {
           err(`teardown() failed: ${(e as Error).message}\n`);
-          exitCode = EXIT_CODES.scriptException;
+          exitCode = EXIT.scriptException;
         }
       }
     }
@@ -410,11 +392,11 @@ async function run(
     });
     for (const o of config.outputs) await o.stop();
 
-    if (exitCode === EXIT_CODES.ok) {
-      if (thresholdAbort) exitCode = EXIT_CODES.thresholdsFailed;
-      else if (abortReason === 'interrupted') exitCode = EXIT_CODES.interrupted;
-      else if (abortReason) exitCode = EXIT_CODES.scriptAborted;
-      else if (thresholds.some((t) => t.failed)) exitCode = EXIT_CODES.thresholdsFailed;
+    if (exitCode === EXIT.ok) {
+      if (thresholdAbort) exitCode = EXIT.thresholdsFailed;
+      else if (abortReason === 'interrupted') exitCode = EXIT.interrupted;
+      else if (abortReason) exitCode = EXIT.scriptAborted;
+      else if (thresholds.some((t) => t.failed)) exitCode = EXIT.thresholdsFailed;
     }
     if (abortReason && abortReason !== 'interrupted') err(`test aborted: ${abortReason}\n`);
 
@@ -535,8 +517,8 @@ function checkRoomFor(vus: number): void {
   const available = freemem();
   const gib = (bytes: number) => `${(bytes / 2 ** 30).toFixed(1)} GiB`;
   if (needed > available * 0.8)
-    throw new RunError(
-      EXIT_CODES.invalidConfig,
+    throw new ExitError(
+      EXIT.invalidConfig,
       `the scenarios start ${vus} VUs at once: about ${gib(needed)} for the built-in engine ` +
         `(a thread of ~12 MB per VU), more than the ${gib(available)} this machine has free. ` +
         lower +
@@ -544,8 +526,8 @@ function checkRoomFor(vus: number): void {
     );
   const maps = mappingRoom();
   if (maps !== undefined && vus * VU_MAPPINGS > maps.free)
-    throw new RunError(
-      EXIT_CODES.invalidConfig,
+    throw new ExitError(
+      EXIT.invalidConfig,
       `the scenarios start ${vus} VUs at once, more than the ~${Math.floor(maps.free / VU_MAPPINGS)} ` +
         `this process can map (vm.max_map_count = ${maps.max}; each VU thread needs ~${VU_MAPPINGS}). ` +
         `${lower}raise the limit (sysctl -w vm.max_map_count=262144), ${lighter}`,
