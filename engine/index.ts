@@ -5,6 +5,7 @@ import { progressLine } from './progress.ts';
 import { findK6, RW_TREND_STATS, runK6, type K6Invocation } from './real-k6.ts';
 import { runTest, type Output } from './runner.ts';
 import type { SummaryData } from './summary.ts';
+import { InputError } from '../core/errors.ts';
 
 /**
  * The programmatic API `loadgate run` uses: runs a k6 script with real k6
@@ -29,7 +30,10 @@ export async function runScript(opts: RunScriptOptions): Promise<RunScriptResult
   const script = at(opts.script)!;
   const k6 = opts.engine === 'builtin' ? undefined : findK6();
   if (opts.engine === 'k6' && !k6)
-    throw new Error('k6 was asked for but is neither on PATH nor in K6_BIN');
+    throw new InputError(
+      'k6 was asked for but is neither on PATH nor in K6_BIN',
+      'install k6 (https://grafana.com/docs/k6/latest/set-up/install-k6/), or set K6_BIN to its path, or use --engine builtin',
+    );
   if (k6) {
     process.stderr.write(`loadgate: engine: k6 (${k6})\n`);
     const exitCode = await runK6(
