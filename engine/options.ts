@@ -8,7 +8,8 @@ import * as z from 'zod';
  */
 
 export { parseDuration } from './duration.ts';
-import { parseDuration } from './duration.ts';
+import { DurationError, parseDuration } from './duration.ts';
+import { EXIT, ExitError } from '../core/errors.ts';
 import { formatZodIssues } from '../core/zod-issues.ts';
 
 const duration = z.union([z.string(), z.number()]).refine(
@@ -149,7 +150,22 @@ export type ResolvedOptions = {
   summaryTrendStats: string[];
 };
 
-export class OptionsError extends Error {}
+/** Options the engine cannot run (k6's exit 104): reported as such, nothing was started. */
+export class OptionsError extends ExitError {
+  constructor(message: string) {
+    super(EXIT.invalidConfig, message);
+  }
+}
+
+/** A duration of the options (or of a command-line override), in ms; an invalid one is an OptionsError. */
+export function optionDuration(value: string | number): number {
+  try {
+    return parseDuration(value);
+  } catch (e) {
+    if (e instanceof DurationError) throw new OptionsError(e.message);
+    throw e;
+  }
+}
 
 const DEFAULT_TREND_STATS = ['avg', 'min', 'med', 'max', 'p(90)', 'p(95)'];
 
@@ -227,7 +243,7 @@ function shortcutScenario(o: ScriptOptions): Record<string, unknown> {
     if (o.iterations) throw new OptionsError('stages and iterations cannot be used together');
     return { executor: 'ramping-vus', startVUs: vus, stages: o.stages };
   }
-  const durationMs = o.duration !== undefined ? parseDuration(o.duration) : 0;
+  const durationMs = o.duration !== undefined ? optionDuration(o.duration) : 0;
   if (o.iterations) {
     const cfg: Record<string, unknown> = {
       executor: 'shared-iterations',

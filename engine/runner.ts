@@ -221,30 +221,22 @@ async function run(
       );
     }
 
-    let scenarios: Scenario[];
-    let trendStats: string[];
-    let thresholds: Threshold[];
-    let options: ReturnType<typeof resolveOptions>['options'];
-    try {
-      ({
-        scenarios,
-        summaryTrendStats: trendStats,
-        options,
-      } = resolveOptions(rawOptions, config.overrides));
-      thresholds = parseThresholds(options.thresholds ?? {}, parseDuration);
-      const problem = bindThresholds(thresholds, registry);
-      if (problem) throw new OptionsError(problem);
-      for (const s of scenarios) {
-        const exec = s.exec ?? 'default';
-        if (!exportsList.includes(exec))
-          throw new OptionsError(
-            `scenario '${s.name}': exported function '${exec}' not found in the script`,
-          );
-      }
-    } catch (e) {
-      if (e instanceof OptionsError || e instanceof Error)
-        throw new ExitError(EXIT.invalidConfig, e.message);
-      throw e;
+    // Invalid options are OptionsErrors (exit 104, caught in runTest); any
+    // other error here is a bug and propagates as one.
+    const {
+      scenarios,
+      summaryTrendStats: trendStats,
+      options,
+    } = resolveOptions(rawOptions, config.overrides);
+    const thresholds = parseThresholds(options.thresholds ?? {});
+    const problem = bindThresholds(thresholds, registry);
+    if (problem) throw new OptionsError(problem);
+    for (const s of scenarios) {
+      const exec = s.exec ?? 'default';
+      if (!exportsList.includes(exec))
+        throw new OptionsError(
+          `scenario '${s.name}': exported function '${exec}' not found in the script`,
+        );
     }
     resolvedOptions = {
       ...options,
