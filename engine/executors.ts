@@ -1,4 +1,4 @@
-import { parseDuration } from './duration.ts';
+import { parseDuration } from './k6-duration.ts';
 import type { Scenario } from './options.ts';
 import type { RunMode, ScenarioInfo } from './protocol.ts';
 import type { VuHost } from './vu-host.ts';

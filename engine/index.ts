@@ -4,7 +4,7 @@ import { remoteWriteOutput } from './outputs/remote-write.ts';
 import { progressLine } from './progress.ts';
 import { findK6, RW_TREND_STATS, runK6, type K6Invocation } from './real-k6.ts';
 import { runTest, type Output } from './runner.ts';
-import type { SummaryData } from './summary.ts';
+import type { SummaryData } from './end-of-test-summary.ts';
 import { InputError } from '../core/errors.ts';
 
 /**
@@ -12,7 +12,7 @@ import { InputError } from '../core/errors.ts';
  * when it is installed (or asked for), else with the built-in engine, and
  * says on stderr which one ran.
  */
-export type { SummaryData } from './summary.ts';
+export type { SummaryData } from './end-of-test-summary.ts';
 
 /** What both engines take (see real-k6.ts), plus what only this API decides. */
 export type RunScriptOptions = K6Invocation & {

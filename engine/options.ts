@@ -7,8 +7,8 @@ import * as z from 'zod';
  * the engine does not implement is refused here, before any VU starts.
  */
 
-export { parseDuration } from './duration.ts';
-import { DurationError, parseDuration } from './duration.ts';
+export { parseDuration } from './k6-duration.ts';
+import { DurationError, parseDuration } from './k6-duration.ts';
 import { EXIT, ExitError } from '../core/errors.ts';
 import { formatZodIssues } from '../core/zod-issues.ts';
 

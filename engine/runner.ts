@@ -27,7 +27,7 @@ import {
   legacySummary,
   textSummary,
   type SummaryData,
-} from './summary.ts';
+} from './end-of-test-summary.ts';
 import {
   bindThresholds,
   evaluateThresholds,

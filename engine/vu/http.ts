@@ -1,4 +1,4 @@
-import { parseDuration } from '../duration.ts';
+import { parseDuration } from '../k6-duration.ts';
 import { CookieJar, requestCookies } from './cookies.ts';
 import {
   parseUrl,

@@ -1,3 +1,6 @@
+// k6 durations ("1m30s", "500ms"): the grammar of k6 options and of http timeouts.
+// Not slo/duration.ts, which reads Prometheus durations.
+
 /** A duration that is not in k6's grammar: wherever it came from, the input is wrong. */
 export class DurationError extends Error {}
 
