@@ -3,7 +3,8 @@ import { jsonOutput } from './outputs/json.ts';
 import { remoteWriteOutput } from './outputs/remote-write.ts';
 import { progressLine } from './progress.ts';
 import { findK6, RW_TREND_STATS, runK6, type K6Invocation } from './real-k6.ts';
-import { runTest, type Output } from './runner.ts';
+import type { Output } from './outputs/output.ts';
+import { runTest } from './runner.ts';
 import type { SummaryData } from './end-of-test-summary.ts';
 import { InputError } from '../core/errors.ts';
 

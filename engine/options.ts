@@ -9,92 +9,15 @@ import * as z from 'zod';
 
 export { parseDuration } from './k6-duration.ts';
 import { DurationError, parseDuration } from './k6-duration.ts';
+import { duration, stage, tags } from './executors/base-config.ts';
+import {
+  EXECUTOR_NAMES,
+  scenarioSchema,
+  validateScenario,
+  type Scenario,
+} from './executors/index.ts';
 import { EXIT, ExitError } from '../core/errors.ts';
 import { formatZodIssues } from '../core/zod-issues.ts';
-
-const duration = z.union([z.string(), z.number()]).refine(
-  (v) => {
-    try {
-      return parseDuration(v) >= 0;
-    } catch {
-      return false;
-    }
-  },
-  { message: 'invalid duration: expected e.g. "30s", "1m30s", "500ms"' },
-);
-const stage = z.object({ duration, target: z.number().int().nonnegative() }).strict();
-const tags = z.record(z.string(), z.string());
-
-const common = {
-  startTime: duration.optional(),
-  gracefulStop: duration.optional(),
-  exec: z.string().optional(),
-  env: z.record(z.string(), z.string()).optional(),
-  tags: tags.optional(),
-};
-
-/** The two iteration-count executors differ only in how iterations are shared. */
-const iterationBased = {
-  vus: z.number().int().positive().default(1),
-  iterations: z.number().int().positive().default(1),
-  maxDuration: duration.default('10m'),
-  ...common,
-};
-
-export const scenarioSchema = z.discriminatedUnion('executor', [
-  z
-    .object({
-      executor: z.literal('shared-iterations'),
-      ...iterationBased,
-    })
-    .strict(),
-  z
-    .object({
-      executor: z.literal('per-vu-iterations'),
-      ...iterationBased,
-    })
-    .strict(),
-  z
-    .object({
-      executor: z.literal('constant-vus'),
-      vus: z.number().int().positive().default(1),
-      duration,
-      ...common,
-    })
-    .strict(),
-  z
-    .object({
-      executor: z.literal('ramping-vus'),
-      startVUs: z.number().int().nonnegative().default(1),
-      stages: z.array(stage).min(1),
-      gracefulRampDown: duration.default('30s'),
-      ...common,
-    })
-    .strict(),
-  z
-    .object({
-      executor: z.literal('constant-arrival-rate'),
-      rate: z.number().int().positive(),
-      timeUnit: duration.default('1s'),
-      duration,
-      preAllocatedVUs: z.number().int().nonnegative(),
-      maxVUs: z.number().int().nonnegative().optional(),
-      ...common,
-    })
-    .strict(),
-  z
-    .object({
-      executor: z.literal('ramping-arrival-rate'),
-      startRate: z.number().int().nonnegative().default(0),
-      timeUnit: duration.default('1s'),
-      stages: z.array(stage).min(1),
-      preAllocatedVUs: z.number().int().nonnegative(),
-      maxVUs: z.number().int().nonnegative().optional(),
-      ...common,
-    })
-    .strict(),
-]);
-export type ScenarioConfig = z.infer<typeof scenarioSchema>;
 
 const thresholdItem = z.union([
   z.string(),
@@ -142,7 +65,7 @@ export type ScriptOptions = z.infer<typeof optionsSchema>;
 
 export type Overrides = { vus?: number; duration?: string; iterations?: number };
 
-export type Scenario = ScenarioConfig & { name: string };
+export type { Scenario, ScenarioConfig } from './executors/index.ts';
 
 export type ResolvedOptions = {
   options: ScriptOptions;
@@ -203,10 +126,9 @@ export function resolveOptions(raw: unknown, overrides: Overrides = {}): Resolve
     const result = scenarioSchema.safeParse(config);
     if (!result.success) {
       const executor = (config as { executor?: unknown })?.executor;
-      const known = scenarioSchema.options.map((o) => o.shape.executor.value);
-      if (typeof executor === 'string' && !known.includes(executor as never))
+      if (typeof executor === 'string' && !EXECUTOR_NAMES.includes(executor))
         throw new OptionsError(
-          `executor '${executor}' of scenario '${name}' is not supported by the built-in engine (supported: ${known.join(', ')})`,
+          `executor '${executor}' of scenario '${name}' is not supported by the built-in engine (supported: ${EXECUTOR_NAMES.join(', ')})`,
         );
       throw new OptionsError(
         `invalid scenario '${name}':\n${formatZodIssues(result.error.issues, `scenarios.${name}`)}`,
@@ -217,17 +139,8 @@ export function resolveOptions(raw: unknown, overrides: Overrides = {}): Resolve
     scenarios.push({ ...result.data, name });
   }
   for (const s of scenarios) {
-    if (
-      (s.executor === 'constant-arrival-rate' || s.executor === 'ramping-arrival-rate') &&
-      s.maxVUs !== undefined &&
-      s.maxVUs < s.preAllocatedVUs
-    )
-      throw new OptionsError(`scenario '${s.name}': maxVUs must be at least preAllocatedVUs`);
-    if (s.executor === 'per-vu-iterations' || s.executor === 'shared-iterations')
-      if (s.executor === 'shared-iterations' && s.iterations < s.vus)
-        throw new OptionsError(
-          `scenario '${s.name}': the number of iterations (${s.iterations}) can't be less than the number of VUs (${s.vus})`,
-        );
+    const problem = validateScenario(s);
+    if (problem) throw new OptionsError(`scenario '${s.name}': ${problem}`);
   }
   return {
     options,

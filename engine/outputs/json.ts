@@ -1,7 +1,7 @@
 import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Metric, Registry, Tags } from '../metrics.ts';
-import type { Output } from '../runner.ts';
+import type { Output } from './output.ts';
 import type { Threshold } from '../thresholds.ts';
 
 /**

@@ -1,6 +1,6 @@
 import { TrendSink } from '../histogram.ts';
 import type { Metric, Registry, Tags } from '../metrics.ts';
-import type { Output } from '../runner.ts';
+import type { Output } from './output.ts';
 import { encodeWriteRequest, snappyBlock, type TimeSeries } from './prompb.ts';
 
 /**
