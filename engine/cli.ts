@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { runScript } from './index.ts';
+import { parseOut, type OutputRequest } from './outputs/index.ts';
 import { EXIT, InputError } from '../core/errors.ts';
 
 /**
@@ -75,19 +76,11 @@ export async function main(argv: string[]): Promise<number> {
     if (!/^\d+$/.test(v)) throw new InputError(`invalid --${name} '${v}': expected a whole number`);
     return Number(v);
   };
-  let outJson: string | undefined;
-  let remoteWrite: { url: string } | undefined;
+  // One output per --out name, the last one given winning.
+  const outputs = new Map<string, OutputRequest>();
   for (const out of values.out ?? []) {
-    if (out.startsWith('json=')) outJson = out.slice(5);
-    else if (out === 'experimental-prometheus-rw')
-      remoteWrite = {
-        url: process.env.K6_PROMETHEUS_RW_SERVER_URL ?? 'http://localhost:9090/api/v1/write',
-      };
-    else
-      throw new InputError(
-        `output '${out}' is not supported by the built-in engine (it writes json=FILE and experimental-prometheus-rw)`,
-        'install k6 (https://grafana.com/docs/k6/latest/set-up/install-k6/) and loadgate uses it automatically',
-      );
+    const request = parseOut(out);
+    outputs.set(request.name, request);
   }
   const engine = values.engine ?? 'auto';
   if (engine !== 'auto' && engine !== 'builtin' && engine !== 'k6')
@@ -109,8 +102,7 @@ export async function main(argv: string[]): Promise<number> {
       duration: values.duration,
       iterations: int('iterations', values.iterations),
       summaryExport: values['summary-export'],
-      outJson,
-      remoteWrite,
+      outputs: [...outputs.values()],
       signal: controller.signal,
       engine,
       progress: !values.quiet,

@@ -1,9 +1,7 @@
 import { dirname, resolve } from 'node:path';
-import { jsonOutput } from './outputs/json.ts';
-import { remoteWriteOutput } from './outputs/remote-write.ts';
+import { requestedOutputs } from './outputs/index.ts';
 import { progressLine } from './progress.ts';
-import { findK6, RW_TREND_STATS, runK6, type K6Invocation } from './real-k6.ts';
-import type { Output } from './outputs/output.ts';
+import { findK6, runK6, type K6Invocation } from './real-k6.ts';
 import { runTest } from './runner.ts';
 import type { SummaryData } from './end-of-test-summary.ts';
 import { InputError } from '../core/errors.ts';
@@ -39,24 +37,16 @@ export async function runScript(opts: RunScriptOptions): Promise<RunScriptResult
     process.stderr.write(`loadgate: engine: k6 (${k6})\n`);
     const exitCode = await runK6(
       k6,
-      { ...opts, script, summaryExport: at(opts.summaryExport), outJson: at(opts.outJson) },
-      { signal: opts.signal, cwd: dirname(script) },
+      { ...opts, script, summaryExport: at(opts.summaryExport) },
+      { signal: opts.signal, cwd: dirname(script), outputsCwd: cwd },
     );
     return { engine: 'k6', exitCode };
   }
   process.stderr.write(
     'loadgate: engine: builtin (k6 not found on PATH; set K6_BIN to use real k6)\n',
   );
-  const outputs: Output[] = [];
-  if (opts.outJson) outputs.push(jsonOutput(at(opts.outJson)!));
-  if (opts.remoteWrite)
-    outputs.push(
-      remoteWriteOutput({
-        url: opts.remoteWrite.url,
-        trendStats: RW_TREND_STATS.split(','),
-        warn: (m) => process.stderr.write(`WARN ${m}\n`),
-      }),
-    );
+  const warn = (m: string) => void process.stderr.write(`WARN ${m}\n`);
+  const outputs = requestedOutputs(opts).map((o) => o.create({ cwd, warn }));
   const { exitCode, summary } = await runTest({
     script,
     // k6 puts the system environment in __ENV, then -e values on top.
