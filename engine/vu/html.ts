@@ -5,6 +5,7 @@ import type { AnyNode, Document, Element as DomElement, ParentNode } from 'domha
 import type * as Parse5 from 'parse5';
 import type * as Parse5Adapter from 'parse5-htmlparser2-tree-adapter';
 import { Element, elementOf } from './html-element.ts';
+import { isElementNode, NODES, valueOrHtml } from './html-nodes.ts';
 
 /**
  * The `k6/html` module (https://grafana.com/docs/k6/latest/javascript-api/k6-html/):
@@ -67,9 +68,6 @@ export function parseDocument(src: unknown, url: string): Selection {
 type SelectorArg = string | Selection | Element;
 type Callback<R> = (index: number, item: Selection) => R;
 
-export const isElementNode = (n: AnyNode | undefined): n is DomElement =>
-  n !== undefined && (n.type === 'tag' || n.type === 'script' || n.type === 'style');
-
 /**
  * A set of nodes of one document. `url` is the document's (Response.html()),
  * or '' (parseHTML()), as in k6.
@@ -85,9 +83,9 @@ export class Selection {
     this.url = url;
   }
 
-  /** @internal the nodes, in order. */
-  static nodes(s: Selection): AnyNode[] {
-    return s.#sel.toArray();
+  /** @internal the nodes, in order (for ./html-element.ts). */
+  [NODES](): AnyNode[] {
+    return this.#sel.toArray();
   }
 
   #wrap(sel: Cheerio<AnyNode>): Selection {
@@ -430,12 +428,6 @@ function typeName(v: unknown): string {
   if (v === null) return 'null';
   if (Array.isArray(v)) return 'array';
   return typeof v;
-}
-
-/** The value attribute, else the markup inside (k6's valueOrHTML). */
-export function valueOrHtml(s: Selection): string {
-  const v = s.attr('value');
-  return typeof v === 'string' ? v : s.html();
 }
 
 /** Go's url.QueryEscape. */
