@@ -1,13 +1,11 @@
+// `loadgate k6 run script.js [flags]`: k6's own command line, so a k6 user
+// needs no new habits. Exit codes are k6's (99 thresholds, 105 interrupted,
+// 107 script error, 108 test.abort(), 104 invalid options).
 import { parseArgs } from 'node:util';
 import { runScript } from './index.ts';
 import { parseOut, type OutputRequest } from './outputs/index.ts';
 import { EXIT, InputError } from '../core/errors.ts';
 
-/**
- * `loadgate k6 run script.js [flags]`: k6's own command line, so a k6 user
- * needs no new habits. Exit codes are k6's (99 thresholds, 105 interrupted,
- * 107 script error, 108 test.abort(), 104 invalid options).
- */
 const USAGE = `Usage: loadgate k6 run [flags] script.js
 
 Runs a k6 script with real k6 when it is on PATH (or K6_BIN is set), else with

@@ -1,3 +1,6 @@
+// The programmatic API `loadgate run` uses: runs a k6 script with real k6
+// when it is installed (or asked for), else with the built-in engine, and
+// says on stderr which one ran.
 import { dirname, resolve } from 'node:path';
 import { requestedOutputs } from './outputs/index.ts';
 import { progressLine } from './progress.ts';
@@ -6,11 +9,6 @@ import { runTest } from './runner.ts';
 import type { SummaryData } from './end-of-test-summary.ts';
 import { InputError } from '../core/errors.ts';
 
-/**
- * The programmatic API `loadgate run` uses: runs a k6 script with real k6
- * when it is installed (or asked for), else with the built-in engine, and
- * says on stderr which one ran.
- */
 export type { SummaryData } from './end-of-test-summary.ts';
 
 /** What both engines take (see real-k6.ts), plus what only this API decides. */

@@ -1,13 +1,8 @@
+// k6 options as the engine understands them: the script's `export const
+// options`, then the command-line overrides, then k6's shortcut rules
+// (`vus`/`duration`/`iterations`/`stages` → a "default" scenario). Anything
+// the engine does not implement is refused here, before any VU starts.
 import * as z from 'zod';
-
-/**
- * k6 options as the engine understands them: the script's `export const
- * options`, then the command-line overrides, then k6's shortcut rules
- * (`vus`/`duration`/`iterations`/`stages` → a "default" scenario). Anything
- * the engine does not implement is refused here, before any VU starts.
- */
-
-export { parseDuration } from './k6-duration.ts';
 import { DurationError, parseDuration } from './k6-duration.ts';
 import { duration, stage, tags } from './executors/base-config.ts';
 import {
@@ -18,6 +13,8 @@ import {
 } from './executors/index.ts';
 import { EXIT, ExitError } from '../core/errors.ts';
 import { formatZodIssues } from '../core/zod-issues.ts';
+
+export { parseDuration } from './k6-duration.ts';
 
 const thresholdItem = z.union([
   z.string(),

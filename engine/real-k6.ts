@@ -1,13 +1,11 @@
+// Running the real k6 with the same options: the binary from K6_BIN or PATH,
+// and the argv/env that match the built-in engine's behaviour.
 import { spawn } from 'node:child_process';
 import { accessSync, constants } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { EXIT } from '../core/errors.ts';
 import { requestedOutputs, type OutputRequest, type OutputShorthands } from './outputs/index.ts';
 
-/**
- * Running the real k6 with the same options: the binary from K6_BIN or PATH,
- * and the argv/env that match the built-in engine's behaviour.
- */
 export type K6Invocation = OutputShorthands & {
   script: string;
   env?: Record<string, string>;

@@ -1,3 +1,5 @@
+// k6 thresholds: `{ 'http_req_duration{status:200}': ['p(95)<500', { threshold:
+// 'rate<0.01', abortOnFail: true, delayAbortEval: '10s' }] }`.
 import {
   CounterSink,
   GaugeSink,
@@ -10,10 +12,6 @@ import {
 import { TrendSink } from './histogram.ts';
 import { OptionsError, optionDuration } from './options.ts';
 
-/**
- * k6 thresholds: `{ 'http_req_duration{status:200}': ['p(95)<500', { threshold:
- * 'rate<0.01', abortOnFail: true, delayAbortEval: '10s' }] }`.
- */
 export type ThresholdSpec =
   string | { threshold: string; abortOnFail?: boolean; delayAbortEval?: string };
 

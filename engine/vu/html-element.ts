@@ -1,13 +1,10 @@
+// k6/html's Element (https://grafana.com/docs/k6/latest/javascript-api/k6-html/element/):
+// what Selection.get(), each() and the DOM-like methods return. Every tag k6
+// gives a class of its own (an <a>, a <form>, a <select>…) has its methods
+// here too, with the defaults k6 gives them.
 import type { AnyNode, Element as DomElement, ProcessingInstruction } from 'domhandler';
 import type { Selection } from './html.ts';
 import { isElementNode, NODES, valueOrHtml } from './html-nodes.ts';
-
-/**
- * k6/html's Element (https://grafana.com/docs/k6/latest/javascript-api/k6-html/element/):
- * what Selection.get(), each() and the DOM-like methods return. Every tag k6
- * gives a class of its own (an <a>, a <form>, a <select>…) has its methods
- * here too, with the defaults k6 gives them.
- */
 
 const NODE_TYPES: Partial<Record<string, number>> = {
   tag: 1,

@@ -1,3 +1,13 @@
+// The `k6/html` module (https://grafana.com/docs/k6/latest/javascript-api/k6-html/):
+// parseHTML() and the Selection and Element APIs, as real k6 has them over
+// goquery. cheerio gives the jQuery-like traversal and CSS selectors, parse5
+// the HTML5 tree building of golang.org/x/net/html (html, head, body and
+// tbody appear as they do in k6), and the serializer below writes markup as
+// x/net/html does (`<br/>`, `&#39;`), so html() and val() read the same.
+//
+// Where k6 departs from jQuery, this follows k6 (val() of a <select>,
+// serializeArray()'s disabled/checked tests, map() skipping the elements
+// whose function threw, data() keys camel-cased with Go initialisms).
 import { createRequire } from 'node:module';
 import type { Cheerio, CheerioAPI } from 'cheerio/slim';
 import type * as CheerioSlim from 'cheerio/slim';
@@ -6,19 +16,6 @@ import type * as Parse5 from 'parse5';
 import type * as Parse5Adapter from 'parse5-htmlparser2-tree-adapter';
 import { Element, elementOf } from './html-element.ts';
 import { isElementNode, NODES, valueOrHtml } from './html-nodes.ts';
-
-/**
- * The `k6/html` module (https://grafana.com/docs/k6/latest/javascript-api/k6-html/):
- * parseHTML() and the Selection and Element APIs, as real k6 has them over
- * goquery. cheerio gives the jQuery-like traversal and CSS selectors, parse5
- * the HTML5 tree building of golang.org/x/net/html (html, head, body and
- * tbody appear as they do in k6), and the serializer below writes markup as
- * x/net/html does (`<br/>`, `&#39;`), so html() and val() read the same.
- *
- * Where k6 departs from jQuery, this follows k6 (val() of a <select>,
- * serializeArray()'s disabled/checked tests, map() skipping the elements
- * whose function threw, data() keys camel-cased with Go initialisms).
- */
 
 // This module is evaluated only by the VUs that use it (./html-lazy.ts), and
 // cheerio and parse5 only on their first parse: they stay external to the
