@@ -3,10 +3,16 @@
 // stats. Options the engine cannot run are refused here (OptionsError, exit
 // 104) before any load; any other error is a bug and propagates as one.
 import type { Registry } from '../metrics.ts';
-import { OptionsError, resolveOptions, type Overrides, type Scenario } from '../options.ts';
+import {
+  OptionsError,
+  resolveOptions,
+  type Overrides,
+  type ResolvedOptions,
+  type Scenario,
+} from '../options.ts';
 import { bindThresholds, parseThresholds, type Threshold } from '../thresholds.ts';
 
-export type RunPlan = ReturnType<typeof resolveOptions> & {
+export type RunPlan = ResolvedOptions & {
   thresholds: Threshold[];
   /** The options as the VUs see them (exec.test.options): scenarios keyed by name. */
   vuOptions: Record<string, unknown>;
