@@ -1,10 +1,7 @@
+// What both HTTP transports share (undici on the main thread, the native
+// addon in VU threads): k6's error codes, header names as k6 shows them,
+// and the shape of a response that never came.
 import type { Exchange } from './protocol.ts';
-
-/**
- * What both HTTP transports share (undici on the main thread, the native
- * addon in VU threads): k6's error codes, header names as k6 shows them,
- * and the shape of a response that never came.
- */
 
 /** k6's error codes for network failures (https://grafana.com/docs/k6/latest/javascript-api/error-codes/). */
 export function classify(error: Error): [string, number] {

@@ -1,11 +1,10 @@
-/**
- * The sink behind every Trend. Exact while small (so short tests and the
- * conformance suite get k6's exact percentiles), then a sparse log-linear
- * histogram: bucket i holds values in [G^i, G^(i+1)) with G = 1.01, and a
- * bucket is read back as its geometric midpoint, so any quantile is within
- * 0.5 % of the true value. Between 1 µs and 1e9 that is at most ~3,500
- * buckets: memory stays bounded however long the run.
- */
+// The sink behind every Trend. Exact while small (so short tests and the
+// conformance suite get k6's exact percentiles), then a sparse log-linear
+// histogram: bucket i holds values in [G^i, G^(i+1)) with G = 1.01, and a
+// bucket is read back as its geometric midpoint, so any quantile is within
+// 0.5 % of the true value. Between 1 µs and 1e9 that is at most ~3,500
+// buckets: memory stays bounded however long the run.
+
 const EXACT_LIMIT = 4096;
 const G = 1.01;
 const LOG_G = Math.log(G);

@@ -1,18 +1,15 @@
+// The programmatic API `loadgate run` uses: runs a k6 script with real k6
+// when it is installed (or asked for), else with the built-in engine, and
+// says on stderr which one ran.
 import { dirname, resolve } from 'node:path';
-import { jsonOutput } from './outputs/json.ts';
-import { remoteWriteOutput } from './outputs/remote-write.ts';
+import { requestedOutputs } from './outputs/index.ts';
 import { progressLine } from './progress.ts';
-import { findK6, RW_TREND_STATS, runK6, type K6Invocation } from './real-k6.ts';
-import { runTest, type Output } from './runner.ts';
-import type { SummaryData } from './summary.ts';
+import { findK6, runK6, type K6Invocation } from './real-k6.ts';
+import { runTest } from './runner.ts';
+import type { SummaryData } from './end-of-test-summary.ts';
+import { InputError } from '../core/errors.ts';
 
-/**
- * The programmatic API `loadgate run` uses: runs a k6 script with real k6
- * when it is installed (or asked for), else with the built-in engine, and
- * says on stderr which one ran.
- */
-export type { SummaryData } from './summary.ts';
-export { EXIT_CODES } from './runner.ts';
+export type { SummaryData } from './end-of-test-summary.ts';
 
 /** What both engines take (see real-k6.ts), plus what only this API decides. */
 export type RunScriptOptions = K6Invocation & {
@@ -30,29 +27,24 @@ export async function runScript(opts: RunScriptOptions): Promise<RunScriptResult
   const script = at(opts.script)!;
   const k6 = opts.engine === 'builtin' ? undefined : findK6();
   if (opts.engine === 'k6' && !k6)
-    throw new Error('k6 was asked for but is neither on PATH nor in K6_BIN');
+    throw new InputError(
+      'k6 was asked for but is neither on PATH nor in K6_BIN',
+      'install k6 (https://grafana.com/docs/k6/latest/set-up/install-k6/), or set K6_BIN to its path, or use --engine builtin',
+    );
   if (k6) {
     process.stderr.write(`loadgate: engine: k6 (${k6})\n`);
     const exitCode = await runK6(
       k6,
-      { ...opts, script, summaryExport: at(opts.summaryExport), outJson: at(opts.outJson) },
-      { signal: opts.signal, cwd: dirname(script) },
+      { ...opts, script, summaryExport: at(opts.summaryExport) },
+      { signal: opts.signal, cwd: dirname(script), outputsCwd: cwd },
     );
     return { engine: 'k6', exitCode };
   }
   process.stderr.write(
     'loadgate: engine: builtin (k6 not found on PATH; set K6_BIN to use real k6)\n',
   );
-  const outputs: Output[] = [];
-  if (opts.outJson) outputs.push(jsonOutput(at(opts.outJson)!));
-  if (opts.remoteWrite)
-    outputs.push(
-      remoteWriteOutput({
-        url: opts.remoteWrite.url,
-        trendStats: RW_TREND_STATS.split(','),
-        warn: (m) => process.stderr.write(`WARN ${m}\n`),
-      }),
-    );
+  const warn = (m: string) => void process.stderr.write(`WARN ${m}\n`);
+  const outputs = requestedOutputs(opts).map((o) => o.create({ cwd, warn }));
   const { exitCode, summary } = await runTest({
     script,
     // k6 puts the system environment in __ENV, then -e values on top.

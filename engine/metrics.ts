@@ -1,11 +1,9 @@
+// The metric registry of a run (main thread). Every sample of every VU ends
+// here: it feeds the sinks the summary and thresholds read, the submetrics
+// (`http_req_duration{expected_response:true}`), and the outputs that want
+// points (NDJSON, remote write).
 import { TrendSink } from './histogram.ts';
 
-/**
- * The metric registry of a run (main thread). Every sample of every VU ends
- * here: it feeds the sinks the summary and thresholds read, the submetrics
- * (`http_req_duration{expected_response:true}`), and the outputs that want
- * points (NDJSON, remote write).
- */
 export type MetricType = 'counter' | 'gauge' | 'rate' | 'trend';
 export type Contains = 'default' | 'time' | 'data';
 export type Tags = Record<string, string>;

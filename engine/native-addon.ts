@@ -1,12 +1,10 @@
+// Where the native HTTP addon (native/http1.c) is, if VUs may use it.
+// `npm install` builds it with node-gyp; LOADGATE_NATIVE_HTTP=0 turns it
+// off (every request then goes through the main thread's undici).
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 
-/**
- * Where the native HTTP addon (native/http1.c) is, if VUs may use it.
- * `npm install` builds it with node-gyp; LOADGATE_NATIVE_HTTP=0 turns it
- * off (every request then goes through the main thread's undici).
- */
 const ADDON = fileURLToPath(new URL('../build/Release/http1.node', import.meta.url));
 
 export function nativeAddon(env = process.env): { path?: string; warning?: string } {

@@ -1,99 +1,20 @@
+// k6 options as the engine understands them: the script's `export const
+// options`, then the command-line overrides, then k6's shortcut rules
+// (`vus`/`duration`/`iterations`/`stages` → a "default" scenario). Anything
+// the engine does not implement is refused here, before any VU starts.
 import * as z from 'zod';
-
-/**
- * k6 options as the engine understands them: the script's `export const
- * options`, then the command-line overrides, then k6's shortcut rules
- * (`vus`/`duration`/`iterations`/`stages` → a "default" scenario). Anything
- * the engine does not implement is refused here, before any VU starts.
- */
-
-export { parseDuration } from './duration.ts';
-import { parseDuration } from './duration.ts';
+import { DurationError, parseDuration } from './k6-duration.ts';
+import { duration, stage, tags } from './executors/base-config.ts';
+import {
+  EXECUTOR_NAMES,
+  scenarioSchema,
+  validateScenario,
+  type Scenario,
+} from './executors/index.ts';
+import { EXIT, ExitError } from '../core/errors.ts';
 import { formatZodIssues } from '../core/zod-issues.ts';
 
-const duration = z.union([z.string(), z.number()]).refine(
-  (v) => {
-    try {
-      return parseDuration(v) >= 0;
-    } catch {
-      return false;
-    }
-  },
-  { message: 'invalid duration: expected e.g. "30s", "1m30s", "500ms"' },
-);
-const stage = z.object({ duration, target: z.number().int().nonnegative() }).strict();
-const tags = z.record(z.string(), z.string());
-
-const common = {
-  startTime: duration.optional(),
-  gracefulStop: duration.optional(),
-  exec: z.string().optional(),
-  env: z.record(z.string(), z.string()).optional(),
-  tags: tags.optional(),
-};
-
-/** The two iteration-count executors differ only in how iterations are shared. */
-const iterationBased = {
-  vus: z.number().int().positive().default(1),
-  iterations: z.number().int().positive().default(1),
-  maxDuration: duration.default('10m'),
-  ...common,
-};
-
-export const scenarioSchema = z.discriminatedUnion('executor', [
-  z
-    .object({
-      executor: z.literal('shared-iterations'),
-      ...iterationBased,
-    })
-    .strict(),
-  z
-    .object({
-      executor: z.literal('per-vu-iterations'),
-      ...iterationBased,
-    })
-    .strict(),
-  z
-    .object({
-      executor: z.literal('constant-vus'),
-      vus: z.number().int().positive().default(1),
-      duration,
-      ...common,
-    })
-    .strict(),
-  z
-    .object({
-      executor: z.literal('ramping-vus'),
-      startVUs: z.number().int().nonnegative().default(1),
-      stages: z.array(stage).min(1),
-      gracefulRampDown: duration.default('30s'),
-      ...common,
-    })
-    .strict(),
-  z
-    .object({
-      executor: z.literal('constant-arrival-rate'),
-      rate: z.number().int().positive(),
-      timeUnit: duration.default('1s'),
-      duration,
-      preAllocatedVUs: z.number().int().nonnegative(),
-      maxVUs: z.number().int().nonnegative().optional(),
-      ...common,
-    })
-    .strict(),
-  z
-    .object({
-      executor: z.literal('ramping-arrival-rate'),
-      startRate: z.number().int().nonnegative().default(0),
-      timeUnit: duration.default('1s'),
-      stages: z.array(stage).min(1),
-      preAllocatedVUs: z.number().int().nonnegative(),
-      maxVUs: z.number().int().nonnegative().optional(),
-      ...common,
-    })
-    .strict(),
-]);
-export type ScenarioConfig = z.infer<typeof scenarioSchema>;
+export { parseDuration } from './k6-duration.ts';
 
 const thresholdItem = z.union([
   z.string(),
@@ -141,7 +62,7 @@ export type ScriptOptions = z.infer<typeof optionsSchema>;
 
 export type Overrides = { vus?: number; duration?: string; iterations?: number };
 
-export type Scenario = ScenarioConfig & { name: string };
+export type { Scenario, ScenarioConfig } from './executors/index.ts';
 
 export type ResolvedOptions = {
   options: ScriptOptions;
@@ -149,7 +70,22 @@ export type ResolvedOptions = {
   summaryTrendStats: string[];
 };
 
-export class OptionsError extends Error {}
+/** Options the engine cannot run (k6's exit 104): reported as such, nothing was started. */
+export class OptionsError extends ExitError {
+  constructor(message: string) {
+    super(EXIT.invalidConfig, message);
+  }
+}
+
+/** A duration of the options (or of a command-line override), in ms; an invalid one is an OptionsError. */
+export function optionDuration(value: string | number): number {
+  try {
+    return parseDuration(value);
+  } catch (e) {
+    if (e instanceof DurationError) throw new OptionsError(e.message);
+    throw e;
+  }
+}
 
 const DEFAULT_TREND_STATS = ['avg', 'min', 'med', 'max', 'p(90)', 'p(95)'];
 
@@ -187,10 +123,9 @@ export function resolveOptions(raw: unknown, overrides: Overrides = {}): Resolve
     const result = scenarioSchema.safeParse(config);
     if (!result.success) {
       const executor = (config as { executor?: unknown })?.executor;
-      const known = scenarioSchema.options.map((o) => o.shape.executor.value);
-      if (typeof executor === 'string' && !known.includes(executor as never))
+      if (typeof executor === 'string' && !EXECUTOR_NAMES.includes(executor))
         throw new OptionsError(
-          `executor '${executor}' of scenario '${name}' is not supported by the built-in engine (supported: ${known.join(', ')})`,
+          `executor '${executor}' of scenario '${name}' is not supported by the built-in engine (supported: ${EXECUTOR_NAMES.join(', ')})`,
         );
       throw new OptionsError(
         `invalid scenario '${name}':\n${formatZodIssues(result.error.issues, `scenarios.${name}`)}`,
@@ -201,17 +136,8 @@ export function resolveOptions(raw: unknown, overrides: Overrides = {}): Resolve
     scenarios.push({ ...result.data, name });
   }
   for (const s of scenarios) {
-    if (
-      (s.executor === 'constant-arrival-rate' || s.executor === 'ramping-arrival-rate') &&
-      s.maxVUs !== undefined &&
-      s.maxVUs < s.preAllocatedVUs
-    )
-      throw new OptionsError(`scenario '${s.name}': maxVUs must be at least preAllocatedVUs`);
-    if (s.executor === 'per-vu-iterations' || s.executor === 'shared-iterations')
-      if (s.executor === 'shared-iterations' && s.iterations < s.vus)
-        throw new OptionsError(
-          `scenario '${s.name}': the number of iterations (${s.iterations}) can't be less than the number of VUs (${s.vus})`,
-        );
+    const problem = validateScenario(s);
+    if (problem) throw new OptionsError(`scenario '${s.name}': ${problem}`);
   }
   return {
     options,
@@ -227,7 +153,7 @@ function shortcutScenario(o: ScriptOptions): Record<string, unknown> {
     if (o.iterations) throw new OptionsError('stages and iterations cannot be used together');
     return { executor: 'ramping-vus', startVUs: vus, stages: o.stages };
   }
-  const durationMs = o.duration !== undefined ? parseDuration(o.duration) : 0;
+  const durationMs = o.duration !== undefined ? optionDuration(o.duration) : 0;
   if (o.iterations) {
     const cfg: Record<string, unknown> = {
       executor: 'shared-iterations',

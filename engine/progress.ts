@@ -1,4 +1,4 @@
-import type { ProgressState } from './runner.ts';
+import type { ProgressState } from './run/monitor.ts';
 
 /** The live line on a TTY (stderr): elapsed, VUs, iterations, req/s, errors. */
 export function progressLine(): (s: ProgressState) => void {

@@ -1,7 +1,5 @@
-/**
- * Messages between the main thread and VU workers. Internal to the engine,
- * never user input, so plain types (nothing to validate).
- */
+// Messages between the main thread and VU workers. Internal to the engine,
+// never user input, so plain types (nothing to validate).
 import type { MessagePort } from 'node:worker_threads';
 import type { Tags } from './metrics.ts';
 

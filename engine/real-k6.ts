@@ -1,22 +1,20 @@
+// Running the real k6 with the same options: the binary from K6_BIN or PATH,
+// and the argv/env that match the built-in engine's behaviour.
 import { spawn } from 'node:child_process';
 import { accessSync, constants } from 'node:fs';
 import { delimiter, join } from 'node:path';
+import { EXIT } from '../core/errors.ts';
+import { requestedOutputs, type OutputRequest, type OutputShorthands } from './outputs/index.ts';
 
-/**
- * Running the real k6 with the same options: the binary from K6_BIN or PATH,
- * and the argv/env that match the built-in engine's behaviour.
- */
-export const RW_TREND_STATS = 'p(95),p(99),min,max,avg';
-
-export type K6Invocation = {
+export type K6Invocation = OutputShorthands & {
   script: string;
   env?: Record<string, string>;
   vus?: number;
   duration?: string;
   iterations?: number;
   summaryExport?: string;
-  outJson?: string;
-  remoteWrite?: { url: string };
+  /** `--out` outputs, besides the shorthands outJson and remoteWrite. */
+  outputs?: OutputRequest[];
   quiet?: boolean;
   noSummary?: boolean;
 };
@@ -37,19 +35,22 @@ export function findK6(env: NodeJS.ProcessEnv = process.env): string | undefined
   return undefined;
 }
 
-export function k6Command(inv: K6Invocation): { args: string[]; env: Record<string, string> } {
+/** k6's argv and environment for `inv`; relative output paths start at `cwd`. */
+export function k6Command(
+  inv: K6Invocation,
+  cwd = process.cwd(),
+): { args: string[]; env: Record<string, string> } {
   const args = ['run'];
   for (const [k, v] of Object.entries(inv.env ?? {})) args.push('-e', `${k}=${v}`);
   if (inv.vus !== undefined) args.push('--vus', String(inv.vus));
   if (inv.duration !== undefined) args.push('--duration', inv.duration);
   if (inv.iterations !== undefined) args.push('--iterations', String(inv.iterations));
   if (inv.summaryExport) args.push('--summary-export', inv.summaryExport);
-  if (inv.outJson) args.push('--out', `json=${inv.outJson}`);
   const env: Record<string, string> = {};
-  if (inv.remoteWrite) {
-    args.push('--out', 'experimental-prometheus-rw');
-    env.K6_PROMETHEUS_RW_SERVER_URL = inv.remoteWrite.url;
-    env.K6_PROMETHEUS_RW_TREND_STATS = RW_TREND_STATS;
+  for (const output of requestedOutputs(inv)) {
+    const k6 = output.k6({ cwd, warn: () => undefined });
+    args.push(...k6.args);
+    Object.assign(env, k6.env);
   }
   if (inv.quiet) args.push('--quiet');
   if (inv.noSummary) args.push('--no-summary');
@@ -57,13 +58,16 @@ export function k6Command(inv: K6Invocation): { args: string[]; env: Record<stri
   return { args, env };
 }
 
-/** Runs k6; an abort sends SIGINT, so k6 stops like on Ctrl-C (exit 105, summary written). */
+/**
+ * Runs k6 in `cwd`; an abort sends SIGINT, so k6 stops like on Ctrl-C (exit
+ * 105, summary written). Relative output paths start at `outputsCwd`.
+ */
 export function runK6(
   binary: string,
   inv: K6Invocation,
-  opts: { signal?: AbortSignal; cwd?: string } = {},
+  opts: { signal?: AbortSignal; cwd?: string; outputsCwd?: string } = {},
 ): Promise<number> {
-  const { args, env } = k6Command(inv);
+  const { args, env } = k6Command(inv, opts.outputsCwd);
   return new Promise((resolve, reject) => {
     const child = spawn(binary, args, {
       cwd: opts.cwd,
@@ -75,7 +79,8 @@ export function runK6(
     child.on('error', reject);
     child.on('exit', (code, signal) => {
       opts.signal?.removeEventListener('abort', onAbort);
-      resolve(code ?? (signal === 'SIGINT' ? 105 : 1));
+      // Killed by a signal: SIGINT is k6's own interruption; anything else a plain failure.
+      resolve(code ?? (signal === 'SIGINT' ? EXIT.interrupted : EXIT.failed));
     });
   });
 }

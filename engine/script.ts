@@ -1,12 +1,10 @@
+// Turns a k6 script (ESM, imports of `k6/*` left external) into CommonJS a
+// VU evaluates with its own `require`, and refuses, before any load, every
+// import the engine does not implement.
 import { build, type Plugin } from 'esbuild';
 import { fileURLToPath } from 'node:url';
 import { brotliCompressSync } from 'node:zlib';
 
-/**
- * Turns a k6 script (ESM, imports of `k6/*` left external) into CommonJS a
- * VU evaluates with its own `require`, and refuses, before any load, every
- * import the engine does not implement.
- */
 export const SUPPORTED_MODULES = [
   'k6',
   'k6/http',

@@ -1,3 +1,5 @@
+// k6 thresholds: `{ 'http_req_duration{status:200}': ['p(95)<500', { threshold:
+// 'rate<0.01', abortOnFail: true, delayAbortEval: '10s' }] }`.
 import {
   CounterSink,
   GaugeSink,
@@ -8,11 +10,8 @@ import {
   type Tags,
 } from './metrics.ts';
 import { TrendSink } from './histogram.ts';
+import { OptionsError, optionDuration } from './options.ts';
 
-/**
- * k6 thresholds: `{ 'http_req_duration{status:200}': ['p(95)<500', { threshold:
- * 'rate<0.01', abortOnFail: true, delayAbortEval: '10s' }] }`.
- */
 export type ThresholdSpec =
   string | { threshold: string; abortOnFail?: boolean; delayAbortEval?: string };
 
@@ -35,14 +34,16 @@ const EXPR =
 /** `metric{tag:value,…}` → name and tag selector (values may be quoted). */
 export function parseMetricKey(key: string): { name: string; selector?: Tags } {
   const m = /^([^{]+?)\s*(?:\{(.*)\})?$/.exec(key.trim());
-  if (!m) throw new Error(`invalid threshold metric '${key}'`);
+  if (!m) throw new OptionsError(`invalid threshold metric '${key}'`);
   const name = m[1]!;
   if (m[2] === undefined) return { name };
   const selector: Tags = {};
   for (const part of m[2].split(',')) {
     const i = part.indexOf(':');
     if (i < 0)
-      throw new Error(`invalid submetric selector '${part}' in '${key}': expected tag:value`);
+      throw new OptionsError(
+        `invalid submetric selector '${part}' in '${key}': expected tag:value`,
+      );
     selector[part.slice(0, i).trim()] = part
       .slice(i + 1)
       .trim()
@@ -51,9 +52,9 @@ export function parseMetricKey(key: string): { name: string; selector?: Tags } {
   return { name, selector };
 }
 
+/** Parses the thresholds of the options; a malformed one is an OptionsError (exit 104). */
 export function parseThresholds(
   spec: Record<string, ThresholdSpec[] | ThresholdSpec>,
-  parseDuration: (s: string) => number,
 ): Threshold[] {
   const out: Threshold[] = [];
   for (const [key, list] of Object.entries(spec)) {
@@ -62,7 +63,7 @@ export function parseThresholds(
       const source = typeof item === 'string' ? item : item.threshold;
       const m = EXPR.exec(source);
       if (!m)
-        throw new Error(
+        throw new OptionsError(
           `invalid threshold '${source}' on '${key}': expected e.g. 'p(95)<500' or 'rate<0.01'`,
         );
       out.push({
@@ -70,7 +71,7 @@ export function parseThresholds(
         source,
         abortOnFail: typeof item === 'object' && item.abortOnFail === true,
         delayAbortEvalMs:
-          typeof item === 'object' && item.delayAbortEval ? parseDuration(item.delayAbortEval) : 0,
+          typeof item === 'object' && item.delayAbortEval ? optionDuration(item.delayAbortEval) : 0,
         stat: m[1]!,
         op: m[2]!,
         bound: Number(m[3]),

@@ -1,17 +1,15 @@
+// Performs VUs' HTTP exchanges on the main thread with undici: https,
+// http.batch's parallel requests, and every request when the native addon
+// is not built. One hop each: redirects, cookies and metrics are the VU's
+// (engine/vu/http-client.ts). Phases come from undici's handler callbacks:
+// blocked = dispatch → socket write (includes a new connection's set-up),
+// sending = write → request sent, waiting = sent → response headers,
+// receiving = headers → end of body. connecting/tls_handshaking are measured
+// by the connector and charged to the next request written on that origin.
 import { Agent, buildConnector, type Dispatcher } from 'undici';
 import { addHeader, classify, errorExchange } from './exchange.ts';
 import type { Exchange, ExchangeRequest, Timings } from './protocol.ts';
 
-/**
- * Performs VUs' HTTP exchanges on the main thread with undici: https,
- * http.batch's parallel requests, and every request when the native addon
- * is not built. One hop each: redirects, cookies and metrics are the VU's
- * (engine/vu/http-client.ts). Phases come from undici's handler callbacks:
- * blocked = dispatch → socket write (includes a new connection's set-up),
- * sending = write → request sent, waiting = sent → response headers,
- * receiving = headers → end of body. connecting/tls_handshaking are measured
- * by the connector and charged to the next request written on that origin.
- */
 const TEXT = new TextDecoder();
 
 export class UndiciExchanger {

@@ -1,3 +1,6 @@
+// The main-thread side of one VU worker: starts it, serves the HTTP
+// exchanges it hands over, forwards its samples, and sends it commands one
+// at a time.
 import { MessageChannel, Worker } from 'node:worker_threads';
 import {
   CTRL,
@@ -12,11 +15,6 @@ import {
 } from './protocol.ts';
 import { errorExchange } from './exchange.ts';
 
-/**
- * The main-thread side of one VU worker: starts it, serves the HTTP
- * exchanges it hands over, forwards its samples, and sends it commands one
- * at a time.
- */
 export type VuHooks = {
   http(vuId: number, reqs: ExchangeRequest[]): Promise<Exchange[]>;
   message(vuId: number, msg: FromWorker): void;

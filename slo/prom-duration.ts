@@ -1,6 +1,6 @@
 // Durations are written the Prometheus way (`30s`, `5m`, `1h30m`, `500ms`) in
 // specs and flags, and kept as strings in the parsed spec so the JSON Schema
-// describes exactly what a user types. (engine/duration.ts is k6's grammar.)
+// describes exactly what a user types. (engine/k6-duration.ts is k6's grammar.)
 import { z } from 'zod';
 
 const UNIT_MS: Record<string, number> = {

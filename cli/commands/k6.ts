@@ -3,6 +3,7 @@
 // 107 script error, 108 test.abort(), 104 invalid options).
 import { isOneOf, onInterrupt, parseCommandLine, parsePairs, parseWholeNumber } from '../args.ts';
 import { runScript } from '../../engine/index.ts';
+import { parseOut, type OutputRequest } from '../../engine/outputs/index.ts';
 import { EXIT, InputError } from '../../core/errors.ts';
 
 const USAGE = `Usage: loadgate k6 run [flags] script.js
@@ -61,19 +62,11 @@ export async function main(argv: string[]): Promise<number> {
   const env = parsePairs(values.env, '--env');
   const vus = parseWholeNumber(values.vus, '--vus');
   const iterations = parseWholeNumber(values.iterations, '--iterations');
-  let outJson: string | undefined;
-  let remoteWrite: { url: string } | undefined;
+  // One output per --out name, the last one given winning.
+  const outputs = new Map<string, OutputRequest>();
   for (const out of values.out ?? []) {
-    if (out.startsWith('json=')) outJson = out.slice(5);
-    else if (out === 'experimental-prometheus-rw')
-      remoteWrite = {
-        url: process.env.K6_PROMETHEUS_RW_SERVER_URL ?? 'http://localhost:9090/api/v1/write',
-      };
-    else
-      throw new InputError(
-        `output '${out}' is not supported by the built-in engine (it writes json=FILE and experimental-prometheus-rw)`,
-        'install k6 (https://grafana.com/docs/k6/latest/set-up/install-k6/) and loadgate uses it automatically',
-      );
+    const request = parseOut(out);
+    outputs.set(request.name, request);
   }
   const engine = values.engine ?? 'auto';
   if (!isOneOf(engine, ['auto', 'builtin', 'k6'] as const))
@@ -93,8 +86,7 @@ export async function main(argv: string[]): Promise<number> {
       duration: values.duration,
       iterations,
       summaryExport: values['summary-export'],
-      outJson,
-      remoteWrite,
+      outputs: [...outputs.values()],
       signal: interrupt.signal,
       engine,
       progress: !values.quiet,

@@ -1,13 +1,19 @@
+// `--out json=FILE`: k6's NDJSON, a `Metric` line the first time a metric
+// gets a sample, then one `Point` line per sample.
 import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
-import { dirname } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import type { Metric, Registry, Tags } from '../metrics.ts';
-import type { Output } from '../runner.ts';
+import type { Output, OutputDefinition } from './output.ts';
 import type { Threshold } from '../thresholds.ts';
 
-/**
- * `--out json=FILE`: k6's NDJSON, a `Metric` line the first time a metric
- * gets a sample, then one `Point` line per sample.
- */
+export const json: OutputDefinition<{ path: string }> = {
+  name: 'json',
+  usage: 'json=FILE',
+  parse: (arg) => (arg ? { path: arg } : undefined),
+  create: ({ path }, { cwd }) => jsonOutput(resolve(cwd, path)),
+  k6: ({ path }, { cwd }) => ({ args: ['--out', `json=${resolve(cwd, path)}`], env: {} }),
+};
+
 export function jsonOutput(path: string): Output {
   let stream: WriteStream | undefined;
   let buffer: string[] = [];

@@ -1,7 +1,6 @@
-/**
- * The two encodings Prometheus remote write needs, small enough to own:
- * the protobuf of prometheus.WriteRequest and a snappy block.
- */
+// The two encodings Prometheus remote write needs, small enough to own:
+// the protobuf of prometheus.WriteRequest and a snappy block.
+
 export type TimeSeries = { labels: [string, string][]; samples: [number, number][] };
 
 class Writer {

@@ -1,16 +1,32 @@
+// Prometheus remote write with the names of k6's `experimental-prometheus-rw`
+// output, so dashboards and SLO queries do not care which engine ran:
+// counters `k6_<name>_total`, gauges `k6_<name>`, rates `k6_<name>_rate`,
+// trends one gauge per stat `k6_<name>_<stat>` (p(95) → p95), time values in
+// seconds. Every series is cumulative since the start and pushed every
+// `pushIntervalMs` and once at the end.
 import { TrendSink } from '../histogram.ts';
 import type { Metric, Registry, Tags } from '../metrics.ts';
-import type { Output } from '../runner.ts';
+import type { Output, OutputDefinition } from './output.ts';
 import { encodeWriteRequest, snappyBlock, type TimeSeries } from './prompb.ts';
 
-/**
- * Prometheus remote write with the names of k6's `experimental-prometheus-rw`
- * output, so dashboards and SLO queries do not care which engine ran:
- * counters `k6_<name>_total`, gauges `k6_<name>`, rates `k6_<name>_rate`,
- * trends one gauge per stat `k6_<name>_<stat>` (p(95) → p95), time values in
- * seconds. Every series is cumulative since the start and pushed every
- * `pushIntervalMs` and once at the end.
- */
+/** The trend stats pushed, by either engine (k6: K6_PROMETHEUS_RW_TREND_STATS). */
+export const RW_TREND_STATS = 'p(95),p(99),min,max,avg';
+
+export const remoteWrite: OutputDefinition<{ url: string }> = {
+  name: 'experimental-prometheus-rw',
+  usage: 'experimental-prometheus-rw',
+  parse: (arg, env) =>
+    arg === undefined
+      ? { url: env.K6_PROMETHEUS_RW_SERVER_URL ?? 'http://localhost:9090/api/v1/write' }
+      : undefined,
+  create: ({ url }, { warn }) =>
+    remoteWriteOutput({ url, trendStats: RW_TREND_STATS.split(','), warn }),
+  k6: ({ url }) => ({
+    args: ['--out', 'experimental-prometheus-rw'],
+    env: { K6_PROMETHEUS_RW_SERVER_URL: url, K6_PROMETHEUS_RW_TREND_STATS: RW_TREND_STATS },
+  }),
+};
+
 export type RemoteWriteConfig = {
   url: string;
   trendStats?: string[];

@@ -1,13 +1,10 @@
+// k6's cookies: the CookieJar of `k6/http` (http.cookieJar(), new
+// http.CookieJar(), params.jar), request-scoped cookies (params.cookies) and
+// Response.cookies. The jar follows RFC 6265 as k6's does (Go's
+// net/http/cookiejar without a public suffix list): host-only and domain
+// cookies, default paths and path matching, Secure only over https, Max-Age
+// before Expires, longest path first.
 import { isIP } from 'node:net';
-
-/**
- * k6's cookies: the CookieJar of `k6/http` (http.cookieJar(), new
- * http.CookieJar(), params.jar), request-scoped cookies (params.cookies) and
- * Response.cookies. The jar follows RFC 6265 as k6's does (Go's
- * net/http/cookiejar without a public suffix list): host-only and domain
- * cookies, default paths and path matching, Secure only over https, Max-Age
- * before Expires, longest path first.
- */
 
 /** A request-scoped cookie (params.cookies); `replace` hides the jar's cookies of that name. */
 export type RequestCookie = { name: string; value: string; replace: boolean };

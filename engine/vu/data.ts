@@ -1,12 +1,10 @@
+// The `k6/data` module. A SharedArray is built once (by the first VU to
+// construct it, VU 0 during option extraction) and stored as JSON in a
+// SharedArrayBuffer that every later VU maps without copying. Layout: u32
+// count, u32 offsets[count + 1], then the UTF-8 JSON of each element.
 import { workerData } from 'node:worker_threads';
 import { post, vu } from './state.ts';
 
-/**
- * The `k6/data` module. A SharedArray is built once (by the first VU to
- * construct it, VU 0 during option extraction) and stored as JSON in a
- * SharedArrayBuffer that every later VU maps without copying. Layout: u32
- * count, u32 offsets[count + 1], then the UTF-8 JSON of each element.
- */
 const shared = (workerData as { shared: Record<string, SharedArrayBuffer> }).shared;
 const decoder = new TextDecoder();
 

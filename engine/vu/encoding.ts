@@ -1,4 +1,5 @@
-/** The `k6/encoding` module: base64 in its four alphabets. */
+// The `k6/encoding` module: base64 in its four alphabets.
+
 type Enc = 'std' | 'rawstd' | 'url' | 'rawurl';
 
 function toBuffer(input: string | ArrayBuffer | ArrayBufferView): Buffer {

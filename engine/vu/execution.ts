@@ -1,7 +1,7 @@
+// The `k6/execution` module: what a VU knows about itself, its scenario and the test.
 import { GLOBAL } from '../protocol.ts';
 import { globalCounters, post, TestAbort, userTagsChanged, vu } from './state.ts';
 
-/** The `k6/execution` module: what a VU knows about itself, its scenario and the test. */
 function scenario() {
   const s = vu.scenario;
   if (!s) throw new Error('exec.scenario is not available in the init context or setup/teardown');

@@ -1,12 +1,10 @@
+// k6/html's Element (https://grafana.com/docs/k6/latest/javascript-api/k6-html/element/):
+// what Selection.get(), each() and the DOM-like methods return. Every tag k6
+// gives a class of its own (an <a>, a <form>, a <select>…) has its methods
+// here too, with the defaults k6 gives them.
 import type { AnyNode, Element as DomElement, ProcessingInstruction } from 'domhandler';
-import { isElementNode, Selection, valueOrHtml } from './html.ts';
-
-/**
- * k6/html's Element (https://grafana.com/docs/k6/latest/javascript-api/k6-html/element/):
- * what Selection.get(), each() and the DOM-like methods return. Every tag k6
- * gives a class of its own (an <a>, a <form>, a <select>…) has its methods
- * here too, with the defaults k6 gives them.
- */
+import type { Selection } from './html.ts';
+import { isElementNode, NODES, valueOrHtml } from './html-nodes.ts';
 
 const NODE_TYPES: Partial<Record<string, number>> = {
   tag: 1,
@@ -46,7 +44,7 @@ class Attribute {
 
 /** The Element of the first node of `s`, of the class its tag calls for; undefined for none. */
 export function elementOf(s: Selection): Element | undefined {
-  const node = Selection.nodes(s)[0];
+  const node = s[NODES]()[0];
   if (!node) return undefined;
   const cls = isElementNode(node) ? ELEMENT_CLASSES[node.name] : undefined;
   return new (cls ?? Element)(node, s);

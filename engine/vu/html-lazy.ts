@@ -1,15 +1,13 @@
+// k6/html (./html.ts), evaluated by a VU the first time its script imports
+// the module or calls Response.html(). engine/script.ts bundles it on its own
+// and embeds it in the worker bundle as a string (brotli, base64): a VU that
+// parses no HTML holds that string and nothing else of it (bundled like the
+// rest, its classes and methods would cost every VU about half a megabyte).
 import { createRequire } from 'node:module';
 import { runInThisContext } from 'node:vm';
 import type * as Zlib from 'node:zlib';
 import type * as Html from './html.ts';
 
-/**
- * k6/html (./html.ts), evaluated by a VU the first time its script imports
- * the module or calls Response.html(). engine/script.ts bundles it on its own
- * and embeds it in the worker bundle as a string (brotli, base64): a VU that
- * parses no HTML holds that string and nothing else of it (bundled like the
- * rest, its classes and methods would cost every VU about half a megabyte).
- */
 declare const LOADGATE_HTML_BUNDLE: string | undefined;
 
 let html: typeof Html | undefined;

@@ -1,3 +1,13 @@
+// The `k6/html` module (https://grafana.com/docs/k6/latest/javascript-api/k6-html/):
+// parseHTML() and the Selection and Element APIs, as real k6 has them over
+// goquery. cheerio gives the jQuery-like traversal and CSS selectors, parse5
+// the HTML5 tree building of golang.org/x/net/html (html, head, body and
+// tbody appear as they do in k6), and the serializer below writes markup as
+// x/net/html does (`<br/>`, `&#39;`), so html() and val() read the same.
+//
+// Where k6 departs from jQuery, this follows k6 (val() of a <select>,
+// serializeArray()'s disabled/checked tests, map() skipping the elements
+// whose function threw, data() keys camel-cased with Go initialisms).
 import { createRequire } from 'node:module';
 import type { Cheerio, CheerioAPI } from 'cheerio/slim';
 import type * as CheerioSlim from 'cheerio/slim';
@@ -5,19 +15,7 @@ import type { AnyNode, Document, Element as DomElement, ParentNode } from 'domha
 import type * as Parse5 from 'parse5';
 import type * as Parse5Adapter from 'parse5-htmlparser2-tree-adapter';
 import { Element, elementOf } from './html-element.ts';
-
-/**
- * The `k6/html` module (https://grafana.com/docs/k6/latest/javascript-api/k6-html/):
- * parseHTML() and the Selection and Element APIs, as real k6 has them over
- * goquery. cheerio gives the jQuery-like traversal and CSS selectors, parse5
- * the HTML5 tree building of golang.org/x/net/html (html, head, body and
- * tbody appear as they do in k6), and the serializer below writes markup as
- * x/net/html does (`<br/>`, `&#39;`), so html() and val() read the same.
- *
- * Where k6 departs from jQuery, this follows k6 (val() of a <select>,
- * serializeArray()'s disabled/checked tests, map() skipping the elements
- * whose function threw, data() keys camel-cased with Go initialisms).
- */
+import { isElementNode, NODES, valueOrHtml } from './html-nodes.ts';
 
 // This module is evaluated only by the VUs that use it (./html-lazy.ts), and
 // cheerio and parse5 only on their first parse: they stay external to the
@@ -67,9 +65,6 @@ export function parseDocument(src: unknown, url: string): Selection {
 type SelectorArg = string | Selection | Element;
 type Callback<R> = (index: number, item: Selection) => R;
 
-export const isElementNode = (n: AnyNode | undefined): n is DomElement =>
-  n !== undefined && (n.type === 'tag' || n.type === 'script' || n.type === 'style');
-
 /**
  * A set of nodes of one document. `url` is the document's (Response.html()),
  * or '' (parseHTML()), as in k6.
@@ -85,9 +80,9 @@ export class Selection {
     this.url = url;
   }
 
-  /** @internal the nodes, in order. */
-  static nodes(s: Selection): AnyNode[] {
-    return s.#sel.toArray();
+  /** @internal the nodes, in order (for ./html-element.ts). */
+  [NODES](): AnyNode[] {
+    return this.#sel.toArray();
   }
 
   #wrap(sel: Cheerio<AnyNode>): Selection {
@@ -430,12 +425,6 @@ function typeName(v: unknown): string {
   if (v === null) return 'null';
   if (Array.isArray(v)) return 'array';
   return typeof v;
-}
-
-/** The value attribute, else the markup inside (k6's valueOrHTML). */
-export function valueOrHtml(s: Selection): string {
-  const v = s.attr('value');
-  return typeof v === 'string' ? v : s.html();
 }
 
 /** Go's url.QueryEscape. */

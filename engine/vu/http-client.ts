@@ -1,3 +1,8 @@
+// A VU's HTTP requests, k6-style: the cookie jar, redirects, and k6's http_*
+// metrics, all in the VU's thread. Each hop goes through one of two
+// transports: the native addon in this thread (a single http:// request),
+// or undici on the main thread (https, http.batch's parallel requests,
+// http.asyncRequest, or when the addon is not built).
 import { errorExchange } from '../exchange.ts';
 import type { Tags } from '../metrics.ts';
 import { CTRL, GLOBAL, type Exchange, type ExchangeRequest, type Timings } from '../protocol.ts';
@@ -24,13 +29,6 @@ import {
   vu,
 } from './state.ts';
 
-/**
- * A VU's HTTP requests, k6-style: the cookie jar, redirects, and k6's http_*
- * metrics, all in the VU's thread. Each hop goes through one of two
- * transports: the native addon in this thread (a single http:// request),
- * or undici on the main thread (https, http.batch's parallel requests,
- * http.asyncRequest, or when the addon is not built).
- */
 export type ExpectedStatus = number | { min: number; max: number };
 
 export type HttpRequestSpec = ExchangeRequest & {

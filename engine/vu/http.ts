@@ -1,4 +1,6 @@
-import { parseDuration } from '../duration.ts';
+// The `k6/http` module: builds request specs from k6's arguments, performs
+// them (./http-client.ts) and wraps the answers in k6's Response.
+import { parseDuration } from '../k6-duration.ts';
 import { CookieJar, requestCookies } from './cookies.ts';
 import {
   parseUrl,
@@ -14,10 +16,6 @@ import { stringTags } from './k6.ts';
 import { parseDocument } from './html-lazy.ts';
 import type { Selection } from './html.ts';
 
-/**
- * The `k6/http` module: builds request specs from k6's arguments, performs
- * them (./http-client.ts) and wraps the answers in k6's Response.
- */
 type Params = {
   headers?: Record<string, unknown>;
   tags?: Record<string, unknown>;

@@ -1,6 +1,5 @@
+// The `k6` module: check, group, sleep, fail, randomSeed.
 import { blockFor, currentTags, emit, emitTagged, internTags, tagKey, vu } from './state.ts';
-
-/** The `k6` module: check, group, sleep, fail, randomSeed. */
 
 type Checks = Record<string, unknown>;
 

@@ -1,7 +1,6 @@
+// The `k6/metrics` module: Counter, Gauge, Rate, Trend.
 import { currentTags, defineMetric, emit, vu } from './state.ts';
 import { stringTags } from './k6.ts';
-
-/** The `k6/metrics` module: Counter, Gauge, Rate, Trend. */
 
 class Metric {
   readonly name: string;

@@ -1,12 +1,10 @@
+// HTTP in the VU's own thread, through the native addon (native/http1.c):
+// the VU writes on its own keep-alive connections and blocks in read(), as
+// a k6 VU does; no hand-off to the main thread. Plain http:// only.
 import { createRequire } from 'node:module';
 import { addHeader, classify, errorExchange } from '../exchange.ts';
 import type { Exchange, ExchangeRequest } from '../protocol.ts';
 
-/**
- * HTTP in the VU's own thread, through the native addon (native/http1.c):
- * the VU writes on its own keep-alive connections and blocks in read(), as
- * a k6 VU does; no hand-off to the main thread. Plain http:// only.
- */
 type Addon = {
   connect(host: string, port: number, timeoutMs: number): number;
   /** [status, head, body, bytesReceived, keepAlive, sentMs, firstByteMs, endMs] */

@@ -1,15 +1,13 @@
+// Error stacks as a script's author reads them: only the script's frames
+// (the engine's and Node's mean nothing to a k6 user), each at its place in
+// the sources the bundle was built from (lib/*.ts, scenarios/*.ts) when the
+// bundle has a source map. engine/script.ts inlines one that esbuild chains
+// to the bundle's own (k6-bundles/*.js.map), so a minified bundle's error
+// points at the TypeScript line.
 import { SourceMap } from 'node:module';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-/**
- * Error stacks as a script's author reads them: only the script's frames
- * (the engine's and Node's mean nothing to a k6 user), each at its place in
- * the sources the bundle was built from (lib/*.ts, scenarios/*.ts) when the
- * bundle has a source map. engine/script.ts inlines one that esbuild chains
- * to the bundle's own (k6-bundles/*.js.map), so a minified bundle's error
- * points at the TypeScript line.
- */
 const INLINE_MAP = /\/\/# sourceMappingURL=data:application\/json;base64,([A-Za-z0-9+/=]+)\s*$/;
 
 let cached: { code: string; map: SourceMap | undefined } | undefined;

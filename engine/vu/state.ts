@@ -1,3 +1,7 @@
+// The state of this VU (one per worker thread) and its ways to talk to the
+// main thread: HTTP exchanges handed over, blocking (Atomics.wait on the
+// control array) or as a promise (http.asyncRequest), and batched metric
+// samples.
 import { parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
 import {
   CTRL,
@@ -12,12 +16,6 @@ import {
 } from '../protocol.ts';
 import type { Tags } from '../metrics.ts';
 
-/**
- * The state of this VU (one per worker thread) and its ways to talk to the
- * main thread: HTTP exchanges handed over, blocking (Atomics.wait on the
- * control array) or as a promise (http.asyncRequest), and batched metric
- * samples.
- */
 const init = workerData as VuInit;
 export const ctrl = new Int32Array(init.ctrl);
 export const globalCounters = new Int32Array(init.global);

@@ -1,3 +1,6 @@
+// A VU: one worker thread, its own globals and module instances. It runs the
+// script's init code, then executes what the main thread asks: iterations
+// of a scenario, setup(), teardown(), handleSummary().
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { runInThisContext } from 'node:vm';
@@ -33,11 +36,6 @@ import { k6HtmlModule } from './html-lazy.ts';
 import execution, { setIterationInTest } from './execution.ts';
 import { scriptStack } from './stack.ts';
 
-/**
- * A VU: one worker thread, its own globals and module instances. It runs the
- * script's init code, then executes what the main thread asks: iterations
- * of a scenario, setup(), teardown(), handleSummary().
- */
 const init = workerData as VuInit;
 process.setSourceMapsEnabled(true);
 

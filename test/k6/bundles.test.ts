@@ -106,7 +106,7 @@ const runners = [
   {
     name: 'built-in engine',
     available: engine,
-    why: 'engine/cli.ts not there yet',
+    why: 'cli/commands/k6.ts not there yet',
     cmd: [process.execPath, join(root, 'bin/loadgate.mjs'), 'k6', 'run'],
   },
 ];

@@ -1,3 +1,9 @@
+// k6 durations ("1m30s", "500ms"): the grammar of k6 options and of http timeouts.
+// Not slo/duration.ts, which reads Prometheus durations.
+
+/** A duration that is not in k6's grammar: wherever it came from, the input is wrong. */
+export class DurationError extends Error {}
+
 /** k6 durations: "1m30s", "500ms", "2h", "1.5s", or a number of milliseconds. */
 export function parseDuration(input: string | number): number {
   if (typeof input === 'number') return input;
@@ -6,10 +12,10 @@ export function parseDuration(input: string | number): number {
   let ms = 0;
   let rest = text;
   const unit = /^(\d+(?:\.\d+)?)(ms|us|µs|ns|s|m|h|d)/;
-  if (!rest) throw new Error(`invalid duration '${input}'`);
+  if (!rest) throw new DurationError(`invalid duration '${input}'`);
   while (rest) {
     const m = unit.exec(rest);
-    if (!m) throw new Error(`invalid duration '${input}': expected e.g. 30s, 1m30s, 500ms`);
+    if (!m) throw new DurationError(`invalid duration '${input}': expected e.g. 30s, 1m30s, 500ms`);
     const n = Number(m[1]);
     ms +=
       n *

@@ -1,11 +1,9 @@
+// End-of-test data in k6's shapes: the handleSummary() argument, the legacy
+// `--summary-export` JSON, and a k6-style text summary.
 import { createHash } from 'node:crypto';
 import { sinkValues, type Registry } from './metrics.ts';
 import type { Threshold } from './thresholds.ts';
 
-/**
- * End-of-test data in k6's shapes: the handleSummary() argument, the legacy
- * `--summary-export` JSON, and a k6-style text summary.
- */
 export type Check = { name: string; path: string; id: string; passes: number; fails: number };
 export type Group = { name: string; path: string; id: string; groups: Group[]; checks: Check[] };
 export type SummaryMetric = {

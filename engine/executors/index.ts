@@ -1,0 +1,58 @@
+// The executors the built-in engine has, by their k6 name (as k6 registers
+// its own in lib/executor/*.go): the one list the options schema, the VU
+// count before the test, the planned duration and the run dispatch read.
+// Adding an executor is a file in this folder and a line here.
+import * as z from 'zod';
+import { constantArrivalRate } from './constant-arrival-rate.ts';
+import { constantVus } from './constant-vus.ts';
+import type { Executor, ExecutorContext } from './executor.ts';
+import { perVuIterations } from './per-vu-iterations.ts';
+import { rampingArrivalRate } from './ramping-arrival-rate.ts';
+import { rampingVus } from './ramping-vus.ts';
+import { sharedIterations } from './shared-iterations.ts';
+
+export type { ExecutorContext } from './executor.ts';
+
+const EXECUTORS = [
+  sharedIterations,
+  perVuIterations,
+  constantVus,
+  rampingVus,
+  constantArrivalRate,
+  rampingArrivalRate,
+] as const;
+
+type SchemasOf<T> = { [K in keyof T]: T[K] extends { schema: infer S } ? S : never };
+
+/** A scenario's config, whichever executor it names. */
+export const scenarioSchema = z.discriminatedUnion(
+  'executor',
+  EXECUTORS.map((e) => e.schema) as unknown as SchemasOf<typeof EXECUTORS>,
+);
+export type ScenarioConfig = z.infer<typeof scenarioSchema>;
+export type Scenario = ScenarioConfig & { name: string };
+
+/** The k6 names of the executors there are. */
+export const EXECUTOR_NAMES: readonly string[] = EXECUTORS.map(
+  (e) => e.schema.shape.executor.value,
+);
+
+type AnyExecutor = Executor<z.ZodObject<{ executor: z.ZodLiteral<string> }>>;
+const byName = new Map<string, AnyExecutor>(
+  EXECUTORS.map((e) => [e.schema.shape.executor.value, e as unknown as AnyExecutor]),
+);
+
+/** The definition of the executor a (parsed) scenario names. */
+function executorOf(s: { executor: string }): AnyExecutor {
+  return byName.get(s.executor)!;
+}
+
+/** A problem with the scenario's config beyond its schema, or undefined. */
+export const validateScenario = (s: Scenario): string | undefined => executorOf(s).validate?.(s);
+/** VUs the scenario initialises before the test starts. */
+export const initialVus = (s: Scenario): number => executorOf(s).initialVus(s);
+/** The scenario's planned length in ms (exec.scenario.progress). */
+export const plannedMs = (s: Scenario): number => executorOf(s).plannedMs(s);
+/** Runs the scenario's schedule to its end (or the stop signal). */
+export const runExecutor = (ctx: ExecutorContext<Scenario>): Promise<void> =>
+  executorOf(ctx.scenario).run(ctx);

@@ -1,0 +1,25 @@
+// k6's shared-iterations (lib/executor/shared_iterations.go): `iterations`
+// in all, taken one at a time by `vus` VUs from a shared counter, within
+// maxDuration.
+import * as z from 'zod';
+import { parseDuration } from '../k6-duration.ts';
+import { iterationsConfig } from './base-config.ts';
+import { defineExecutor, endRuns, gracefulStopMs, track } from './executor.ts';
+
+export const sharedIterations = defineExecutor({
+  schema: z.object({ executor: z.literal('shared-iterations'), ...iterationsConfig }).strict(),
+  validate: (s) =>
+    s.iterations < s.vus
+      ? `the number of iterations (${s.iterations}) can't be less than the number of VUs (${s.vus})`
+      : undefined,
+  initialVus: (s) => s.vus,
+  plannedMs: (s) => parseDuration(s.maxDuration),
+  run(ctx) {
+    const s = ctx.scenario;
+    Atomics.store(ctx.counters, ctx.sharedSlot, s.iterations);
+    const runs = Promise.all(
+      ctx.pool.map((vu) => track(ctx, vu, { kind: 'shared', slot: ctx.sharedSlot })),
+    );
+    return endRuns(ctx, ctx.pool, runs, parseDuration(s.maxDuration), gracefulStopMs(s));
+  },
+});

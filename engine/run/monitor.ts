@@ -1,0 +1,78 @@
+// Once a second while the load runs: the vus and vus_max gauges, the
+// progress line, and the abortOnFail thresholds, which stop the test when
+// crossed.
+import type { Metric, Registry, Tags } from '../metrics.ts';
+import { GLOBAL } from '../protocol.ts';
+import { evaluateThresholds, type Threshold } from '../thresholds.ts';
+import type { TestStop } from './test-stop.ts';
+import type { VuFleet } from './vu-fleet.ts';
+
+export type ProgressState = {
+  elapsedMs: number;
+  vus: number;
+  iterations: number;
+  requests: number;
+  failed: number;
+  done: boolean;
+};
+
+export type MonitorConfig = {
+  registry: Registry;
+  thresholds: Threshold[];
+  fleet: VuFleet;
+  active: Set<unknown>;
+  testTags: Tags;
+  runStart: number;
+  stop: TestStop;
+  progress?: (state: ProgressState) => void;
+  err(text: string): void;
+};
+
+/** Starts the once-a-second work; `end()` stops it and says whether a threshold aborted the test. */
+export function startMonitor(c: MonitorConfig): { end(): { thresholdAbort: boolean } } {
+  const { registry, fleet } = c;
+  const vusMetric = registry.get('vus');
+  const vusMax = registry.get('vus_max');
+  let thresholdAbort = false;
+  const tick = setInterval(() => {
+    const now = Date.now();
+    Atomics.store(fleet.counters, GLOBAL.vusActive, c.active.size);
+    registry.add(vusMetric, c.active.size, c.testTags, now);
+    registry.add(vusMax, fleet.size - 1, c.testTags, now);
+    const abort = evaluateThresholds(c.thresholds, registry, now - c.runStart);
+    if (abort.length && !thresholdAbort) {
+      thresholdAbort = true;
+      c.err(
+        `thresholds on ${abort.map((t) => `${t.key} (${t.source})`).join(', ')} have been crossed; aborting the test\n`,
+      );
+      c.stop.abort();
+    }
+    c.progress?.(progressState(registry, c.active.size, now - c.runStart, false));
+  }, 1000);
+  tick.unref();
+  return {
+    end() {
+      clearInterval(tick);
+      return { thresholdAbort };
+    },
+  };
+}
+
+/** The figures of the progress line, from the registry. */
+export function progressState(
+  registry: Registry,
+  vus: number,
+  elapsedMs: number,
+  done: boolean,
+): ProgressState {
+  const count = (m: Metric) => ('count' in m.sink ? (m.sink as { count: number }).count : 0);
+  const failed = registry.get('http_req_failed').sink as { passes: number };
+  return {
+    elapsedMs,
+    vus,
+    iterations: count(registry.get('iterations')),
+    requests: count(registry.get('http_reqs')),
+    failed: failed.passes,
+    done,
+  };
+}
