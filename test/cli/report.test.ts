@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { main } from '../../cli/commands/report.ts';
-import { writeRunDir } from './fixture.ts';
+import { writeRunDir } from '../report/fixture.ts';
 import { ExitError } from '../../core/errors.ts';
 
 const dirs: string[] = [];
