@@ -1,9 +1,10 @@
 // The journeys and load profiles loadgate knows, as plain data. It imports
 // nothing, so both runtimes read it: the k6 scripts (lib/, scenarios/,
 // bundled by esbuild) and the Node side (the `loadgate run` command), which
-// may import nothing else of lib/ (eslint.config.js). A new journey is an
-// entry here plus lib/journeys/<name>.ts and scenarios/<name>.ts
-// (test/cli/catalogue.test.ts checks that they exist and are bundled).
+// may import nothing else of lib/ (eslint.config.js). A new journey is its
+// entry in each table here, plus lib/journeys/<name>.ts, scenarios/<name>.ts
+// and its function in scenarios/mix.ts (test/cli/catalogue.test.ts checks
+// that they exist and are bundled; TypeScript, that no table misses it).
 
 export const JOURNEYS = ['browse', 'basket', 'checkout', 'sav-upload', 'newsletter'] as const;
 export type Journey = (typeof JOURNEYS)[number];
@@ -30,4 +31,26 @@ export const MIX_EXEC: Readonly<Record<Journey, string>> = {
   checkout: 'checkout',
   'sav-upload': 'savUpload',
   newsletter: 'newsletter',
+};
+
+// What one iteration of each journey costs, to turn requests/s into
+// iterations/s and size VU pools (lib/profiles.ts). Counted from
+// lib/journeys/ (checkout: ~4 confirmation polls).
+
+/** HTTP requests in one iteration. */
+export const REQUESTS_PER_ITERATION: Readonly<Record<Journey, number>> = {
+  browse: 4,
+  basket: 8,
+  checkout: 10,
+  'sav-upload': 2,
+  newsletter: 4,
+};
+
+/** Think-time pauses in one iteration. */
+export const THINKS_PER_ITERATION: Readonly<Record<Journey, number>> = {
+  browse: 4,
+  basket: 5,
+  checkout: 3,
+  'sav-upload': 2,
+  newsletter: 3,
 };

@@ -2,7 +2,12 @@
 // load, the target) into k6 `options`, with the default thresholds of
 // DESIGN.md per journey through tagged submetrics.
 import type { Options, Scenario, Threshold } from 'k6/options';
-import { JOURNEYS, type Journey } from './catalogue.ts';
+import {
+  JOURNEYS,
+  REQUESTS_PER_ITERATION,
+  THINKS_PER_ITERATION,
+  type Journey,
+} from './catalogue.ts';
 import type { Config } from './config.ts';
 
 export interface PlannedJourney {
@@ -22,23 +27,6 @@ export interface Plan {
   /** Overrides the main phase (smoke length, plateau, step, hold). */
   duration?: string;
 }
-
-// What one iteration costs, to turn requests/s into iterations/s and size VU
-// pools. Counted from lib/journeys/ (checkout: ~4 confirmation polls).
-export const REQUESTS_PER_ITERATION: Record<Journey, number> = {
-  browse: 4,
-  basket: 8,
-  checkout: 10,
-  'sav-upload': 2,
-  newsletter: 4,
-};
-const THINKS_PER_ITERATION: Record<Journey, number> = {
-  browse: 4,
-  basket: 5,
-  checkout: 3,
-  'sav-upload': 2,
-  newsletter: 3,
-};
 
 /** Single scripts take the whole target; the mix splits it by WEIGHTS (weight 0 drops a journey). */
 export function planFor(

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import type { Scenario } from 'k6/options';
 import { JOURNEYS, MIX_EXEC } from '../../lib/catalogue.ts';
 import { loadConfig } from '../../lib/config.ts';
-import { optionsFor, REQUESTS_PER_ITERATION } from '../../lib/profiles.ts';
+import { REQUESTS_PER_ITERATION } from '../../lib/catalogue.ts';
+import { optionsFor } from '../../lib/profiles.ts';
 
 const config = (env: Record<string, string> = {}) =>
   loadConfig({ BASE_URL: 'http://127.0.0.1:8100', ...env });
