@@ -1,11 +1,10 @@
 import { parser } from '@prometheus-io/lezer-promql';
 import type { SyntaxNode } from '@lezer/common';
 
-/**
- * Reads the threshold of an alert expression with the PromQL grammar rather
- * than a regex, so `rate(x{le="0.5"}[5m]) > 0.05`, `0.8 < foo`, `> bool 1e-2`
- * and `(a > 1) and b` all give the right number and comparison.
- */
+// Reads the threshold of an alert expression with the PromQL grammar rather
+// than a regex, so `rate(x{le="0.5"}[5m]) > 0.05`, `0.8 < foo`, `> bool 1e-2`
+// and `(a > 1) and b` all give the right number and comparison.
+
 export type Threshold = { comparison: '>' | '>=' | '<' | '<=' | '==' | '!='; value: number };
 
 const OPS: Record<string, Threshold['comparison']> = {
