@@ -33,6 +33,9 @@ const result = await esbuild.build({
   outdir,
   // Relative to the repo, so paths in source maps are the same on every machine.
   absWorkingDir: root,
+  // The settings of tsconfig.base.json that esbuild reads, given rather than searched for: a
+  // tsconfig.json found above a checkout (a stray /tmp/tsconfig.json) must not change the bundles.
+  tsconfigRaw: { compilerOptions: { strict: true, verbatimModuleSyntax: true } },
   // Source-map paths name node_modules/ as the repo sees it even when it is a symlink (pnpm, CI
   // caches), so the maps are the same bytes on every machine.
   preserveSymlinks: true,

@@ -19,17 +19,24 @@ import { JOURNEYS, MIX } from '../../lib/catalogue.ts';
 
 const run = promisify(execFile);
 const root = resolve(import.meta.dirname, '../..');
+let parent: string;
 let copy: string;
 
-/** A second checkout at another path: build.mjs, sources and the committed bundles. */
+/**
+ * A second checkout at another path: build.mjs, sources and the committed
+ * bundles, below a directory holding a broken tsconfig.json (as a stray
+ * /tmp/tsconfig.json would be) that the build must not pick up.
+ */
 beforeAll(() => {
-  copy = mkdtempSync(join(tmpdir(), 'loadgate-build-'));
+  parent = mkdtempSync(join(tmpdir(), 'loadgate-build-'));
+  writeFileSync(join(parent, 'tsconfig.json'), '{ "extends": "./missing-base.json" }');
+  copy = join(parent, 'checkout');
   for (const path of ['build.mjs', 'package.json', 'scenarios', 'lib', 'k6-bundles']) {
     cpSync(join(root, path), join(copy, path), { recursive: true });
   }
   symlinkSync(join(root, 'node_modules'), join(copy, 'node_modules'));
 });
-afterAll(() => rmSync(copy, { recursive: true, force: true }));
+afterAll(() => rmSync(parent, { recursive: true, force: true }));
 
 async function build(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
