@@ -1,4 +1,4 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { formatDuration, parseDuration } from './prom-duration.ts';
 import { evaluate } from './evaluate.ts';
@@ -9,6 +9,7 @@ import { loadSpec } from './spec.ts';
 import { conclude, type Verdict } from './verdict.ts';
 import { resolveWindow, stepFor } from './window.ts';
 import { EXIT } from '../core/errors.ts';
+import { createDirectory } from '../run-dir/create.ts';
 import { RUN_FILES } from '../run-dir/files.ts';
 import type { RunRecord } from '../run-dir/record.ts';
 import { readValidSummaries } from '../run-dir/summary.ts';
@@ -122,7 +123,7 @@ export async function runCheck(
   if (!opts.quiet) process.stdout.write(consoleTable(verdict));
   const outDir = opts.outDir ?? opts.runDir;
   if (outDir) {
-    await mkdir(outDir, { recursive: true });
+    await createDirectory(outDir, `the verdict's directory`);
     await Promise.all([
       writeFile(join(outDir, RUN_FILES.verdict), JSON.stringify(verdict, null, 2) + '\n'),
       writeFile(join(outDir, RUN_FILES.verdictMarkdown), markdown(verdict)),

@@ -2,7 +2,6 @@
 // against a gateway (the embedded local platform unless --target is given),
 // records the run under results/<run-id>/, then lets the SLO checker judge it
 // from Prometheus.
-import { mkdir } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -68,6 +67,10 @@ export async function main(argv: string[]): Promise<number> {
   const runId = makeRunId(options.profile);
   const runDir = resolve(options.results, runId);
 
+  // Before anything starts: a results directory that cannot be made is bad input.
+  const { createDirectory } = await import('../../run-dir/create.ts');
+  await createDirectory(options.results, `--results ${options.results}`);
+
   // Ctrl-C stops the load but still writes what was measured (k6 exit 105).
   const abort = onInterrupt({
     message: '\nloadgate: interrupted, stopping the load and writing partial results…\n',
@@ -79,7 +82,7 @@ export async function main(argv: string[]): Promise<number> {
     ? undefined
     : await startPlatform({ prometheus: true, faults: await readFaults(options.faults) });
   try {
-    await mkdir(runDir, { recursive: true });
+    await createDirectory(runDir, `--results ${options.results}`);
     const target = options.target ?? platform!.gatewayUrl;
     const prometheusUrl = options.prometheus ?? platform?.prometheusUrl;
     process.stderr.write(
