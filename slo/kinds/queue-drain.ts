@@ -35,7 +35,8 @@ export const queueDrain = defineKind({
 /**
  * Seconds after the run until the backlog is at most `below`. Right after a
  * run the deadline is still ahead: the checker then waits, polling, until the
- * queue drains or the deadline passes.
+ * queue drains or the deadline passes. A backlog with no series is no-data at
+ * once.
  */
 async function measure(o: QueueDrain, ctx: Context): Promise<Measurement> {
   const where = `objective ${o.name}`;
@@ -60,7 +61,11 @@ async function measure(o: QueueDrain, ctx: Context): Promise<Measurement> {
     const points = (result.series[0]?.points ?? []).filter(([, v]) => Number.isFinite(v));
     const drained = points.find(([, v]) => v <= o.below);
     if (drained) return { ...judged, value: drained[0] - from.getTime() / 1000, query };
-    if (now.getTime() < deadline.getTime()) {
+    // Only a backlog that exists is worth waiting for: no series at all
+    // (exporter not scraped, wrong queue or namespace) will not appear by
+    // waiting, and holding a post-deploy gate for `within` would hide that.
+    const absent = result.series.length === 0;
+    if (now.getTime() < deadline.getTime() && !absent) {
       await ctx.sleep(Math.min(ctx.step * 1000, deadline.getTime() - now.getTime()));
       continue;
     }

@@ -239,6 +239,21 @@ describe('template variables', () => {
   });
 });
 
+describe('a queue with no series', () => {
+  it('is no-data at once, not after waiting out its drain deadline', async () => {
+    // A run that just ended: the 5-minute deadline lies ahead. Before, the check
+    // polled until it passed (301 s for slo/local.yaml against an empty
+    // Prometheus), far beyond this test's timeout.
+    const to = new Date();
+    const { byName } = await check(
+      [{ name: 'drained', kind: 'queue-drain', queue: 'no-such-queue', within: '5m' }],
+      { window: { from: new Date(to.getTime() - 60_000), to } },
+    );
+    expect(byName.drained).toMatchObject({ status: 'no-data', failed: true });
+    expect(byName.drained!.message).toMatch(/no series/);
+  }, 30_000);
+});
+
 describe('infinite values', () => {
   it('judges ±Inf against the bound, even under onNoData: warn; NaN stays no-data', async () => {
     const promql = (name: string, query: string, op: string, bound: number) => ({
