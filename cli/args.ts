@@ -4,6 +4,7 @@
 // InputError (exit 2) naming the flag; commands add their own help hint.
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { EXIT, InputError } from '../core/errors.ts';
+import { redactUrl } from '../core/urls.ts';
 
 /** What a command accepts: its options and whether it takes positional arguments. */
 export type CommandLine = Pick<ParseArgsConfig, 'options' | 'allowPositionals'>;
@@ -60,6 +61,8 @@ export type PairOptions = {
   splitAt?: 'first' | 'last';
   /** A valid example, shown in the message. */
   example?: string;
+  /** The item may hold a secret (a header value): the message does not repeat it. */
+  secret?: boolean;
 };
 
 /** `KEY=VALUE` → [key, value]; a missing '=' or an empty key is an InputError naming `flag`. */
@@ -67,7 +70,8 @@ export function parsePair(item: string, flag: string, options: PairOptions = {})
   const at = options.splitAt === 'last' ? item.lastIndexOf('=') : item.indexOf('=');
   if (at <= 0) {
     const example = options.example ? ` (e.g. ${options.example})` : '';
-    throw new InputError(`${flag} '${item}' is not ${options.key ?? 'KEY'}=VALUE${example}`);
+    const given = options.secret ? 'an entry' : `'${item}'`;
+    throw new InputError(`${flag} ${given} is not ${options.key ?? 'KEY'}=VALUE${example}`);
   }
   return [item.slice(0, at), item.slice(at + 1)];
 }
@@ -105,7 +109,9 @@ export function isHttpUrl(value: string): boolean {
 export function parseHttpUrl(value: string | undefined, flag: string): string | undefined {
   if (value === undefined) return undefined;
   if (!isHttpUrl(value))
-    throw new InputError(`${flag} '${value}' is not an http(s) URL (e.g. http://127.0.0.1:8100)`);
+    throw new InputError(
+      `${flag} '${redactUrl(value)}' is not an http(s) URL (e.g. http://127.0.0.1:8100)`,
+    );
   return value.replace(/\/+$/, '');
 }
 

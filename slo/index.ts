@@ -9,6 +9,7 @@ import { loadSpec } from './spec.ts';
 import { conclude, type Verdict } from './verdict.ts';
 import { resolveWindow, stepFor } from './window.ts';
 import { EXIT } from '../core/errors.ts';
+import { redactUrl } from '../core/urls.ts';
 import { createDirectory } from '../run-dir/create.ts';
 import { RUN_FILES } from '../run-dir/files.ts';
 import type { RunRecord } from '../run-dir/record.ts';
@@ -141,7 +142,7 @@ export async function runCheck(
     } catch (error) {
       // The verdict stands; a scheduled run's missing point is reported, not fatal.
       process.stderr.write(
-        `slo: could not push to ${opts.pushgatewayUrl}: ${(error as Error).message}\n`,
+        `slo: could not push to ${redactUrl(opts.pushgatewayUrl)}: ${(error as Error).message}\n`,
       );
     }
   }

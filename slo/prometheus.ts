@@ -9,9 +9,10 @@ import { readFileSync } from 'node:fs';
 import { Agent, request, type Dispatcher } from 'undici';
 import { z } from 'zod';
 import { ExitError, InputError, InfrastructureError } from '../core/errors.ts';
+import { redactUrl, splitCredentials } from '../core/urls.ts';
 
-export type PrometheusOptions = {
-  url: string;
+/** How to authenticate to a Prometheus API, and which TLS to trust. */
+export type PrometheusAuth = {
   bearerToken?: string;
   /** `user:password` */
   basicAuth?: string;
@@ -21,6 +22,11 @@ export type PrometheusOptions = {
   caFile?: string;
   /** Skip TLS verification (self-signed lab setups). */
   insecure?: boolean;
+};
+
+export type PrometheusOptions = PrometheusAuth & {
+  /** The API's base URL; user-info in it is basic auth. */
+  url: string;
   timeoutMs?: number;
   retries?: number;
   concurrency?: number;
@@ -102,20 +108,23 @@ export class PrometheusClient {
   private readonly limit: <T>(task: () => Promise<T>) => Promise<T>;
 
   constructor(options: PrometheusOptions) {
+    // `https://user:pass@host` is basic auth: sent as a header, never kept in
+    // `url`, which verdicts, logs and errors show.
+    const { url: bare, basicAuth = options.basicAuth } = splitCredentials(options.url);
     let url: URL;
     try {
-      url = new URL(options.url);
+      url = new URL(bare);
     } catch {
       throw new InputError(
-        `'${options.url}' is not a URL`,
+        `'${redactUrl(options.url)}' is not a URL`,
         'e.g. --prometheus http://127.0.0.1:9090',
       );
     }
     this.url = url.href.replace(/\/$/, '');
     this.headers = { accept: 'application/json', ...options.headers };
     if (options.bearerToken) this.headers.authorization = `Bearer ${options.bearerToken}`;
-    else if (options.basicAuth)
-      this.headers.authorization = `Basic ${Buffer.from(options.basicAuth).toString('base64')}`;
+    else if (basicAuth)
+      this.headers.authorization = `Basic ${Buffer.from(basicAuth).toString('base64')}`;
     let ca: string | undefined;
     if (options.caFile) {
       try {

@@ -16,9 +16,18 @@ import {
   throwProblems,
 } from '../args.ts';
 import { FAULT_OPTIONS, faultSources, hasFaultFlags } from '../fault-flags.ts';
+import {
+  PROMETHEUS_AUTH_OPTIONS,
+  PROMETHEUS_AUTH_USAGE,
+  prometheusAuth,
+  type PrometheusAuthValues,
+} from '../prometheus-auth.ts';
 import type { FaultSources } from '../../infra/local/faults-config.ts';
 import { JOURNEYS as CATALOGUE_JOURNEYS, MIX, PROFILES } from '../../lib/catalogue.ts';
 import { EXIT, InputError } from '../../core/errors.ts';
+import { redactUrl, splitCredentials } from '../../core/urls.ts';
+import type { RemoteWriteTarget } from '../../engine/outputs/remote-write.ts';
+import type { PrometheusAuth } from '../../slo/prometheus.ts';
 import { RUN_FILES } from '../../run-dir/files.ts';
 import type { RunRecord } from '../../run-dir/record.ts';
 import type { Verdict } from '../../slo/verdict.ts';
@@ -41,6 +50,8 @@ Options:
   --no-slo            skip the SLO check (k6 thresholds still decide)
   --baseline DIR      an earlier run (results/<run-id>) whose p95 this run must not exceed by +10 %
   --pushgateway URL   push the verdict metrics (loadgate_slo_*) there, for scheduled runs
+Prometheus authentication (the SLO check's queries and the engine's remote write alike):
+${PROMETHEUS_AUTH_USAGE}
   --engine NAME       auto | builtin | k6 (default: auto, real k6 when on PATH)
   --latency ROUTE=MS, --error-ratio ROUTE=R, --pause-queue, --faults JSON|@FILE
                       inject faults into the local platform (see loadgate platform --help):
@@ -64,6 +75,8 @@ export async function main(argv: string[]): Promise<number> {
     throw new InputError(`no bundle ${bundle}`, 'build the scenarios first: npm run build');
   }
 
+  // The environment's credentials too: read before anything starts, never written.
+  const auth = await prometheusAuth(options.auth ?? {});
   const runId = makeRunId(options.profile);
   const runDir = resolve(options.results, runId);
 
@@ -86,7 +99,7 @@ export async function main(argv: string[]): Promise<number> {
     const target = options.target ?? platform!.gatewayUrl;
     const prometheusUrl = options.prometheus ?? platform?.prometheusUrl;
     process.stderr.write(
-      `loadgate: run ${runId}: ${options.profile} profile of ${options.journey} against ${target}\n`,
+      `loadgate: run ${runId}: ${options.profile} profile of ${options.journey} against ${redactUrl(target)}\n`,
     );
     if (platform)
       process.stderr.write(
@@ -105,7 +118,7 @@ export async function main(argv: string[]): Promise<number> {
         RESULTS_DIR: runDir,
       },
       outJson: join(runDir, RUN_FILES.metrics),
-      remoteWrite: prometheusUrl ? { url: `${prometheusUrl}/api/v1/write` } : undefined,
+      remoteWrite: prometheusUrl ? remoteWriteTo(prometheusUrl, auth) : undefined,
       engine: options.engine,
       signal: abort.signal,
     });
@@ -116,14 +129,15 @@ export async function main(argv: string[]): Promise<number> {
     const record = await writeRunRecord(runDir, {
       id: runId,
       profile: options.profile,
-      target,
+      // Records are shared (CI artifacts, reports): URLs without their credentials.
+      target: redactUrl(target),
       engine: result.engine,
       scripts: [relative(HOME, bundle)],
       startedAt: startedAt.toISOString(),
       endedAt: endedAt.toISOString(),
       exitCode: result.exitCode,
       interrupted,
-      prometheusUrl,
+      prometheusUrl: prometheusUrl && redactUrl(prometheusUrl),
     });
     process.stderr.write(
       `loadgate: ${result.engine} engine finished with exit code ${result.exitCode}; results in ${runDir}\n`,
@@ -133,7 +147,12 @@ export async function main(argv: string[]): Promise<number> {
       const { ranToEnd, runOutcome } = await import('../../run-dir/outcome.ts');
       // An interrupted or failed load is not judged: its outcome is the engine's.
       const slo = ranToEnd(record)
-        ? await judge(options, { record, runDir, local: platform !== undefined })
+        ? await judge(options, {
+            record,
+            runDir,
+            local: platform !== undefined,
+            prometheus: prometheusUrl ? { url: prometheusUrl, auth } : undefined,
+          })
         : undefined;
       return runOutcome({ ...record, slo }).exitCode;
     } finally {
@@ -157,13 +176,19 @@ export async function main(argv: string[]): Promise<number> {
  */
 async function judge(
   options: RunOptions,
-  run: { record: RunRecord; runDir: string; local: boolean },
+  run: {
+    record: RunRecord;
+    runDir: string;
+    local: boolean;
+    /** The record's Prometheus with its credentials, which the record does not keep. */
+    prometheus?: { url: string; auth: PrometheusAuth };
+  },
 ): Promise<Verdict | undefined> {
   const { record } = run;
   if (record.exitCode === EXIT.thresholdsFailed)
     process.stderr.write('loadgate: k6 thresholds failed (see the summary above)\n');
   if (!options.slo) return undefined;
-  if (!record.prometheusUrl) {
+  if (!run.prometheus) {
     process.stderr.write(
       'loadgate: no Prometheus to query (pass --prometheus URL): SLO check skipped\n',
     );
@@ -176,7 +201,8 @@ async function judge(
       : options.slo;
   const check = await runCheck({
     spec,
-    prometheusUrl: record.prometheusUrl,
+    prometheusUrl: run.prometheus.url,
+    auth: run.prometheus.auth,
     run: record,
     runDir: run.runDir,
     profile: record.profile,
@@ -197,6 +223,8 @@ type RunOptions = {
   results: string;
   baseline?: string;
   pushgateway?: string;
+  /** The Prometheus auth flags given, if any (the environment is read in main()). */
+  auth?: PrometheusAuthValues;
   faults: FaultSources;
   env: Record<string, string>;
 };
@@ -217,6 +245,7 @@ export function parseRunArgs(argv: string[]): RunOptions | undefined {
         'no-slo': { type: 'boolean', default: false },
         baseline: { type: 'string' },
         pushgateway: { type: 'string' },
+        ...PROMETHEUS_AUTH_OPTIONS,
         ...FAULT_OPTIONS,
         engine: { type: 'string', default: 'auto' },
         results: { type: 'string', default: 'results' },
@@ -269,9 +298,23 @@ export function parseRunArgs(argv: string[]): RunOptions | undefined {
     results: values.results,
     baseline: values.baseline,
     pushgateway: values.pushgateway,
+    auth: AUTH_FLAGS.some((flag) => values[flag] !== undefined)
+      ? Object.fromEntries(AUTH_FLAGS.map((flag) => [flag, values[flag]]))
+      : undefined,
     faults,
     env,
   };
+}
+
+const AUTH_FLAGS = Object.keys(PROMETHEUS_AUTH_OPTIONS) as (keyof PrometheusAuthValues)[];
+
+/**
+ * Where the engine remote-writes, authenticated as the SLO check's queries
+ * are: the same credentials, headers and TLS settings.
+ */
+function remoteWriteTo(prometheusUrl: string, auth: PrometheusAuth): RemoteWriteTarget {
+  const { url, basicAuth = auth.basicAuth } = splitCredentials(prometheusUrl);
+  return { ...auth, ...(basicAuth && { basicAuth }), url: `${url}/api/v1/write` };
 }
 
 /** Sortable and readable: smoke-20261124-224501-3f9a. */

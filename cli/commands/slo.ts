@@ -1,7 +1,12 @@
 // `loadgate slo check|validate|schema`: the SLO checker on its own, against
 // any Prometheus, for a run directory or an explicit window.
-import { readFile, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { parseCommandLine, parsePairs } from '../args.ts';
+import {
+  PROMETHEUS_AUTH_OPTIONS,
+  PROMETHEUS_AUTH_USAGE,
+  prometheusAuth,
+} from '../prometheus-auth.ts';
 import { parseDuration } from '../../slo/prom-duration.ts';
 import { runCheck } from '../../slo/index.ts';
 import { loadSpec, specJsonSchema } from '../../slo/spec.ts';
@@ -22,11 +27,7 @@ check options:
   --last DURATION        the window ending now, e.g. 15m
   --out DIR              where slo.json, slo.md, junit.xml go (default: the run dir)
   --var NAME=VALUE       override a spec variable (repeatable), e.g. --var namespace=e-commerce-staging
-  --bearer-token TOKEN   or --bearer-token-file FILE, or $PROMETHEUS_TOKEN
-  --basic-auth USER:PASS
-  --header NAME=VALUE    extra header (repeatable), e.g. X-Scope-OrgID=tenant
-  --ca-file FILE         PEM CA to trust
-  --insecure             skip TLS verification
+${PROMETHEUS_AUTH_USAGE}
   --pushgateway URL      push loadgate_slo_* verdict metrics there
   --quiet                no table on stdout
 
@@ -69,12 +70,7 @@ async function check(argv: string[]): Promise<number> {
         last: { type: 'string' },
         out: { type: 'string' },
         var: { type: 'string', multiple: true },
-        'bearer-token': { type: 'string' },
-        'bearer-token-file': { type: 'string' },
-        'basic-auth': { type: 'string' },
-        header: { type: 'string', multiple: true },
-        'ca-file': { type: 'string' },
-        insecure: { type: 'boolean' },
+        ...PROMETHEUS_AUTH_OPTIONS,
         pushgateway: { type: 'string' },
         quiet: { type: 'boolean' },
       },
@@ -93,8 +89,7 @@ async function check(argv: string[]): Promise<number> {
       throw new InputError(`--last: ${(error as Error).message}`);
     }
   }
-  if (values['basic-auth'] && !values['basic-auth'].includes(':'))
-    throw new InputError('--basic-auth expects USER:PASSWORD');
+  const auth = await prometheusAuth(values);
 
   const from = values.from === undefined ? undefined : parseTime(values.from, '--from');
   const to = values.to === undefined ? undefined : parseTime(values.to, '--to');
@@ -117,15 +112,6 @@ async function check(argv: string[]): Promise<number> {
       'Pass --prometheus URL (e.g. http://127.0.0.1:9090) or set PROMETHEUS_URL',
     );
 
-  let bearerToken = values['bearer-token'] ?? process.env.PROMETHEUS_TOKEN;
-  if (values['bearer-token-file']) {
-    try {
-      bearerToken = (await readFile(values['bearer-token-file'], 'utf8')).trim();
-    } catch (error) {
-      throw new InputError(`cannot read --bearer-token-file: ${(error as Error).message}`);
-    }
-  }
-
   const vars = parsePairs(values.var, '--var', { key: 'NAME' });
   const { exitCode } = await runCheck({
     spec: values.spec,
@@ -140,13 +126,7 @@ async function check(argv: string[]): Promise<number> {
     outDir: values.out,
     quiet: values.quiet,
     vars,
-    auth: {
-      bearerToken,
-      basicAuth: values['basic-auth'],
-      headers: parsePairs(values.header, '--header', { key: 'NAME' }),
-      caFile: values['ca-file'],
-      insecure: values.insecure,
-    },
+    auth,
     pushgatewayUrl: values.pushgateway,
   });
   return exitCode;

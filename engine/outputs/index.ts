@@ -5,7 +5,7 @@
 import { InputError } from '../../core/errors.ts';
 import { json } from './json.ts';
 import { outputRequest, type OutputDefinition, type OutputRequest } from './output.ts';
-import { remoteWrite } from './remote-write.ts';
+import { remoteWrite, type RemoteWriteTarget } from './remote-write.ts';
 
 export type { Output, OutputContext, OutputRequest } from './output.ts';
 
@@ -28,7 +28,7 @@ export function parseOut(value: string, env: NodeJS.ProcessEnv = process.env): O
 }
 
 /** The programmatic shorthands for the two outputs `loadgate run` always asks for. */
-export type OutputShorthands = { outJson?: string; remoteWrite?: { url: string } };
+export type OutputShorthands = { outJson?: string; remoteWrite?: RemoteWriteTarget };
 
 /** The outputs asked for: the shorthands' first (json, then remote write), then `outputs`. */
 export function requestedOutputs(

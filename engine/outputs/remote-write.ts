@@ -4,6 +4,9 @@
 // trends one gauge per stat `k6_<name>_<stat>` (p(95) → p95), time values in
 // seconds. Every series is cumulative since the start and pushed every
 // `pushIntervalMs` and once at the end.
+import { readFileSync } from 'node:fs';
+import { Agent, request } from 'undici';
+import { splitCredentials } from '../../core/urls.ts';
 import { TrendSink } from '../histogram.ts';
 import type { Metric, Registry, Tags } from '../metrics.ts';
 import type { Output, OutputDefinition } from './output.ts';
@@ -12,26 +15,88 @@ import { encodeWriteRequest, snappyBlock, type TimeSeries } from './prompb.ts';
 /** The trend stats pushed, by either engine (k6: K6_PROMETHEUS_RW_TREND_STATS). */
 export const RW_TREND_STATS = 'p(95),p(99),min,max,avg';
 
-export const remoteWrite: OutputDefinition<{ url: string }> = {
-  name: 'experimental-prometheus-rw',
-  usage: 'experimental-prometheus-rw',
-  parse: (arg, env) =>
-    arg === undefined
-      ? { url: env.K6_PROMETHEUS_RW_SERVER_URL ?? 'http://localhost:9090/api/v1/write' }
-      : undefined,
-  create: ({ url }, { warn }) =>
-    remoteWriteOutput({ url, trendStats: RW_TREND_STATS.split(','), warn }),
-  k6: ({ url }) => ({
-    args: ['--out', 'experimental-prometheus-rw'],
-    env: { K6_PROMETHEUS_RW_SERVER_URL: url, K6_PROMETHEUS_RW_TREND_STATS: RW_TREND_STATS },
-  }),
+/**
+ * Where samples are written and how to authenticate there: the same fields
+ * as the SLO checker's Prometheus auth, so `loadgate run` hands one set of
+ * credentials to both. User-info in `url` is basic auth.
+ */
+export type RemoteWriteTarget = {
+  url: string;
+  bearerToken?: string;
+  /** `user:password` */
+  basicAuth?: string;
+  headers?: Record<string, string>;
+  /** PEM file of a CA to trust. */
+  caFile?: string;
+  insecure?: boolean;
 };
 
-export type RemoteWriteConfig = {
-  url: string;
+export const remoteWrite: OutputDefinition<RemoteWriteTarget> = {
+  name: 'experimental-prometheus-rw',
+  usage: 'experimental-prometheus-rw',
+  // k6's own environment variables, so the built-in engine reads the same setup.
+  parse: (arg, env) => (arg === undefined ? targetFromK6Env(env) : undefined),
+  create: (target, { warn }) =>
+    remoteWriteOutput({ ...target, trendStats: RW_TREND_STATS.split(','), warn }),
+  k6: (target) => ({ args: ['--out', 'experimental-prometheus-rw'], env: k6Env(target) }),
+};
+
+/** The target as k6 reads it: K6_PROMETHEUS_RW_SERVER_URL, _USERNAME/_PASSWORD, _HEADERS_<name>, … */
+function targetFromK6Env(env: NodeJS.ProcessEnv): RemoteWriteTarget {
+  const headers: Record<string, string> = {};
+  for (const pair of (env.K6_PROMETHEUS_RW_HTTP_HEADERS ?? '').split(',')) {
+    const at = pair.indexOf(':');
+    if (at > 0) headers[pair.slice(0, at).trim()] = pair.slice(at + 1).trim();
+  }
+  for (const [key, value] of Object.entries(env))
+    if (key.startsWith('K6_PROMETHEUS_RW_HEADERS_') && value !== undefined)
+      headers[key.slice('K6_PROMETHEUS_RW_HEADERS_'.length)] = value;
+  const user = env.K6_PROMETHEUS_RW_USERNAME;
+  return {
+    url: env.K6_PROMETHEUS_RW_SERVER_URL ?? 'http://localhost:9090/api/v1/write',
+    ...(user && { basicAuth: `${user}:${env.K6_PROMETHEUS_RW_PASSWORD ?? ''}` }),
+    ...(Object.keys(headers).length > 0 && { headers }),
+    ...(env.K6_PROMETHEUS_RW_INSECURE_SKIP_TLS_VERIFY === 'true' && { insecure: true }),
+  };
+}
+
+/** What real k6 needs for the same target (a bearer token is an Authorization header to k6). */
+function k6Env(target: RemoteWriteTarget): Record<string, string> {
+  const { url, basicAuth } = withBasicAuth(target);
+  const env: Record<string, string> = {
+    K6_PROMETHEUS_RW_SERVER_URL: url,
+    K6_PROMETHEUS_RW_TREND_STATS: RW_TREND_STATS,
+  };
+  if (basicAuth) {
+    const at = basicAuth.indexOf(':');
+    env.K6_PROMETHEUS_RW_USERNAME = basicAuth.slice(0, at);
+    env.K6_PROMETHEUS_RW_PASSWORD = basicAuth.slice(at + 1);
+  }
+  for (const [name, value] of Object.entries(authHeaders(target)))
+    env[`K6_PROMETHEUS_RW_HEADERS_${name}`] = value;
+  if (target.insecure) env.K6_PROMETHEUS_RW_INSECURE_SKIP_TLS_VERIFY = 'true';
+  // k6 is Go: its TLS trusts the CA bundle SSL_CERT_FILE names.
+  if (target.caFile) env.SSL_CERT_FILE = target.caFile;
+  return env;
+}
+
+/** The URL without user-info, which becomes basic auth unless one is given. */
+function withBasicAuth(target: RemoteWriteTarget): { url: string; basicAuth?: string } {
+  const { url, basicAuth } = splitCredentials(target.url);
+  return { url, basicAuth: target.basicAuth ?? basicAuth };
+}
+
+/** The extra headers and the bearer token (basic auth stays apart: k6 has its own variables for it). */
+function authHeaders(target: RemoteWriteTarget): Record<string, string> {
+  return {
+    ...target.headers,
+    ...(target.bearerToken && { Authorization: `Bearer ${target.bearerToken}` }),
+  };
+}
+
+export type RemoteWriteConfig = RemoteWriteTarget & {
   trendStats?: string[];
   pushIntervalMs?: number;
-  headers?: Record<string, string>;
   warn?: (message: string) => void;
 };
 
@@ -95,29 +160,42 @@ export function remoteWriteOutput(config: RemoteWriteConfig): Output {
     return out;
   };
 
+  // Credentials go in headers; the URL shown in warnings has none.
+  const { url, basicAuth } = withBasicAuth(config);
+  const headers: Record<string, string> = {
+    'Content-Encoding': 'snappy',
+    'Content-Type': 'application/x-protobuf',
+    'X-Prometheus-Remote-Write-Version': '0.1.0',
+    'User-Agent': 'loadgate-k6-engine',
+    ...authHeaders(config),
+    ...(basicAuth &&
+      !config.bearerToken && {
+        Authorization: `Basic ${Buffer.from(basicAuth).toString('base64')}`,
+      }),
+  };
+  const dispatcher =
+    config.caFile || config.insecure
+      ? new Agent({
+          connect: {
+            ...(config.caFile && { ca: readFileSync(config.caFile, 'utf8') }),
+            rejectUnauthorized: !config.insecure,
+          },
+        })
+      : undefined;
+
   const send = async () => {
     const timeseries = build(Date.now());
     if (!timeseries.length) return;
     const body = snappyBlock(encodeWriteRequest(timeseries));
     try {
-      const res = await fetch(config.url, {
-        method: 'POST',
-        body: new Uint8Array(body),
-        headers: {
-          'Content-Encoding': 'snappy',
-          'Content-Type': 'application/x-protobuf',
-          'X-Prometheus-Remote-Write-Version': '0.1.0',
-          'User-Agent': 'loadgate-k6-engine',
-          ...config.headers,
-        },
-      });
-      if (!res.ok)
+      const res = await request(url, { method: 'POST', body, headers, dispatcher });
+      if (res.statusCode >= 300)
         config.warn?.(
-          `remote write to ${config.url} answered ${res.status}: ${(await res.text()).slice(0, 200)}`,
+          `remote write to ${url} answered ${res.statusCode}: ${(await res.body.text()).slice(0, 200)}`,
         );
-      else await res.arrayBuffer();
+      else await res.body.dump();
     } catch (e) {
-      config.warn?.(`remote write to ${config.url} failed: ${(e as Error).message}`);
+      config.warn?.(`remote write to ${url} failed: ${(e as Error).message}`);
     }
   };
 
@@ -154,6 +232,7 @@ export function remoteWriteOutput(config: RemoteWriteConfig): Output {
       clearInterval(timer);
       await inflight;
       await send();
+      await dispatcher?.close();
     },
   };
 }

@@ -108,8 +108,9 @@ async function waitReady(
   spawnError.catch(() => {}); // observed below; avoid an unhandled rejection after success
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
+    // 401: up, behind the basic auth of a --web.config.file.
     const ready = fetch(`${url}/-/ready`)
-      .then((response) => response.ok)
+      .then((response) => response.ok || response.status === 401)
       .catch(() => false);
     if (await Promise.race([ready, spawnError])) return;
     await Promise.race([new Promise((resolve) => setTimeout(resolve, 100)), spawnError]);

@@ -31,6 +31,39 @@ describe('--out outputs', () => {
     );
   });
 
+  it("experimental-prometheus-rw: k6's credential variables, read and written back the same way", () => {
+    const env = {
+      K6_PROMETHEUS_RW_SERVER_URL: 'https://prom.example/api/v1/write',
+      K6_PROMETHEUS_RW_USERNAME: 'user',
+      K6_PROMETHEUS_RW_PASSWORD: 'pass:word',
+      K6_PROMETHEUS_RW_HEADERS_X_Scope_OrgID: 'tenant',
+      K6_PROMETHEUS_RW_INSECURE_SKIP_TLS_VERIFY: 'true',
+    };
+    expect(parseOut('experimental-prometheus-rw', env).k6(ctx).env).toEqual({
+      ...env,
+      K6_PROMETHEUS_RW_TREND_STATS: 'p(95),p(99),min,max,avg',
+    });
+  });
+
+  it("runScript's remote write target: URL user-info and a bearer token become k6's variables", () => {
+    const { args, env } = k6Command({
+      script: 's.js',
+      remoteWrite: {
+        url: 'https://u:p%40ss@prom.example/api/v1/write',
+        bearerToken: 'tok',
+        caFile: '/etc/ca.pem',
+      },
+    });
+    expect(args).toContain('experimental-prometheus-rw');
+    expect(env).toMatchObject({
+      K6_PROMETHEUS_RW_SERVER_URL: 'https://prom.example/api/v1/write',
+      K6_PROMETHEUS_RW_USERNAME: 'u',
+      K6_PROMETHEUS_RW_PASSWORD: 'p@ss',
+      K6_PROMETHEUS_RW_HEADERS_Authorization: 'Bearer tok',
+      SSL_CERT_FILE: '/etc/ca.pem',
+    });
+  });
+
   it.each(['influxdb=http://x', 'json', 'experimental-prometheus-rw=x'])(
     'refuses %s as bad input, naming what the built-in engine writes',
     (value) => {
