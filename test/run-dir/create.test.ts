@@ -2,9 +2,7 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { main as run } from '../../cli/commands/run.ts';
-import { ExitError } from '../../core/errors.ts';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createDirectory } from '../../run-dir/create.ts';
 
 // A results directory that cannot be made is bad input, said at once and
@@ -15,7 +13,6 @@ beforeEach(async () => {
   tmp = await mkdtemp(join(tmpdir(), 'loadgate-create-'));
 });
 afterEach(async () => {
-  vi.restoreAllMocks();
   await rm(tmp, { recursive: true, force: true });
 });
 
@@ -40,23 +37,4 @@ describe('createDirectory', () => {
       /--results \/proc\/nope: cannot create \/proc\/nope \(ENOENT\)/,
     );
   }, 10_000);
-});
-
-describe('loadgate run --results', () => {
-  it.each([
-    ['a file', () => join(tmp, 'file')],
-    ['under /proc', () => '/proc/nope'],
-  ])(
-    'naming %s exits 2 before the platform starts',
-    async (_what, results) => {
-      await writeFile(join(tmp, 'file'), '');
-      const stderr = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
-      const error = await run(['smoke', '--results', results()]).catch((e: unknown) => e);
-      expect(error).toBeInstanceOf(ExitError);
-      expect((error as ExitError).code).toBe(2);
-      // Nothing started: the platform and the engine announce themselves on stderr.
-      expect(stderr).not.toHaveBeenCalled();
-    },
-    10_000,
-  );
 });
