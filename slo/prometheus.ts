@@ -193,10 +193,29 @@ export class PrometheusClient {
   }
   private readonly memo = new Map<string, Promise<{ data: unknown; warnings: string[] }>>();
 
+  /** Set once Prometheus has failed to answer in time: every later or waiting call ends with it. */
+  private stopped: ExitError | undefined;
+  private readonly stop = new AbortController();
+
+  private stopAll(error: ExitError): ExitError {
+    this.stopped ??= error;
+    this.stop.abort(this.stopped);
+    return this.stopped;
+  }
+
+  private silent(): ExitError {
+    const seconds = Math.round(this.timeoutMs / 1000);
+    return new InfrastructureError(
+      `Prometheus at ${this.url} did not answer within ${seconds} s`,
+      'Check that it is up and reachable from here (a proxy, a firewall that drops packets), or raise defaults.timeout in the spec',
+    );
+  }
+
   private async callWithRetries(
     path: string,
     params: Record<string, string>,
   ): Promise<{ data: unknown; warnings: string[] }> {
+    if (this.stopped) throw this.stopped;
     const form = new URLSearchParams(params).toString();
     // Queries go as POST forms (no URL length limit); /api/v1/rules is GET only.
     const post = path.startsWith('/api/v1/query');
@@ -212,11 +231,18 @@ export class PrometheusClient {
             ? { ...this.headers, 'content-type': 'application/x-www-form-urlencoded' }
             : this.headers,
           dispatcher: this.dispatcher,
-          signal: AbortSignal.timeout(this.timeoutMs + 5_000),
+          // Prometheus is asked to give up at timeoutMs (the `timeout` parameter) and to say so;
+          // a little later, no answer at all means it is not answering.
+          signal: AbortSignal.any([AbortSignal.timeout(this.timeoutMs + 2_000), this.stop.signal]),
         });
         status = response.statusCode;
         text = await response.body.text();
       } catch (error) {
+        // A server that does not answer in time will not answer a retry
+        // either: the whole check stops now, with one message, instead of
+        // every query waiting out its own timeouts in turn.
+        if ((error as Error).name === 'TimeoutError') throw this.stopAll(this.silent());
+        if (this.stopped) throw this.stopped;
         if (attempt < this.retries) {
           await sleep(250 * 4 ** attempt);
           continue;
