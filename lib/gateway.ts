@@ -295,21 +295,24 @@ export class Gateway {
     });
   }
 
-  subscription(id: number) {
+  /** Reading or deleting a subscription takes the token its 201 answer gave. */
+  subscription(id: number, token: string) {
     return this.data({
       method: 'GET',
       name: 'GET /api/newsletters/subscriptions/{id}',
       path: `/api/newsletters/subscriptions/${id}`,
+      headers: { 'X-Subscription-Token': token },
       expect: [200],
       schema: S.Subscription,
     });
   }
 
-  unsubscribe(id: number) {
+  unsubscribe(id: number, token: string) {
     return this.call({
       method: 'DELETE',
       name: 'DELETE /api/newsletters/subscriptions/{id}',
       path: `/api/newsletters/subscriptions/${id}`,
+      headers: { 'X-Subscription-Token': token },
       expect: [204],
       schema: undefined,
     });

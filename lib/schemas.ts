@@ -93,6 +93,8 @@ export const Subscription = z.object({
   list: z.enum(NEWSLETTER_LISTS),
   status: z.literal('subscribed'),
   created_at: timestamp,
+  /** Only in the 201 of a new subscription: what reading or deleting it takes. */
+  unsubscribe_token: z.optional(z.string()),
 });
 
 /** Error body: `{message, errors?: {field: [msg]}}`. */

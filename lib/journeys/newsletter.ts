@@ -1,4 +1,5 @@
-// newsletter: a visitor subscribes (twice: the second must be idempotent), checks, unsubscribes.
+// newsletter: a visitor subscribes (twice: the second must be idempotent), checks with the
+// unsubscribe token the first answer gave, and unsubscribes with it.
 import { check, group } from 'k6';
 import type { Config } from '../config.ts';
 import { pick, uniqueEmail } from '../data.ts';
@@ -13,22 +14,30 @@ export function newsletter(config: Config, data: SetupData): void {
   const email = uniqueEmail(data.runId, __VU, __ITER);
   const list = pick(NEWSLETTER_LISTS);
 
-  const id = group('subscribe', () => {
+  const subscribed = group('subscribe', () => {
     const first = gw.subscribe({ email, list });
     check(first.res, { 'new address subscribed (201)': (r) => r.status === 201 });
     if (first.res.status === 201) newsletterSubscriptions.add(1);
+    check(first.data, {
+      'new subscription gives its unsubscribe token': (d) => !!d?.unsubscribe_token,
+    });
     const again = gw.subscribe({ email, list });
     check(again, {
-      'subscribing again is idempotent (200, same id)': (a) =>
-        a.res.status === 200 && a.data?.id !== undefined && a.data.id === first.data?.id,
+      'subscribing again is idempotent (200, same id, no token)': (a) =>
+        a.res.status === 200 &&
+        a.data?.id !== undefined &&
+        a.data.id === first.data?.id &&
+        a.data.unsubscribe_token === undefined,
     });
-    return first.data?.id;
+    const { id, unsubscribe_token: token } = first.data ?? {};
+    return id !== undefined && token ? { id, token } : undefined;
   });
   think(config.thinkTime);
-  if (id === undefined) return;
+  if (!subscribed) return;
+  const { id, token } = subscribed;
 
   group('view subscription', () => {
-    const sub = gw.subscription(id).data;
+    const sub = gw.subscription(id, token).data;
     check(sub, {
       'subscription reads back': (s) =>
         s?.email.toLowerCase() === email.toLowerCase() && s.list === list,
@@ -37,7 +46,7 @@ export function newsletter(config: Config, data: SetupData): void {
   think(config.thinkTime);
 
   group('unsubscribe', () => {
-    gw.unsubscribe(id);
+    gw.unsubscribe(id, token);
   });
   think(config.thinkTime);
 }

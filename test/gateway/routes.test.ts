@@ -403,7 +403,7 @@ describe('checkout journey', () => {
 });
 
 describe('newsletter journey', () => {
-  it('subscribes idempotently (201 then 200), shows and unsubscribes', async () => {
+  it('subscribes idempotently (201 then 200), shows and unsubscribes with the token', async () => {
     const email = `News-${Date.now()}@Example.test`;
     const first = await api(url, '/api/newsletters/subscriptions', {
       json: { email, list: 'weekly' },
@@ -415,24 +415,45 @@ describe('newsletter journey', () => {
       list: 'weekly',
       status: 'subscribed',
       created_at: expect.any(String),
+      unsubscribe_token: expect.stringMatching(/^[\w-]{24}$/),
     });
+    const { unsubscribe_token: token, ...subscription } = first.body.data;
     const again = await api(url, '/api/newsletters/subscriptions', {
       json: { email: email.toLowerCase(), list: 'weekly' },
     });
     expect(again.status).toBe(200);
-    expect(again.body.data).toEqual(first.body.data);
+    // Anyone who knows the address gets this answer: it must not carry the token.
+    expect(again.body.data).toEqual(subscription);
     const other = await api(url, '/api/newsletters/subscriptions', {
       json: { email, list: 'promotions' },
     });
     expect(other.status).toBe(201);
 
     const path = `/api/newsletters/subscriptions/${first.body.data.id}`;
-    expect((await api(url, path)).body).toEqual(first.body);
-    const del = await fetch(url + path, { method: 'DELETE' });
+    const withToken = { headers: { 'x-subscription-token': token } };
+    expect((await api(url, path, withToken)).body).toEqual({ data: subscription });
+    const del = await fetch(url + path, { method: 'DELETE', ...withToken });
     expect(del.status).toBe(204);
     expect(await del.text()).toBe('');
-    expect((await api(url, path)).status).toBe(404);
-    expect((await api(url, path, { method: 'DELETE' })).status).toBe(404);
+    expect((await api(url, path, withToken)).status).toBe(404);
+    expect((await api(url, path, { method: 'DELETE', ...withToken })).status).toBe(404);
+  });
+
+  it('lets no one else read or delete a subscription, whatever its sequential id', async () => {
+    const victim = await api(url, '/api/newsletters/subscriptions', {
+      json: { email: `victim-${Date.now()}@example.test`, list: 'weekly' },
+    });
+    const attacker = await api(url, '/api/newsletters/subscriptions', {
+      json: { email: `attacker-${Date.now()}@example.test`, list: 'weekly' },
+    });
+    const path = `/api/newsletters/subscriptions/${victim.body.data.id}`;
+    const as = (token?: string) => (token ? { headers: { 'x-subscription-token': token } } : {});
+    for (const token of [undefined, '', 'guess', attacker.body.data.unsubscribe_token]) {
+      expect((await api(url, path, as(token))).status).toBe(404);
+      expect((await api(url, path, { method: 'DELETE', ...as(token) })).status).toBe(404);
+    }
+    // Still there for its owner.
+    expect((await api(url, path, as(victim.body.data.unsubscribe_token))).status).toBe(200);
   });
 
   it('422 for a bad e-mail or list', async () => {

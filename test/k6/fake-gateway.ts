@@ -110,20 +110,22 @@ export function fakeGateway(opts: { pollsUntilConfirmed?: number } = {}) {
         const known = subscriptions.get(json.email);
         const sub = known ?? { id: next++, email: json.email, list: json.list };
         subscriptions.set(json.email, sub);
-        return {
-          status: known ? 200 : 201,
-          body: { data: { ...sub, status: 'subscribed', created_at: '2025-01-01T00:00:00Z' } },
-        };
+        const view = { ...sub, status: 'subscribed', created_at: '2025-01-01T00:00:00Z' };
+        return known
+          ? { status: 200, body: { data: view } }
+          : { status: 201, body: { data: { ...view, unsubscribe_token: `tok-${sub.id}` } } };
       }
-      case 'GET /api/newsletters/subscriptions/:id': {
+      case 'GET /api/newsletters/subscriptions/:id':
+      case 'DELETE /api/newsletters/subscriptions/:id': {
         const sub = [...subscriptions.values()].find((s) => s.id === ids[0]);
+        if (!sub || req.headers['X-Subscription-Token'] !== `tok-${sub.id}`)
+          return { status: 404, body: { message: 'Subscription not found' } };
+        if (req.method === 'DELETE') return { status: 204 };
         return {
           status: 200,
           body: { data: { ...sub, status: 'subscribed', created_at: '2025-01-01T00:00:00Z' } },
         };
       }
-      case 'DELETE /api/newsletters/subscriptions/:id':
-        return { status: 204 };
     }
     return { status: 404, body: { message: `no route ${route}` } };
   };

@@ -71,8 +71,8 @@ describe('gateway client', () => {
     gw.createTicket({ subject: 's', message: 'm', orderId: 33, attachment: ATTACHMENTS[0]! });
     gw.ticket(44);
     gw.subscribe({ email: 'e@x.test', list: 'weekly' });
-    gw.subscription(55);
-    gw.unsubscribe(55);
+    gw.subscription(55, 'tok');
+    gw.unsubscribe(55, 'tok');
     expect(
       state.requests.map(
         (r) => `${r.method} ${r.url.slice(base.length)} | ${r.tags.name} | ${r.expected}`,

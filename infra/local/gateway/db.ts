@@ -46,8 +46,8 @@ CREATE TABLE IF NOT EXISTS sav_tickets (
   filename TEXT NOT NULL, mime_type TEXT NOT NULL, size INTEGER NOT NULL, sha256 TEXT NOT NULL,
   stored_name TEXT NOT NULL, created_at TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS newsletter_subscriptions (
-  id INTEGER PRIMARY KEY, email TEXT NOT NULL, list TEXT NOT NULL, created_at TEXT NOT NULL,
-  UNIQUE (email, list));
+  id INTEGER PRIMARY KEY, email TEXT NOT NULL, list TEXT NOT NULL, token TEXT NOT NULL,
+  created_at TEXT NOT NULL, UNIQUE (email, list));
 `;
 
 export const DB_FILE = 'gateway.sqlite';
@@ -72,6 +72,7 @@ export function openDatabase(dataDir: string, bcryptCost: number, busyTimeoutMs 
     conn
       .transaction(() => {
         conn.exec(SCHEMA);
+        migrate(conn);
         seed(conn, bcryptCost);
       })
       .immediate();
@@ -81,6 +82,14 @@ export function openDatabase(dataDir: string, bcryptCost: number, busyTimeoutMs 
     db?.close();
     throw err;
   }
+}
+
+/** Columns added since a data dir (--data-dir) may have been created. */
+function migrate(db: Db): void {
+  const columns = db.pragma('table_info(newsletter_subscriptions)') as { name: string }[];
+  // Older subscriptions get no token: nobody can read or delete them through the API.
+  if (!columns.some((c) => c.name === 'token'))
+    db.exec("ALTER TABLE newsletter_subscriptions ADD COLUMN token TEXT NOT NULL DEFAULT ''");
 }
 
 function seed(db: Db, bcryptCost: number): void {
