@@ -17,6 +17,10 @@ export const EXIT = {
   internal: 70,
   /** k6: a threshold was crossed (`loadgate k6 run`). */
   thresholdsFailed: 99,
+  /** k6: setup() ran past setupTimeout; the summary is written. */
+  setupTimeout: 100,
+  /** k6: teardown() ran past teardownTimeout; the summary is written. */
+  teardownTimeout: 101,
   /** k6: invalid options, or more VUs than the built-in engine can hold. */
   invalidConfig: 104,
   /** k6: interrupted (Ctrl-C, SIGTERM); partial results are written. */

@@ -96,8 +96,9 @@ async function run(
     const testTags = (options.tags ?? {}) as Tags;
     const runStart = Date.now();
 
-    const setup = await runSetup(vu0, stop);
-    let exitCode: ExitCode = setup.aborted ? EXIT.scriptAborted : EXIT.ok;
+    const setup = await runSetup(vu0, fleet, stop, plan.setupTimeoutMs);
+    if (setup.failure) err(`${setup.failure.message}\n`);
+    let exitCode: ExitCode = setup.failure?.code ?? (setup.aborted ? EXIT.scriptAborted : EXIT.ok);
     const active = new ActiveVus((n) => {
       Atomics.store(fleet.counters, GLOBAL.vusActive, n);
       registry.add(vusMetric, n, testTags, Date.now());
@@ -128,8 +129,11 @@ async function run(
     const { thresholdAbort } = monitor.end();
     registry.add(vusMetric, 0, testTags, Date.now());
 
-    if (!setup.aborted && !(await runTeardown(vu0, setup.data, stop, err)))
-      exitCode = EXIT.scriptException;
+    // As in k6: no teardown() after a failed or aborted setup().
+    if (!setup.aborted && !setup.failure) {
+      const teardown = await runTeardown(vu0, fleet, setup.data, stop, err, plan.teardownTimeoutMs);
+      if (teardown !== EXIT.ok) exitCode = teardown;
+    }
     const durationMs = Date.now() - runStart;
     config.progress?.(progressState(registry, 0, durationMs, true));
 

@@ -23,8 +23,8 @@ loadgate's built-in k6-compatible engine. Flags (as k6's):
       --engine auto|builtin|k6      force an engine (default auto)
   -h, --help                        this help
 
-Exit codes: 0 ok, 99 thresholds crossed, 104 invalid options, 105 interrupted,
-107 script exception, 108 test.abort().`;
+Exit codes: 0 ok, 99 thresholds crossed, 100/101 setup()/teardown() timed out,
+104 invalid options, 105 interrupted, 107 script exception, 108 test.abort().`;
 
 export async function main(argv: string[]): Promise<number> {
   const [sub, ...rest] = argv;

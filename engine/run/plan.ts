@@ -4,6 +4,7 @@
 // 104) before any load; any other error is a bug and propagates as one.
 import type { Registry } from '../metrics.ts';
 import {
+  optionDuration,
   OptionsError,
   resolveOptions,
   type Overrides,
@@ -16,6 +17,9 @@ export type RunPlan = ResolvedOptions & {
   thresholds: Threshold[];
   /** The options as the VUs see them (exec.test.options): scenarios keyed by name. */
   vuOptions: Record<string, unknown>;
+  /** setupTimeout / teardownTimeout, when the script sets them (k6's default otherwise: 60 s). */
+  setupTimeoutMs?: number;
+  teardownTimeoutMs?: number;
 };
 
 export function planRun(
@@ -40,5 +44,12 @@ export function planRun(
     ...options,
     scenarios: Object.fromEntries(scenarios.map(({ name, ...s }: Scenario) => [name, s])),
   };
-  return { ...resolved, thresholds, vuOptions };
+  const ms = (d: string | number | undefined) => (d === undefined ? undefined : optionDuration(d));
+  return {
+    ...resolved,
+    thresholds,
+    vuOptions,
+    setupTimeoutMs: ms(options.setupTimeout),
+    teardownTimeoutMs: ms(options.teardownTimeout),
+  };
 }

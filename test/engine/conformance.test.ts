@@ -129,6 +129,38 @@ for (const { engine, skip, label } of engines) {
       expect((await run(engine, 'setup-throws.js')).exitCode).toBe(107);
     });
 
+    it.skipIf(skip)(
+      'exits 107 on an exception in setup() and still writes the summary',
+      async () => {
+        const r = await run(engine, 'setup-throws.js');
+        expect(r.exitCode).toBe(107);
+        expect(r.legacy).toBeDefined();
+        expect(JSON.parse(r.handle!)).toEqual({ written: true });
+      },
+    );
+
+    it.skipIf(skip)(
+      'exits 100 when setup() runs past setupTimeout, summary written, no iteration',
+      async () => {
+        for (const hang of ['sleep', 'loop']) {
+          const r = await run(engine, 'setup-timeout.js', { env: { HANG: hang } });
+          expect(r.exitCode, hang).toBe(100);
+          expect(JSON.parse(r.handle!), hang).toEqual({ iterations: null });
+        }
+      },
+      30_000,
+    );
+
+    it.skipIf(skip)(
+      'exits 101 when teardown() runs past teardownTimeout, summary written',
+      async () => {
+        const r = await run(engine, 'teardown-timeout.js');
+        expect(r.exitCode).toBe(101);
+        expect(JSON.parse(r.handle!)).toEqual({ iterations: 2 });
+      },
+      30_000,
+    );
+
     it.skipIf(skip)('exits 108 on test.abort() and still writes the summary', async () => {
       const r = await run(engine, 'abort.js');
       expect(r.exitCode).toBe(108);
