@@ -12,6 +12,13 @@ import type { Exchange, ExchangeRequest, Timings } from './protocol.ts';
 
 const TEXT = new TextDecoder();
 
+/**
+ * The largest body a VU is handed, just under V8's longest string (~512 MiB
+ * of text): past it a request fails on its own (k6 error 1000), instead of
+ * a string that cannot be made taking the whole process down.
+ */
+export const MAX_BODY_BYTES = 512 * 1024 * 1024 - 64;
+
 export class UndiciExchanger {
   private agent: Agent;
   private connectCost = new Map<string, { connecting: number; tls: number }>();
@@ -67,6 +74,7 @@ export class UndiciExchanger {
       let statusText = '';
       let rawHeaders: Buffer[] = [];
       const chunks: Buffer[] = [];
+      let kept = 0;
       let received = 0;
       let settled = false;
       let abort: ((e: Error) => void) | undefined;
@@ -99,12 +107,19 @@ export class UndiciExchanger {
         const buf = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
         received += buf.length + (status ? 15 + statusText.length : 0);
         let responseBody: string | ArrayBuffer | null = null;
-        if (req.responseType === 'text') responseBody = TEXT.decode(buf);
-        else if (req.responseType === 'binary')
-          responseBody = buf.buffer.slice(
-            buf.byteOffset,
-            buf.byteOffset + buf.byteLength,
-          ) as ArrayBuffer;
+        try {
+          if (req.responseType === 'text') responseBody = TEXT.decode(buf);
+          else if (req.responseType === 'binary')
+            responseBody = buf.buffer.slice(
+              buf.byteOffset,
+              buf.byteOffset + buf.byteLength,
+            ) as ArrayBuffer;
+        } catch (e) {
+          // Thrown inside undici's callbacks, this would be an unhandled 'error' event.
+          error ??= new Error(
+            `response body of ${buf.length} bytes cannot be held: ${(e as Error).message}`,
+          );
+        }
         if (error) {
           const [text, code] = classify(error);
           resolve({
@@ -145,8 +160,22 @@ export class UndiciExchanger {
           return true;
         },
         onData(chunk: Buffer) {
-          if (req.responseType !== 'none') chunks.push(chunk);
-          else received += chunk.length;
+          if (req.responseType === 'none') {
+            received += chunk.length;
+            return true;
+          }
+          kept += chunk.length;
+          if (kept > MAX_BODY_BYTES) {
+            // Stop reading: the request fails, the process and the other VUs go on.
+            chunks.length = 0;
+            abort?.(
+              new Error(
+                `response body larger than ${MAX_BODY_BYTES} bytes, not kept (use responseType: 'none' to only count it)`,
+              ),
+            );
+            return false;
+          }
+          chunks.push(chunk);
           return true;
         },
         onComplete() {
