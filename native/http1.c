@@ -70,6 +70,23 @@ static int grow(char **p, size_t *cap, size_t need) {
   return 0;
 }
 
+/*
+ * The largest body handed to a VU: just under V8's longest string. Past it
+ * the request fails (EFBIG) rather than return a string that cannot exist.
+ */
+#define MAX_BODY ((size_t)512 * 1024 * 1024 - 64)
+/* Buffers past this size after a response are given back (a big one is rare). */
+#define KEEP_CAP ((size_t)1024 * 1024)
+/* What a discarded body may take in memory at once before it is dropped. */
+#define DISCARD_AT ((size_t)256 * 1024)
+
+static void shrink(char **p, size_t *cap) {
+  if (*cap <= KEEP_CAP) return;
+  free(*p);
+  *p = NULL;
+  *cap = 0;
+}
+
 /* ---- errors ------------------------------------------------------------ */
 
 /* Throws Error(message) with .code, the form engine/http-client.ts classifies. */
@@ -88,6 +105,10 @@ static napi_value fail_errno(napi_env env, int err) {
     case EPROTO: return fail(env, "EPROTO", "malformed HTTP response");
     case ENOMEM: return fail(env, "ENOMEM", "out of memory");
     case ENODATA: return fail(env, "ECLOSED", "connection closed before the response");
+    case EFBIG:
+      return fail(env, "EFBIG",
+                  "response body larger than 536870848 bytes, not kept "
+                  "(use responseType: 'none' to only count it)");
     default: return fail(env, "EIO", strerror(err));
   }
 }
@@ -346,7 +367,8 @@ typedef struct {
   unsigned long long left;
 } chunk_state;
 
-static int dechunk(vu_state *s, size_t len, size_t *pos, size_t *out_len, chunk_state *c) {
+static int dechunk(vu_state *s, size_t len, size_t *pos, size_t *out_len, chunk_state *c,
+                   int keep) {
   const char *b = s->buf;
   for (;;) {
     if (c->phase == 0 || c->phase == 2 || c->phase == 3) {
@@ -385,8 +407,12 @@ static int dechunk(vu_state *s, size_t len, size_t *pos, size_t *out_len, chunk_
     size_t avail = len - *pos;
     if (!avail) return 0;
     size_t take = avail < c->left ? avail : (size_t)c->left;
-    if (grow(&s->out, &s->out_cap, *out_len + take)) return -ENOMEM;
-    memcpy(s->out + *out_len, b + *pos, take);
+    if (keep) {
+      /* Never a body the VU cannot be handed: fail rather than truncate. */
+      if (*out_len + take > MAX_BODY) return -EFBIG;
+      if (grow(&s->out, &s->out_cap, *out_len + take)) return -ENOMEM;
+      memcpy(s->out + *out_len, b + *pos, take);
+    }
     *out_len += take;
     *pos += take;
     c->left -= take;
@@ -418,6 +444,9 @@ static napi_value js_exchange(napi_env env, napi_callback_info info) {
       napi_get_value_int32(env, argv[4], &body_mode) != napi_ok)
     return fail(env, "EINVAL", "exchange(fd, request, isHead, timeoutMs, bodyMode)");
 
+  /* Left large by a response that failed part-way: given back before this one. */
+  shrink(&s->buf, &s->cap);
+  shrink(&s->out, &s->out_cap);
   double t0 = now_ms();
   double deadline = t0 + timeout;
   int err = write_all(s, fd, req, req_len, deadline);
@@ -451,9 +480,11 @@ static napi_value js_exchange(napi_env env, napi_callback_info info) {
   h.head_len = (size_t)head_end;
   h.body_start = (size_t)head_end + 4;
 
-  /* The body. */
+  /* The body. Discarded (bodyMode 0) it is counted and dropped as it comes, never held. */
+  const int keep = body_mode != 0;
   const char *body = NULL;
   size_t body_len = 0;
+  size_t dropped = 0; /* body bytes read and thrown away (bodyMode 0) */
   int no_body = is_head || h.status == 204 || h.status == 304 || h.status == 101;
   if (no_body) {
     body = s->buf + h.body_start;
@@ -462,7 +493,7 @@ static napi_value js_exchange(napi_env env, napi_callback_info info) {
     size_t pos = h.body_start, out_len = 0;
     chunk_state c = {0, 0};
     for (;;) {
-      int r = dechunk(s, len, &pos, &out_len, &c);
+      int r = dechunk(s, len, &pos, &out_len, &c, keep);
       if (r < 0) return fail_errno(env, -r);
       if (r == 1) break;
       /* Consumed input can go: keeps the buffer small on long bodies. */
@@ -480,23 +511,34 @@ static napi_value js_exchange(napi_env env, napi_callback_info info) {
     body = s->out;
     body_len = out_len;
   } else if (h.content_length >= 0) {
-    size_t want = h.body_start + (size_t)h.content_length;
-    while (len < want) {
+    if (keep && (unsigned long long)h.content_length > MAX_BODY) return fail_errno(env, EFBIG);
+    size_t want = (size_t)h.content_length;
+    while (dropped + (len - h.body_start) < want) {
+      if (!keep && len - h.body_start >= DISCARD_AT) {
+        dropped += len - h.body_start;
+        len = h.body_start;
+      }
       err = read_more(s, fd, &len, deadline);
       if (err == ENODATA) err = EPROTO;
       if (err) return fail_errno(env, err);
     }
-    if (len != want) h.keep_alive = 0;
+    if (dropped + (len - h.body_start) != want) h.keep_alive = 0;
     body = s->buf + h.body_start;
-    body_len = (size_t)h.content_length;
+    body_len = want;
   } else {
     /* No framing: the body runs until the server closes. */
     while ((err = read_more(s, fd, &len, deadline)) == 0) {
+      if (len - h.body_start <= DISCARD_AT) continue;
+      if (keep && len - h.body_start > MAX_BODY) return fail_errno(env, EFBIG);
+      if (!keep) {
+        dropped += len - h.body_start;
+        len = h.body_start;
+      }
     }
     if (err != ENODATA) return fail_errno(env, err);
     h.keep_alive = 0;
     body = s->buf + h.body_start;
-    body_len = len - h.body_start;
+    body_len = dropped + (len - h.body_start);
   }
   if (!h.chunked) received += no_body ? h.body_start : h.body_start + body_len;
   else received += h.body_start;
@@ -509,16 +551,32 @@ static napi_value js_exchange(napi_env env, napi_callback_info info) {
   napi_set_element(env, out, 0, v);
   napi_create_string_latin1(env, s->buf, h.head_len, &v);
   napi_set_element(env, out, 1, v);
+  /* Every allocation or conversion is checked: a failure is a request error, never a wrong body. */
+  napi_status made = napi_ok;
   if (body_mode == 1) {
-    napi_create_string_utf8(env, body_len ? body : "", body_len, &v);
+    made = napi_create_string_utf8(env, body_len ? body : "", body_len, &v);
   } else if (body_mode == 2) {
-    void *data;
-    napi_create_arraybuffer(env, body_len, &data, &v);
-    if (body_len) memcpy(data, body, body_len);
+    void *data = NULL;
+    made = napi_create_arraybuffer(env, body_len, &data, &v);
+    if (made == napi_ok && body_len) memcpy(data, body, body_len);
   } else {
     napi_get_undefined(env, &v);
   }
+  if (made != napi_ok) {
+    bool pending = false;
+    napi_is_exception_pending(env, &pending);
+    if (pending) {
+      napi_value ignored;
+      napi_get_and_clear_last_exception(env, &ignored);
+    }
+    shrink(&s->buf, &s->cap);
+    shrink(&s->out, &s->out_cap);
+    return fail(env, "ENOMEM", "response body could not be handed to the VU (out of memory)");
+  }
   napi_set_element(env, out, 2, v);
+  /* A large response's buffers go back: a VU keeps ~16 KiB, not its largest body, for life. */
+  shrink(&s->buf, &s->cap);
+  shrink(&s->out, &s->out_cap);
   napi_create_double(env, (double)received, &v);
   napi_set_element(env, out, 3, v);
   napi_get_boolean(env, h.keep_alive, &v);
