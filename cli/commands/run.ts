@@ -22,7 +22,17 @@ import {
   prometheusAuth,
   type PrometheusAuthValues,
 } from '../prometheus-auth.ts';
-import type { FaultSources } from '../../infra/local/faults-config.ts';
+// Everything the run needs after the load is imported here, with the command:
+// a Ctrl-C to the process group also stops the run-time TypeScript loader's
+// helper process, after which no module can be loaded (TransformError).
+import { runScript } from '../../engine/index.ts';
+import { readFaults, type FaultSources } from '../../infra/local/faults-config.ts';
+import { startPlatform } from '../../infra/local/platform.ts';
+import { writeReport } from '../../report/index.ts';
+import { createDirectory } from '../../run-dir/create.ts';
+import { ranToEnd, runOutcome } from '../../run-dir/outcome.ts';
+import { writeRunRecord } from '../../run-dir/record.ts';
+import { runCheck } from '../../slo/index.ts';
 import { JOURNEYS as CATALOGUE_JOURNEYS, MIX, PROFILES } from '../../lib/catalogue.ts';
 import { EXIT, InputError } from '../../core/errors.ts';
 import { redactUrl, splitCredentials } from '../../core/urls.ts';
@@ -81,7 +91,6 @@ export async function main(argv: string[]): Promise<number> {
   const runDir = resolve(options.results, runId);
 
   // Before anything starts: a results directory that cannot be made is bad input.
-  const { createDirectory } = await import('../../run-dir/create.ts');
   await createDirectory(options.results, `--results ${options.results}`);
 
   // Ctrl-C stops the load but still writes what was measured (k6 exit 105).
@@ -89,8 +98,6 @@ export async function main(argv: string[]): Promise<number> {
     message: '\nloadgate: interrupted, stopping the load and writing partial results…\n',
   });
 
-  const { startPlatform } = await import('../../infra/local/platform.ts');
-  const { readFaults } = await import('../../infra/local/faults-config.ts');
   const platform = options.target
     ? undefined
     : await startPlatform({ prometheus: true, faults: await readFaults(options.faults) });
@@ -106,7 +113,6 @@ export async function main(argv: string[]): Promise<number> {
         `loadgate: local platform: gateway ${platform.gatewayUrl}, Prometheus ${prometheusUrl}\n`,
       );
 
-    const { runScript } = await import('../../engine/index.ts');
     const startedAt = new Date();
     const result = await runScript({
       script: bundle,
@@ -125,7 +131,6 @@ export async function main(argv: string[]): Promise<number> {
     const endedAt = new Date();
     const interrupted = abort.signal.aborted;
 
-    const { writeRunRecord } = await import('../../run-dir/record.ts');
     const record = await writeRunRecord(runDir, {
       id: runId,
       profile: options.profile,
@@ -144,7 +149,6 @@ export async function main(argv: string[]): Promise<number> {
     );
 
     try {
-      const { ranToEnd, runOutcome } = await import('../../run-dir/outcome.ts');
       // An interrupted or failed load is not judged: its outcome is the engine's.
       const slo = ranToEnd(record)
         ? await judge(options, {
@@ -157,7 +161,6 @@ export async function main(argv: string[]): Promise<number> {
       return runOutcome({ ...record, slo }).exitCode;
     } finally {
       // Whatever the verdict (or its absence), the run gets its page.
-      const { writeReport } = await import('../../report/index.ts');
       const page = await writeReport(runDir).catch((error: Error) => {
         process.stderr.write(`loadgate: could not write the HTML report: ${error.message}\n`);
       });
@@ -194,7 +197,6 @@ async function judge(
     );
     return undefined;
   }
-  const { runCheck } = await import('../../slo/index.ts');
   const spec =
     options.slo === true
       ? join(HOME, 'slo', run.local ? 'local.yaml' : 'platform.yaml')
