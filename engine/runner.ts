@@ -77,6 +77,7 @@ async function run(
     testStart: Date.now(),
     onSamples: sampleIngester(registry, tree, err),
     onAbort: (reason) => stop.abort(reason),
+    onFatal: (error) => stop.fail(error),
     warn: (m) => err(`WARN ${m}\n`),
   });
   const onSignal = () => stop.abort('interrupted');
@@ -90,13 +91,22 @@ async function run(
     fleet.options = plan.vuOptions;
     for (const o of config.outputs) o.start(registry, thresholds);
 
-    const pools = await initScenarioVus(scenarios, fleet);
+    // A VU that cannot start (its init threw, or ran out of memory) ends the
+    // test before any load; the summary is still written, as after setup().
+    let initFailure: ExitError | undefined;
+    const pools = await initScenarioVus(scenarios, fleet).catch((e: unknown) => {
+      if (!(e instanceof ExitError) || e.code !== EXIT.scriptException) throw e;
+      initFailure = e;
+      return new Map() as Awaited<ReturnType<typeof initScenarioVus>>;
+    });
     const vusMetric = registry.get('vus');
     registry.add(registry.get('vus_max'), fleet.size - 1, {}, Date.now());
     const testTags = (options.tags ?? {}) as Tags;
     const runStart = Date.now();
 
-    const setup = await runSetup(vu0, fleet, stop, plan.setupTimeoutMs);
+    const setup = initFailure
+      ? { aborted: false, failure: initFailure }
+      : await runSetup(vu0, fleet, stop, plan.setupTimeoutMs);
     if (setup.failure) err(`${setup.failure.message}\n`);
     let exitCode: ExitCode = setup.failure?.code ?? (setup.aborted ? EXIT.scriptAborted : EXIT.ok);
     const active = new ActiveVus((n) => {
@@ -148,13 +158,15 @@ async function run(
     });
     for (const o of config.outputs) await o.stop();
 
-    if (exitCode === EXIT.ok) {
+    if (stop.fatal) exitCode = stop.fatal.code;
+    else if (exitCode === EXIT.ok) {
       if (thresholdAbort) exitCode = EXIT.thresholdsFailed;
       else if (stop.reason === 'interrupted') exitCode = EXIT.interrupted;
       else if (stop.reason) exitCode = EXIT.scriptAborted;
       else if (thresholds.some((t) => t.failed)) exitCode = EXIT.thresholdsFailed;
     }
-    if (stop.reason && stop.reason !== 'interrupted') err(`test aborted: ${stop.reason}\n`);
+    if (stop.fatal) err(`${stop.fatal.message}\n`);
+    else if (stop.reason && stop.reason !== 'interrupted') err(`test aborted: ${stop.reason}\n`);
 
     await writeSummaries(vu0, summary, { ...config, out, err });
     const crossed = [...new Set(thresholds.filter((t) => t.failed).map((t) => t.key))];

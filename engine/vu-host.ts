@@ -14,11 +14,24 @@ import {
   type VuInit,
 } from './protocol.ts';
 import { errorExchange } from './exchange.ts';
+import { EXIT, ExitError } from '../core/errors.ts';
 
 export type VuHooks = {
   http(vuId: number, reqs: ExchangeRequest[]): Promise<Exchange[]>;
   message(vuId: number, msg: FromWorker): void;
+  /** The VU died in a way that ends the test (its heap limit): told once. */
+  fatal(vuId: number, error: ExitError): void;
 };
+
+/**
+ * The heap a VU thread may grow to, in MB (LOADGATE_VU_HEAP_MB, default 1024):
+ * a script that allocates without end stops its own VU with a clear error,
+ * instead of taking the whole process (and its summary) down with it.
+ */
+export function vuHeapLimitMb(env: NodeJS.ProcessEnv = process.env): number {
+  const mb = Number(env.LOADGATE_VU_HEAP_MB);
+  return Number.isFinite(mb) && mb >= 16 ? mb : 1024;
+}
 
 /** The VU's workerData, but for what this host makes itself (control array, reply port). */
 export type VuStart = Omit<VuInit, 'ctrl' | 'port'> & { workerCode: string; hooks: VuHooks };
@@ -39,8 +52,10 @@ export class VuHost {
     this.ctrl = new Int32Array(ctrlBuffer);
     const channel = new MessageChannel();
     this.reply = channel.port1;
+    const heapMb = vuHeapLimitMb();
     this.worker = new Worker(workerCode, {
       eval: true,
+      resourceLimits: { maxOldGenerationSizeMb: heapMb },
       workerData: { ...data, ctrl: ctrlBuffer, port: channel.port2 } satisfies VuInit,
       transferList: [channel.port2],
       stdout: false,
@@ -79,7 +94,15 @@ export class VuHost {
             hooks.message(this.id, msg);
         }
       });
-      this.worker.on('error', (e) => {
+      this.worker.on('error', (raw) => {
+        let e: Error = raw;
+        if ((raw as NodeJS.ErrnoException).code === 'ERR_WORKER_OUT_OF_MEMORY') {
+          e = new ExitError(
+            EXIT.scriptException,
+            `VU ${this.id} ran out of memory: its JavaScript heap reached the ${heapMb} MB a VU may use (raise LOADGATE_VU_HEAP_MB, or allocate less per VU)`,
+          );
+          hooks.fatal(this.id, e as ExitError);
+        }
         reject(e);
         this.pending?.reject(e);
         this.pending = undefined;

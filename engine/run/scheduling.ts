@@ -24,6 +24,7 @@ export async function initScenarioVus(scenarios: Scenario[], fleet: VuFleet): Pr
       pools.set(s.name, await Promise.all(Array.from({ length: n }, () => fleet.start())));
     }
   } catch (e) {
+    if (e instanceof ExitError) throw e; // out of memory: its own message names the VU
     throw new ExitError(
       EXIT.scriptException,
       `script error during VU init: ${(e as Error).message}`,

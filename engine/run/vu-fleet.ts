@@ -2,6 +2,7 @@
 // script and worker code, the run-wide counters, the SharedArrays, the
 // script's resolved options, and the HTTP exchanges the main thread serves
 // for them. Every VU of the run is started here and terminated here.
+import type { ExitError } from '../../core/errors.ts';
 import { nativeAddon } from '../native-addon.ts';
 import { GLOBAL, type ExchangeRequest, type FromWorker, type SampleBatch } from '../protocol.ts';
 import { UndiciExchanger } from '../undici-exchange.ts';
@@ -17,6 +18,8 @@ export type VuFleetConfig = {
   /** What the VUs say, besides HTTP: samples and test.abort(). */
   onSamples(vuId: number, batch: SampleBatch): void;
   onAbort(reason: string): void;
+  /** A VU died in a way that ends the test (out of memory). */
+  onFatal(error: ExitError): void;
   warn(message: string): void;
 };
 
@@ -67,6 +70,7 @@ export class VuFleet {
           else if (msg.t === 'shared') this.#shared[msg.name] = msg.buffer;
           else if (msg.t === 'abort') c.onAbort(msg.reason);
         },
+        fatal: (_vuId: number, error: ExitError) => c.onFatal(error),
       },
     });
     this.#hosts.push(host);
