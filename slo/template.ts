@@ -106,7 +106,7 @@ function escapeString(value: string, quote: string): string {
     else if (c === '\r') out += '\\r';
     else if (c === '\t') out += '\\t';
     else if (c < ' ' || c === '\u007f')
-      out += `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`;
+      out += `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
     else out += c;
   }
   return out;

@@ -17,7 +17,7 @@ describe('expandPromql', () => {
 
   it("escapes quotes, backslashes and control characters as PromQL's strings do", () => {
     const vars = { v: 'a"b\\c\nd\u0001' };
-    expect(expandPromql('x{l="$v"}', vars, 'q')).toBe('x{l="a\\"b\\\\c\\nd\\x01"}');
+    expect(expandPromql('x{l="$v"}', vars, 'q')).toBe('x{l="a\\"b\\\\c\\nd\\u0001"}');
     expect(expandPromql("x{l='${v}'}", { v: "it's" }, 'q')).toBe("x{l='it\\'s'}");
     // A value's own quote does not end the string for the next variable.
     expect(expandPromql('x{a="$v",b="$v"}', { v: '"' }, 'q')).toBe('x{a="\\"",b="\\""}');
