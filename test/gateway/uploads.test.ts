@@ -196,6 +196,18 @@ describe('SAV tickets', () => {
     ).toBe(401);
     expect((await api(gw.url, '/api/sav/tickets/999999', { token })).status).toBe(404);
   });
+
+  // Found by test/gateway/hostile-bodies.property.test.ts: the dropped part's
+  // stream errored with no listener, an unhandled 'error' that kills a worker.
+  it('400 for a file part other than the attachment cut short, and keeps serving', async () => {
+    const cut = await api(gw.url, '/api/sav/tickets', {
+      token,
+      raw: '--B\r\nContent-Disposition: form-data; name="other"; filename="x.bin"\r\n\r\nabc',
+      headers: { 'content-type': 'multipart/form-data; boundary=B' },
+    });
+    expect(cut.status).toBe(400);
+    expect((await api(gw.url, '/health')).status).toBe(200);
+  });
 });
 
 describe('default upload limit', () => {

@@ -101,6 +101,10 @@ export function receiveMultipart(
 
     bb.on('file', (name, stream, filename) => {
       if (settled || name !== opts.fileField || upload.file) {
+        // Drained and dropped. A part cut short errors this stream too: without
+        // a listener that 'error' would take the whole worker down (the body's
+        // own failure is answered through bb's 'error').
+        stream.on('error', () => undefined);
         stream.resume();
         return;
       }
