@@ -1,15 +1,15 @@
 // A small client for the Prometheus HTTP API (also Thanos, Mimir,
-// VictoriaMetrics): auth, custom CA, a concurrency limit, per-query timeouts
-// and retries on network errors and 5xx. Every answer is validated with zod.
+// VictoriaMetrics): auth, custom CA, the environment's proxy (slo/http.ts), a
+// concurrency limit, per-query timeouts and retries on network errors and 5xx. Every answer is validated with zod.
 //
 // Failure policy: unreachable, refused credentials or a server that does not
 // speak the API stop the whole check (ExitError 3). A query Prometheus rejects
 // is a QueryError, which the objective reports with Prometheus' own message.
-import { readFileSync } from 'node:fs';
-import { Agent, request, type Dispatcher } from 'undici';
+import { request, type Dispatcher } from 'undici';
 import { z } from 'zod';
 import { ExitError, InputError, InfrastructureError } from '../core/errors.ts';
 import { redactUrl, splitCredentials } from '../core/urls.ts';
+import { endpointDispatcher } from './http.ts';
 
 /** How to authenticate to a Prometheus API, and which TLS to trust. */
 export type PrometheusAuth = {
@@ -125,20 +125,7 @@ export class PrometheusClient {
     if (options.bearerToken) this.headers.authorization = `Bearer ${options.bearerToken}`;
     else if (basicAuth)
       this.headers.authorization = `Basic ${Buffer.from(basicAuth).toString('base64')}`;
-    let ca: string | undefined;
-    if (options.caFile) {
-      try {
-        ca = readFileSync(options.caFile, 'utf8');
-      } catch (error) {
-        throw new InputError(
-          `cannot read --ca-file ${options.caFile}: ${(error as Error).message}`,
-        );
-      }
-    }
-    this.dispatcher = new Agent({
-      connections: options.concurrency ?? 8,
-      connect: { ...(ca ? { ca } : {}), rejectUnauthorized: !options.insecure },
-    });
+    this.dispatcher = endpointDispatcher(options, options.concurrency ?? 8);
     this.timeoutMs = options.timeoutMs ?? 30_000;
     this.retries = options.retries ?? 2;
     this.limit = limiter(options.concurrency ?? 8);
@@ -223,6 +210,17 @@ export class PrometheusClient {
     for (let attempt = 0; ; attempt++) {
       let status: number;
       let text: string;
+      // Prometheus is asked to give up at timeoutMs (the `timeout` parameter) and to say so;
+      // a little later, no answer at all means it is not answering. A timer and a controller
+      // of our own, not AbortSignal.any(AbortSignal.timeout(…)): that timeout signal is only
+      // weakly held and can be collected before it fires, leaving the request waiting for ever.
+      const cutOff = new AbortController();
+      const timer = setTimeout(
+        () => cutOff.abort(new DOMException('no answer in time', 'TimeoutError')),
+        this.timeoutMs + 2_000,
+      );
+      const onStop = () => cutOff.abort(this.stop.signal.reason);
+      this.stop.signal.addEventListener('abort', onStop, { once: true });
       try {
         const response = await request(post ? this.url + path : `${this.url}${path}?${form}`, {
           method: post ? 'POST' : 'GET',
@@ -231,9 +229,7 @@ export class PrometheusClient {
             ? { ...this.headers, 'content-type': 'application/x-www-form-urlencoded' }
             : this.headers,
           dispatcher: this.dispatcher,
-          // Prometheus is asked to give up at timeoutMs (the `timeout` parameter) and to say so;
-          // a little later, no answer at all means it is not answering.
-          signal: AbortSignal.any([AbortSignal.timeout(this.timeoutMs + 2_000), this.stop.signal]),
+          signal: cutOff.signal,
         });
         status = response.statusCode;
         text = await response.body.text();
@@ -248,6 +244,9 @@ export class PrometheusClient {
           continue;
         }
         throw unreachable(this.url, error);
+      } finally {
+        clearTimeout(timer);
+        this.stop.signal.removeEventListener('abort', onStop);
       }
       const retryable = status === 429 || status >= 500;
       if (retryable && attempt < this.retries) {

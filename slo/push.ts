@@ -1,4 +1,7 @@
-import { Gauge, Pushgateway, Registry } from 'prom-client';
+import { Gauge, Registry } from 'prom-client';
+import { request } from 'undici';
+import { redactUrl, splitCredentials } from '../core/urls.ts';
+import { endpointDispatcher } from './http.ts';
 import type { Status, Verdict } from './verdict.ts';
 
 /** Status codes of loadgate_slo_objective_status, ordered from good to bad. */
@@ -52,8 +55,29 @@ export async function pushVerdict(
   }
   run.set({ profile }, verdict.status === 'fail' ? 0 : 1);
   score.set({ profile }, verdict.score);
-  await new Pushgateway(gatewayUrl, { timeout: 10_000 }, registry).push({
-    jobName: 'loadgate_slo',
-    groupings: { profile },
-  });
+  // PUT /metrics/job/<job>/<label>/<value>: the Pushgateway API, sent the way
+  // every API call of the checker is (slo/http.ts: proxy, TLS), credentials
+  // in the URL as basic auth.
+  const { url, basicAuth } = splitCredentials(gatewayUrl);
+  const path = `/metrics/job/loadgate_slo/profile/${encodeURIComponent(profile)}`;
+  const dispatcher = endpointDispatcher({}, 1);
+  try {
+    const res = await request(url.replace(/\/+$/, '') + path, {
+      method: 'PUT',
+      body: await registry.metrics(),
+      headers: {
+        'content-type': registry.contentType,
+        ...(basicAuth && { authorization: `Basic ${Buffer.from(basicAuth).toString('base64')}` }),
+      },
+      dispatcher,
+      signal: AbortSignal.timeout(10_000),
+    });
+    const text = await res.body.text();
+    if (res.statusCode >= 300)
+      throw new Error(
+        `${redactUrl(gatewayUrl)} answered HTTP ${res.statusCode}: ${text.slice(0, 200)}`,
+      );
+  } finally {
+    await dispatcher.close();
+  }
 }
