@@ -9,7 +9,8 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { exitCodeOf, ExitError } from '../../core/errors.ts';
-import { generatedFiles, ROOT } from './generated.ts';
+import { generatedFiles } from './generated.ts';
+import { ROOT } from './paths.ts';
 
 /** The generated files whose committed copy is missing or differs. */
 export async function staleFiles(): Promise<string[]> {
