@@ -12,6 +12,10 @@ import { TestRun } from '../../infra/k8s/testrun.ts';
 import { describeObject, problemsOf } from '../../infra/k8s/validate.ts';
 import { KUBECTL, NO_KUBECTL, OVERLAYS, ofKind, one, renderAll, type Rendered } from './helpers.ts';
 
+// Rendered YAML, read as the tests walk it.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Loose = Record<string, any>;
+
 const NAMESPACES = {
   development: 'e-commerce-dev',
   staging: 'e-commerce-staging',
@@ -23,7 +27,7 @@ type Pod = {
   containers: { name: string; securityContext?: Record<string, unknown> }[];
 };
 const podOf = (o: K8sObject): Pod => {
-  const spec = o.spec as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  const spec = o.spec as Loose;
   return o.kind === 'CronJob' ? spec.jobTemplate.spec.template.spec : spec.template.spec;
 };
 const RESTRICTED_CONTAINER = {
@@ -226,13 +230,13 @@ describe.skipIf(!KUBECTL)(
       (overlay) => {
         const { synced, testRuns } = get(overlay);
         const cron = one(synced, 'CronJob', 'loadgate-capacity') as K8sObject & {
-          spec: Record<string, any>;
-        }; // eslint-disable-line @typescript-eslint/no-explicit-any
+          spec: Loose;
+        };
         expect(cron.spec.concurrencyPolicy).toBe('Forbid');
         expect(cron.spec.successfulJobsHistoryLimit).toBeGreaterThan(0);
         expect(cron.spec.failedJobsHistoryLimit).toBeGreaterThan(0);
         expect(cron.spec.suspend ?? false).toBe(overlay === 'development');
-        const pod = podOf(cron) as Pod & { volumes: any[] }; // eslint-disable-line @typescript-eslint/no-explicit-any
+        const pod = podOf(cron) as Pod & { volumes: Loose[] };
         expect((pod.containers[0] as unknown as { args: string[] }).args).toEqual([
           'k8s',
           'run',
@@ -248,7 +252,7 @@ describe.skipIf(!KUBECTL)(
           '30m',
         ]);
         // The mounted manifest is the capacity TestRun this overlay renders, byte for byte in meaning.
-        const sources = pod.volumes.find((v) => v.name === 'loadgate').projected.sources;
+        const sources = pod.volumes.find((v) => v.name === 'loadgate')!.projected.sources;
         const testrunMap = one(synced, 'ConfigMap', sources[0].configMap.name) as K8sObject & {
           data: Record<string, string>;
         };
@@ -265,8 +269,8 @@ describe.skipIf(!KUBECTL)(
       '%s: the PostSync hook gates the sync: hook annotations, no retry, a deadline',
       (overlay) => {
         const hook = one(get(overlay).synced, 'Job', 'loadgate-postsync-smoke') as K8sObject & {
-          spec: Record<string, any>;
-        }; // eslint-disable-line @typescript-eslint/no-explicit-any
+          spec: Loose;
+        };
         expect(hook.metadata.annotations).toEqual({
           'argocd.argoproj.io/hook': 'PostSync',
           'argocd.argoproj.io/hook-delete-policy': 'BeforeHookCreation,HookSucceeded',
@@ -292,8 +296,8 @@ describe.skipIf(!KUBECTL)(
       '%s: load pods reach only DNS, the gateway, Prometheus, the Pushgateway (and the runners, the API server for the CronJob)',
       (overlay) => {
         const policies = ofKind(get(overlay).synced, 'NetworkPolicy') as (K8sObject & {
-          spec: Record<string, any>;
-        })[]; // eslint-disable-line @typescript-eslint/no-explicit-any
+          spec: Loose;
+        })[];
         const ports = (name: string) =>
           policies
             .find((p) => p.metadata.name === name)!
