@@ -23,6 +23,10 @@ const commands: Record<string, Command> = {
     summary: 'write results/<run-id>/report.html (a self-contained page)',
     load: () => import('./commands/report.ts'),
   },
+  k8s: {
+    summary: 'cluster side: loadgate k8s render|run (k6-operator TestRuns)',
+    load: () => import('./commands/k8s.ts'),
+  },
   platform: {
     summary: 'start the local platform (gateway, autoscaler, Prometheus)',
     load: () => import('./commands/platform.ts'),
