@@ -1,7 +1,8 @@
 // `loadgate k8s run` against a loopback stand-in for the Kubernetes API
-// (fake-kube-api.ts, not a cluster) and recorded Prometheus answers: the
-// TestRun it creates, how it follows the stages, what it exits with, and that
-// it always cleans up after itself.
+// (test/k8s/fake-kube-api.ts, not a cluster) and recorded Prometheus answers:
+// the TestRun it creates, how it follows the stages, what it exits with, and
+// that it always cleans up after itself. In test/cli/ because it calls the
+// command (only cli/ and its tests import cli/).
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
@@ -12,7 +13,11 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import { main } from '../../cli/commands/k8s-run.ts';
 import { EXIT, ExitError } from '../../core/errors.ts';
 import { startFakePrometheus, type FakePrometheus } from '../slo/fake-prometheus.ts';
-import { startFakeKubeApi, type FakeKubeApi, type FakeKubeApiOptions } from './fake-kube-api.ts';
+import {
+  startFakeKubeApi,
+  type FakeKubeApi,
+  type FakeKubeApiOptions,
+} from '../k8s/fake-kube-api.ts';
 
 const MANIFEST = `apiVersion: k6.io/v1alpha1
 kind: TestRun
