@@ -9,7 +9,7 @@ import {
 } from '../prometheus-auth.ts';
 import { EXIT, InputError } from '../../core/errors.ts';
 import { connectTestRuns, loadManifest, runOnCluster } from '../../infra/k8s/run/index.ts';
-import { DNS_LABEL } from '../../infra/k8s/run/manifest.ts';
+import { DnsLabel } from '../../infra/k8s/testrun.ts';
 import { parseDuration } from '../../slo/prom-duration.ts';
 
 const USAGE = `Usage: loadgate k8s run --manifest FILE --spec FILE [options]
@@ -76,7 +76,7 @@ export async function main(argv: string[]): Promise<number> {
   const pollIntervalMs = collect(problems, () =>
     positiveDuration(values['poll-interval'] ?? '5s', '--poll-interval'),
   );
-  if (values.namespace !== undefined && !DNS_LABEL.test(values.namespace))
+  if (values.namespace !== undefined && !DnsLabel.test(values.namespace))
     problems.push(`--namespace '${values.namespace}' is not a namespace name (a DNS-1123 label)`);
   throwProblems(problems, USAGE);
 

@@ -61,7 +61,7 @@ const BoolString = z.enum(['true', 'false']);
 // `<name>-service-<i>`; Kubernetes copies a Job's name into its pods' `job-name`
 // label, at most 63 characters. 51 leaves room for the longest suffix.
 const TESTRUN_NAME_MAX = 51;
-const DnsLabel = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+export const DnsLabel = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
 const PodMetadata = z.strictObject({
   annotations: StringMap.optional(),
@@ -212,7 +212,7 @@ const Metadata = z.looseObject({
   name: z
     .string()
     .max(TESTRUN_NAME_MAX, `at most ${TESTRUN_NAME_MAX} characters (its pods' job-name label)`)
-    .regex(DnsLabel, 'a DNS label: lower-case letters, digits and -'),
+    .regex(DnsLabel, 'a DNS-1123 label: lower-case letters, digits and -'),
   namespace: z.string().regex(DnsLabel).optional(),
   labels: StringMap.optional(),
   annotations: StringMap.optional(),

@@ -1,7 +1,7 @@
 // A run id names the TestRun, and k6-operator names Jobs after it: whatever
 // the manifest's name, the id must stay a DNS label those Jobs can extend.
 import { describe, expect, it } from 'vitest';
-import { DNS_LABEL } from '../../infra/k8s/run/manifest.ts';
+import { DnsLabel } from '../../infra/k8s/testrun.ts';
 import { newRunId } from '../../infra/k8s/run/run-id.ts';
 
 const at = new Date('2025-03-04T05:06:07.890Z');
@@ -14,7 +14,7 @@ describe('newRunId', () => {
   it("cuts a long name, keeping the stamp, so '<id>-initializer' still fits 63 characters", () => {
     const id = newRunId('a'.repeat(29) + '-' + 'b'.repeat(33), at, 'ffff');
     expect(`${id}-initializer`.length).toBeLessThanOrEqual(63);
-    expect(id).toMatch(DNS_LABEL);
+    expect(id).toMatch(DnsLabel);
     expect(id.endsWith('-20250304-050607-ffff')).toBe(true);
     // The cut landed on the '-': no '--' left behind.
     expect(id).toBe('a'.repeat(29) + '-20250304-050607-ffff');
