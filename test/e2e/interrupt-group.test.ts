@@ -45,45 +45,37 @@ function runAndInterruptGroup(args: string[]): Promise<{ code: number | null; st
   });
 }
 
-describe('Ctrl-C to the process group', () => {
-  it('ends the run with 105 and its partial results, not a crash', async () => {
-    const results = join(dir, 'results');
-    const { code, stderr } = await runAndInterruptGroup([
-      'run',
-      'smoke',
-      '--journey',
-      'browse',
-      '--target',
-      target,
-      '--no-slo',
-      '--results',
-      results,
-      '-e',
-      'SMOKE_DURATION=30s',
-    ]);
-    expect(stderr).not.toContain('unexpected error');
-    expect(code, stderr).toBe(105);
-    const [run] = await readdir(results);
-    const files = await readdir(join(results, run!));
-    expect(files).toEqual(expect.arrayContaining(['run.json', 'report.html']));
-  }, 90_000);
+/** Runs `loadgate run smoke --journey browse …extra`, interrupts its group, and checks the partial run. */
+async function expectPartialRun(name: string, extra: string[]): Promise<void> {
+  const results = join(dir, name);
+  const { code, stderr } = await runAndInterruptGroup([
+    'run',
+    'smoke',
+    '--journey',
+    'browse',
+    ...extra,
+    '--results',
+    results,
+    '-e',
+    'SMOKE_DURATION=30s',
+  ]);
+  expect(stderr).not.toContain('unexpected error');
+  expect(code, stderr).toBe(105);
+  const [run] = await readdir(results);
+  const files = await readdir(join(results, run!));
+  expect(files).toEqual(expect.arrayContaining(['run.json', 'report.html']));
+}
 
-  it('does the same on the local platform, whose processes got the signal too', async () => {
-    const results = join(dir, 'platform-results');
-    const { code, stderr } = await runAndInterruptGroup([
-      'run',
-      'smoke',
-      '--journey',
-      'browse',
-      '--results',
-      results,
-      '-e',
-      'SMOKE_DURATION=30s',
-    ]);
-    expect(stderr).not.toContain('unexpected error');
-    expect(code, stderr).toBe(105);
-    const [run] = await readdir(results);
-    const files = await readdir(join(results, run!));
-    expect(files).toEqual(expect.arrayContaining(['run.json', 'report.html']));
-  }, 120_000);
+describe('Ctrl-C to the process group', () => {
+  it(
+    'ends the run with 105 and its partial results, not a crash',
+    () => expectPartialRun('target', ['--target', target, '--no-slo']),
+    90_000,
+  );
+
+  it(
+    'does the same on the local platform, whose processes got the signal too',
+    () => expectPartialRun('platform', []),
+    120_000,
+  );
 });
