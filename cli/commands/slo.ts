@@ -95,6 +95,11 @@ async function check(argv: string[]): Promise<number> {
       throw new InputError(`--last: ${(error as Error).message}`);
     }
   }
+  if (values.profile !== undefined && !isOneOf(values.profile, PROFILES))
+    throw new InputError(
+      `--profile: unknown profile '${values.profile}'`,
+      `expected ${PROFILES.join(', ')}`,
+    );
   const auth = await prometheusAuth(values);
 
   const from = values.from === undefined ? undefined : parseTime(values.from, '--from');
@@ -119,11 +124,6 @@ async function check(argv: string[]): Promise<number> {
     );
 
   const vars = parsePairs(values.var, '--var', { key: 'NAME' });
-  if (values.profile !== undefined && !isOneOf(values.profile, PROFILES))
-    throw new InputError(
-      `--profile: unknown profile '${values.profile}'`,
-      `expected ${PROFILES.join(', ')}`,
-    );
   // --profile, else the run's, else `--var profile=NAME` (as before --profile existed).
   const profile = values.profile ?? run?.profile ?? vars.profile;
   const { exitCode } = await runCheck({
