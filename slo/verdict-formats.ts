@@ -49,13 +49,13 @@ export function consoleTable(v: Verdict): string {
       .join('  ')
       .trimEnd();
   const out = [line(header), line(widths.map((w) => '─'.repeat(w))), ...rows.map(line), ''];
-  for (const r of v.objectives.filter((r) => r.status !== 'pass')) {
+  // The objectives not checked are named once, with how to check them, below.
+  for (const r of v.objectives.filter((r) => r.status !== 'pass' && !unchecked(r))) {
     out.push(`${mark(r)} ${r.name}${r.message ? `: ${r.message}` : ''}`);
     if (r.query) out.push(`    query: ${r.query}`);
     for (const d of r.details ?? [])
       out.push(`    ${labelText(d.labels)}: ${formatValue(d.value, r.unit)}`);
-    // The objectives not checked share their hint: said once, below.
-    if (r.hint && !unchecked(r)) out.push(`    hint: ${r.hint}`);
+    if (r.hint) out.push(`    hint: ${r.hint}`);
   }
   const missing = notChecked(v);
   if (missing)
@@ -85,7 +85,7 @@ export function markdown(v: Verdict): string {
       '',
       `**Not checked without Prometheus** (the verdict cannot pass): ${missing.names.map(cell).join(', ')}. To check them: ${cell(missing.hint ?? 'pass --prometheus URL')}`,
     );
-  const notes = v.objectives.filter((r) => r.status !== 'pass');
+  const notes = v.objectives.filter((r) => r.status !== 'pass' && !unchecked(r));
   if (notes.length > 0) out.push('', '#### Details', '');
   for (const r of notes) {
     out.push(`- **${cell(r.name)}** ${mark(r)}${r.message ? `: ${cell(r.message)}` : ''}`);
