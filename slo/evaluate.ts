@@ -26,7 +26,9 @@ export async function evaluate(
     const result =
       profile && o.profiles && !o.profiles.includes(profile)
         ? skipped(o, profile)
-        : await judgeObjective(o, spec, ctx);
+        : !ctx.client && (kindOfObjective(o).needsPrometheus?.(o, ctx) ?? true)
+          ? notChecked(o, ctx, 'no Prometheus to ask')
+          : await judgeObjective(o, spec, ctx);
     ctx.results.set(o.name, result);
     return result;
   };
@@ -42,12 +44,35 @@ function skipped(o: Objective, profile: string): ObjectiveResult {
   return {
     ...identity(o),
     status: 'skipped',
+    skippedBecause: 'profile',
     failed: false,
     value: null,
     unit: '',
     measured: '—',
     bound: '',
     message: `applies to ${o.profiles!.join(', ')} runs, not ${profile}`,
+  };
+}
+
+/** Applies to this run but could not be checked: no Prometheus to ask. The verdict cannot pass on it. */
+function notChecked(
+  o: Objective,
+  ctx: Context,
+  why: string,
+  m?: Pick<Measurement, 'unit' | 'query'>,
+): ObjectiveResult {
+  return {
+    ...identity(o),
+    status: 'skipped',
+    skippedBecause: 'no-prometheus',
+    failed: false,
+    value: null,
+    unit: m?.unit ?? '',
+    measured: 'not checked',
+    bound: '',
+    query: m?.query,
+    message: `not checked: ${why}`,
+    hint: ctx.withoutPrometheus ?? 'Pass --prometheus URL',
   };
 }
 
@@ -83,6 +108,8 @@ async function judgeObjective(o: Objective, spec: SloSpec, ctx: Context): Promis
       errorExit: error.badQuery ? EXIT.badInput : EXIT.infrastructure,
     };
   }
+  if (m.status === 'unchecked')
+    return notChecked(o, ctx, m.message ?? 'what it reads was not checked', m);
   const status =
     m.status ?? (m.value === null ? 'no-data' : judge(m.value, m.op, m.bound, m.warning));
   const onNoData = o.onNoData ?? spec.defaults.onNoData;

@@ -6,7 +6,7 @@ import { PrometheusClient, type PrometheusOptions } from './prometheus.ts';
 import { pushVerdict } from './push.ts';
 import { consoleTable, junit, markdown } from './verdict-formats.ts';
 import { loadSpec } from './spec.ts';
-import { conclude, type Verdict } from './verdict.ts';
+import { conclude, unchecked, type Verdict } from './verdict.ts';
 import { resolveWindow, stepFor } from './window.ts';
 import { EXIT } from '../core/errors.ts';
 import { redactUrl } from '../core/urls.ts';
@@ -21,7 +21,14 @@ export { SloSpec, parseSpec, loadSpec } from './spec.ts';
 export type CheckOptions = {
   /** Path of the YAML spec. */
   spec: string;
-  prometheusUrl: string;
+  /**
+   * The Prometheus API to ask. Without one, the objectives that need it are
+   * skipped as not checked (the verdict is then at best `warn`) and the others
+   * (client objectives, from the run directory's summaries) are judged.
+   */
+  prometheusUrl?: string;
+  /** Without prometheusUrl: how to get one, e.g. `apt-get install prometheus` (default: pass --prometheus URL). */
+  withoutPrometheus?: string;
   /** The run judged, as `loadgate run` recorded it: its window (unless from/to) and its id. */
   run?: RunRecord;
   /** results/<run-id>: its summaries give the client side; the default output dir. */
@@ -50,7 +57,8 @@ export type CheckOptions = {
 };
 
 /**
- * Judges a run: evaluates the spec against Prometheus, prints the table,
+ * Judges a run: evaluates the spec against Prometheus (or, without one, what
+ * can be judged without it), prints the table,
  * writes slo.json / slo.md / junit.xml and optionally pushes the verdict.
  * Exit code: 0 pass, 1 an SLO failed, 2 bad input, 3 Prometheus failing.
  * Bad input and an unreachable Prometheus throw ExitError instead.
@@ -79,17 +87,21 @@ export async function runCheck(
     end: String(window.end.getTime() / 1000),
     step: `${step}s`,
   };
-  const client = new PrometheusClient({
-    ...opts.auth,
-    url: opts.prometheusUrl,
-    timeoutMs: parseDuration(spec.defaults.timeout),
-  });
+  const client =
+    opts.prometheusUrl === undefined
+      ? undefined
+      : new PrometheusClient({
+          ...opts.auth,
+          url: opts.prometheusUrl,
+          timeoutMs: parseDuration(spec.defaults.timeout),
+        });
   let verdict: Verdict;
   try {
     const results = await evaluate(
       spec,
       {
         client,
+        withoutPrometheus: opts.withoutPrometheus,
         window,
         step,
         vars,
@@ -107,7 +119,7 @@ export async function runCheck(
       spec: spec.metadata.name,
       profile,
       run: run?.id,
-      prometheus: client.url,
+      prometheus: client?.url,
       window: {
         loadStart: window.loadStart.toISOString(),
         start: window.start.toISOString(),
@@ -118,7 +130,7 @@ export async function runCheck(
       objectives: results,
     };
   } finally {
-    await client.close();
+    await client?.close();
   }
 
   if (!opts.quiet) process.stdout.write(consoleTable(verdict));
@@ -146,6 +158,12 @@ export async function runCheck(
       );
     }
   }
+  const notChecked = verdict.objectives.filter(unchecked);
+  if (notChecked.length > 0)
+    process.stderr.write(
+      `slo: ${notChecked.length} objective(s) not checked without Prometheus, so the verdict is at best WARN: ${notChecked.map((r) => r.name).join(', ')}\n` +
+        `slo: to check them: ${opts.withoutPrometheus ?? 'pass --prometheus URL'}\n`,
+    );
   if (verdict.exitCode === EXIT.badInput)
     process.stderr.write(
       'slo: a query in the spec was rejected by Prometheus (see the error rows)\n',

@@ -6,7 +6,13 @@ import type { Window } from './window.ts';
 
 /** Everything an objective kind may read. */
 export type Context = {
-  client: PrometheusClient;
+  /**
+   * The Prometheus to ask; absent when there is none, and then evaluate.ts
+   * skips every objective whose kind needs it (see Kind.needsPrometheus).
+   */
+  client?: PrometheusClient;
+  /** Without a client: how to get one, shown on every objective not checked. */
+  withoutPrometheus?: string;
   window: Window;
   /** Range-query step in seconds for this window. */
   step: number;
@@ -29,8 +35,12 @@ export type Measurement = {
   unit: Unit;
   query?: string;
   details?: { labels: Record<string, string>; value: number | null }[];
-  /** Set when the value alone cannot be judged: missing data, or a failure the value does not show. */
-  status?: 'no-data' | 'fail';
+  /**
+   * Set when the value alone cannot be judged: missing data, a failure the
+   * value does not show, or `unchecked`: what it depends on was not checked
+   * for want of Prometheus (a baseline of an unchecked objective).
+   */
+  status?: 'no-data' | 'fail' | 'unchecked';
   /** What to show instead of the formatted value, e.g. `never`. */
   display?: string;
   /** What to show instead of the formatted bound, when it is not a number. */
@@ -78,6 +88,15 @@ export function numericValues(
       message: 'every sample is NaN (0 / 0: nothing to divide by, no traffic?)',
     };
   return { ok: true, series };
+}
+
+/**
+ * The context's Prometheus. evaluate.ts only calls a kind that needs one when
+ * there is one, so its absence here is a bug in the kind's needsPrometheus.
+ */
+export function prometheus(ctx: Context): PrometheusClient {
+  if (!ctx.client) throw new Error('an objective that needs Prometheus was judged without one');
+  return ctx.client;
 }
 
 /** Template a plain field of the spec (a path, a value the kind quotes itself) with the context's vars. */

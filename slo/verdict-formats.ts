@@ -1,5 +1,11 @@
 // The three renderings of a verdict: console table, Markdown (CI step summary), JUnit XML.
-import { formatValue, type ObjectiveResult, type Status, type Verdict } from './verdict.ts';
+import {
+  formatValue,
+  unchecked,
+  type ObjectiveResult,
+  type Status,
+  type Verdict,
+} from './verdict.ts';
 
 const MARK: Record<Status, string> = {
   pass: '✔ pass',
@@ -11,8 +17,17 @@ const MARK: Record<Status, string> = {
 };
 
 function mark(r: ObjectiveResult): string {
+  // Not checked (no Prometheus) is why the verdict cannot pass: it shows as a warning, unlike a profile skip.
+  if (unchecked(r)) return '▲ not checked';
   // A no-data that only warns (onNoData: warn) must not look like a failure.
   return r.status === 'no-data' && !r.failed ? '▲ no-data' : MARK[r.status];
+}
+
+/** The objectives not checked for want of Prometheus, and how to check them (one hint: they share it). */
+function notChecked(v: Verdict): { names: string[]; hint?: string } | undefined {
+  const results = v.objectives.filter(unchecked);
+  if (results.length === 0) return undefined;
+  return { names: results.map((r) => r.name), hint: results.find((r) => r.hint)?.hint };
 }
 
 function name(r: ObjectiveResult): string {
@@ -20,7 +35,8 @@ function name(r: ObjectiveResult): string {
 }
 
 function headline(v: Verdict): string {
-  return `SLO ${v.status.toUpperCase()}: ${v.spec}${v.run ? ` · run ${v.run}` : ''} · score ${(v.score * 100).toFixed(0)} % (min ${(v.minScore * 100).toFixed(0)} %) · ${v.window.start} → ${v.window.end}`;
+  const missing = notChecked(v);
+  return `SLO ${v.status.toUpperCase()}: ${v.spec}${v.run ? ` · run ${v.run}` : ''}${missing ? ` · ${missing.names.length} not checked (no Prometheus)` : ''} · score ${(v.score * 100).toFixed(0)} % (min ${(v.minScore * 100).toFixed(0)} %) · ${v.window.start} → ${v.window.end}`;
 }
 
 export function consoleTable(v: Verdict): string {
@@ -33,13 +49,20 @@ export function consoleTable(v: Verdict): string {
       .join('  ')
       .trimEnd();
   const out = [line(header), line(widths.map((w) => '─'.repeat(w))), ...rows.map(line), ''];
-  for (const r of v.objectives.filter((r) => r.status !== 'pass')) {
+  // The objectives not checked are named once, with how to check them, below.
+  for (const r of v.objectives.filter((r) => r.status !== 'pass' && !unchecked(r))) {
     out.push(`${mark(r)} ${r.name}${r.message ? `: ${r.message}` : ''}`);
     if (r.query) out.push(`    query: ${r.query}`);
     for (const d of r.details ?? [])
       out.push(`    ${labelText(d.labels)}: ${formatValue(d.value, r.unit)}`);
     if (r.hint) out.push(`    hint: ${r.hint}`);
   }
+  const missing = notChecked(v);
+  if (missing)
+    out.push(
+      `▲ not checked without Prometheus: ${missing.names.join(', ')}`,
+      `    to check them: ${missing.hint ?? 'pass --prometheus URL'}`,
+    );
   out.push(headline(v));
   return out.join('\n') + '\n';
 }
@@ -56,7 +79,13 @@ export function markdown(v: Verdict): string {
         `| ${cell(name(r))} | ${r.kind} | ${cell(r.measured)} | ${cell(r.bound)} | ${mark(r)} |`,
     ),
   ];
-  const notes = v.objectives.filter((r) => r.status !== 'pass');
+  const missing = notChecked(v);
+  if (missing)
+    out.push(
+      '',
+      `**Not checked without Prometheus** (the verdict cannot pass): ${missing.names.map(cell).join(', ')}. To check them: ${cell(missing.hint ?? 'pass --prometheus URL')}`,
+    );
+  const notes = v.objectives.filter((r) => r.status !== 'pass' && !unchecked(r));
   if (notes.length > 0) out.push('', '#### Details', '');
   for (const r of notes) {
     out.push(`- **${cell(r.name)}** ${mark(r)}${r.message ? `: ${cell(r.message)}` : ''}`);
@@ -87,7 +116,7 @@ export function junit(v: Verdict): string {
     else if (r.failed)
       body = `    <failure message="${summary}" type="${r.status}">${text}</failure>`;
     else if (r.status === 'skipped')
-      body = `    <skipped message="${xml(r.message ?? 'skipped')}"/>`;
+      body = `    <skipped message="${xml([r.message ?? 'skipped', r.hint && `to check it: ${r.hint}`].filter(Boolean).join('; '))}"/>`;
     else body = `    <system-out>${text}</system-out>`;
     return `${open}\n${body}\n  </testcase>`;
   });

@@ -4,12 +4,25 @@
 import { z } from 'zod';
 import { EXIT } from '../core/errors.ts';
 
-/** `skipped`: the objective does not apply to this run's profile (see `profiles`). */
+/**
+ * `skipped`: not judged, for the reason `skippedBecause` gives: the objective
+ * does not apply to this run's profile (see `profiles`), or the data it needs
+ * was not there to ask (no Prometheus).
+ */
 export const Status = z.enum(['pass', 'warn', 'fail', 'no-data', 'error', 'skipped']);
 export type Status = z.infer<typeof Status>;
 
 export const Unit = z.enum(['', 's', 'ms', 'ratio', 'percent', 'count', 'bytes']);
 export type Unit = z.infer<typeof Unit>;
+
+/**
+ * Why an objective was skipped. `profile`: it does not apply to this run, a
+ * legitimate skip. `no-prometheus`: it applies but could not be checked (no
+ * Prometheus to ask), so the run cannot pass on it: the verdict is at best
+ * `warn`. A slo.json written before this field existed only skipped by profile.
+ */
+export const SkipReason = z.enum(['profile', 'no-prometheus']);
+export type SkipReason = z.infer<typeof SkipReason>;
 
 export const ObjectiveResult = z.object({
   name: z.string(),
@@ -18,6 +31,8 @@ export const ObjectiveResult = z.object({
   key: z.boolean(),
   weight: z.number(),
   status: Status,
+  /** Set on a `skipped` result. */
+  skippedBecause: SkipReason.optional(),
   /** Counts against the run (no-data only when the objective's onNoData is `fail`). */
   failed: z.boolean(),
   value: z.number().nullable(),
@@ -43,7 +58,8 @@ export const Verdict = z.object({
   spec: z.string(),
   profile: z.string().optional(),
   run: z.string().optional(),
-  prometheus: z.string(),
+  /** The Prometheus asked; absent when there was none (see `skippedBecause`). */
+  prometheus: z.string().optional(),
   window: z.object({ loadStart: z.string(), start: z.string(), end: z.string() }),
   status: z.enum(['pass', 'warn', 'fail']),
   score: z.number(),
@@ -121,21 +137,33 @@ function round(value: number): number {
   return Math.abs(value) >= 1000 ? Math.round(value) : Number(value.toPrecision(4));
 }
 
+/** Skipped because it could not be checked (no Prometheus), not because the profile excludes it. */
+export function unchecked(r: ObjectiveResult): boolean {
+  return r.status === 'skipped' && r.skippedBecause === 'no-prometheus';
+}
+
 /**
  * The verdict: failed if a key objective failed, an objective errored, or the
- * weighted share of objectives that did not fail is under minScore.
+ * weighted share of objectives that did not fail is under minScore. Skipped
+ * objectives are not scored. One skipped for its profile changes nothing; one
+ * that could not be checked makes a passing verdict `warn` (never a green
+ * pass on objectives nobody checked), and when nothing at all could be
+ * judged the empty score does not fail the run either.
  */
 export function conclude(
   results: ObjectiveResult[],
   minScore: number,
 ): Pick<Verdict, 'status' | 'score' | 'exitCode'> {
   const judged = results.filter((r) => r.status !== 'skipped');
+  const anyUnchecked = results.some(unchecked);
   const total = judged.reduce((sum, r) => sum + r.weight, 0);
   const passed = judged.reduce((sum, r) => sum + (r.failed ? 0 : r.weight), 0);
   const score = total === 0 ? 0 : passed / total;
   const keyFailed = results.some((r) => r.key && r.failed);
   const errorExit = Math.max(0, ...results.map((r) => r.errorExit ?? 0));
-  const failed = keyFailed || errorExit > 0 || score < minScore - 1e-9;
-  const status = failed ? 'fail' : judged.every((r) => r.status === 'pass') ? 'pass' : 'warn';
+  const scored = total > 0 || !anyUnchecked;
+  const failed = keyFailed || errorExit > 0 || (scored && score < minScore - 1e-9);
+  const allPassed = judged.every((r) => r.status === 'pass') && !anyUnchecked;
+  const status = failed ? 'fail' : allPassed ? 'pass' : 'warn';
   return { status, score, exitCode: errorExit || (failed ? EXIT.failed : EXIT.ok) };
 }

@@ -28,6 +28,7 @@ import {
 import { runScript } from '../../engine/index.ts';
 import { readFaults, type FaultSources } from '../../infra/local/faults-config.ts';
 import { startPlatform } from '../../infra/local/platform.ts';
+import { INSTALL_PROMETHEUS } from '../../infra/local/prometheus.ts';
 import { writeReport } from '../../report/index.ts';
 import { createDirectory } from '../../run-dir/create.ts';
 import { ranToEnd, runOutcome } from '../../run-dir/outcome.ts';
@@ -100,7 +101,11 @@ export async function main(argv: string[]): Promise<number> {
 
   const platform = options.target
     ? undefined
-    : await startPlatform({ prometheus: true, faults: await readFaults(options.faults) });
+    : await startPlatform({
+        // Without its binary the platform runs all the same: the check judges what it can.
+        prometheus: options.slo ? 'if-installed' : false,
+        faults: await readFaults(options.faults),
+      });
   try {
     await createDirectory(runDir, `--results ${options.results}`);
     const target = options.target ?? platform!.gatewayUrl;
@@ -110,7 +115,7 @@ export async function main(argv: string[]): Promise<number> {
     );
     if (platform)
       process.stderr.write(
-        `loadgate: local platform: gateway ${platform.gatewayUrl}, Prometheus ${prometheusUrl}\n`,
+        `loadgate: local platform: gateway ${platform.gatewayUrl}, Prometheus ${prometheusUrl ?? 'none'}\n`,
       );
 
     const startedAt = new Date();
@@ -173,9 +178,11 @@ export async function main(argv: string[]): Promise<number> {
 }
 
 /**
- * The SLO verdict of a run that ran to its end, when there is a Prometheus to
- * ask and the check is not switched off (the k6 thresholds decide either way:
- * see run-dir/outcome.ts). The record is handed over as written, not re-read.
+ * The SLO verdict of a run that ran to its end, unless the check is switched
+ * off (the k6 thresholds decide either way: see run-dir/outcome.ts). Without
+ * a Prometheus to ask, the objectives that need one are skipped as not checked
+ * and the verdict is at best WARN. The record is handed over as written, not
+ * re-read.
  */
 async function judge(
   options: RunOptions,
@@ -191,20 +198,21 @@ async function judge(
   if (record.exitCode === EXIT.thresholdsFailed)
     process.stderr.write('loadgate: k6 thresholds failed (see the summary above)\n');
   if (!options.slo) return undefined;
-  if (!run.prometheus) {
+  if (!run.prometheus)
     process.stderr.write(
-      'loadgate: no Prometheus to query (pass --prometheus URL): SLO check skipped\n',
+      'loadgate: no Prometheus to query: judging the objectives that need none (the k6 summary), the others are not checked\n',
     );
-    return undefined;
-  }
   const spec =
     options.slo === true
       ? join(HOME, 'slo', run.local ? 'local.yaml' : 'platform.yaml')
       : options.slo;
   const check = await runCheck({
     spec,
-    prometheusUrl: run.prometheus.url,
-    auth: run.prometheus.auth,
+    prometheusUrl: run.prometheus?.url,
+    auth: run.prometheus?.auth,
+    withoutPrometheus: run.local
+      ? `${INSTALL_PROMETHEUS} (the local platform then starts it), or pass --prometheus URL`
+      : 'pass --prometheus URL (the Prometheus that scrapes the target)',
     run: record,
     runDir: run.runDir,
     profile: record.profile,

@@ -1,7 +1,7 @@
 // `loadgate slo check|validate|schema`: the SLO checker on its own, against
 // any Prometheus, for a run directory or an explicit window.
 import { writeFile } from 'node:fs/promises';
-import { parseCommandLine, parsePairs } from '../args.ts';
+import { isOneOf, parseCommandLine, parsePairs } from '../args.ts';
 import {
   PROMETHEUS_AUTH_OPTIONS,
   PROMETHEUS_AUTH_USAGE,
@@ -13,6 +13,7 @@ import { loadSpec, specJsonSchema } from '../../slo/spec.ts';
 import { parseTime } from '../../slo/window.ts';
 import { EXIT, ExitError, InputError } from '../../core/errors.ts';
 import { readRunRecord } from '../../run-dir/record.ts';
+import { PROFILES } from '../../lib/catalogue.ts';
 
 const USAGE = `Usage:
   loadgate slo check --spec FILE [--prometheus URL] [--run DIR | --from T --to T | --last 15m] [options]
@@ -23,10 +24,14 @@ check options:
   --spec FILE            SLO spec (YAML, apiVersion loadgate/v1), e.g. slo/local.yaml
   --prometheus URL       Prometheus API base URL (default: run.json's prometheusUrl, then $PROMETHEUS_URL)
   --run DIR              results/<run-id>: window from run.json, client side from summary*.json
+                         (without it, client objectives read the remote-written k6_* series)
   --from T --to T        explicit window (RFC 3339 or unix seconds)
   --last DURATION        the window ending now, e.g. 15m
   --out DIR              where slo.json, slo.md, junit.xml go (default: the run dir)
-  --var NAME=VALUE       override a spec variable (repeatable), e.g. --var namespace=e-commerce-staging
+  --profile NAME         the profile judged: objectives scoped to other profiles are skipped
+                         (default: run.json's, then --var profile; none judges every objective)
+  --var NAME=VALUE       override a spec variable (repeatable), e.g. --var namespace=e-commerce-staging,
+                         --var testid=ID (client objectives without --run read the k6 series of that testid)
 ${PROMETHEUS_AUTH_USAGE}
   --pushgateway URL      push loadgate_slo_* verdict metrics there
   --quiet                no table on stdout
@@ -68,6 +73,7 @@ async function check(argv: string[]): Promise<number> {
         from: { type: 'string' },
         to: { type: 'string' },
         last: { type: 'string' },
+        profile: { type: 'string' },
         out: { type: 'string' },
         var: { type: 'string', multiple: true },
         ...PROMETHEUS_AUTH_OPTIONS,
@@ -89,6 +95,11 @@ async function check(argv: string[]): Promise<number> {
       throw new InputError(`--last: ${(error as Error).message}`);
     }
   }
+  if (values.profile !== undefined && !isOneOf(values.profile, PROFILES))
+    throw new InputError(
+      `--profile: unknown profile '${values.profile}'`,
+      `expected ${PROFILES.join(', ')}`,
+    );
   const auth = await prometheusAuth(values);
 
   const from = values.from === undefined ? undefined : parseTime(values.from, '--from');
@@ -113,19 +124,21 @@ async function check(argv: string[]): Promise<number> {
     );
 
   const vars = parsePairs(values.var, '--var', { key: 'NAME' });
+  // --profile, else the run's, else `--var profile=NAME` (as before --profile existed).
+  const profile = values.profile ?? run?.profile ?? vars.profile;
   const { exitCode } = await runCheck({
     spec: values.spec,
     prometheusUrl,
     run,
     runDir: values.run,
-    // Without a run, `--var profile=NAME` names the profile judged.
-    profile: run?.profile ?? vars.profile,
+    profile,
     from,
     to,
     last: values.last,
     outDir: values.out,
     quiet: values.quiet,
-    vars,
+    // The spec's $profile is the profile judged, as `loadgate run` sets it.
+    vars: { ...(profile && { profile }), ...vars },
     auth,
     pushgatewayUrl: values.pushgateway,
   });

@@ -53,8 +53,12 @@ export const PlatformOptions = z.strictObject({
   })
     .partial()
     .default({}),
-  /** Also run a local Prometheus scraping the platform and loading the alert rules. */
-  prometheus: z.boolean().default(false),
+  /**
+   * Also run a local Prometheus scraping the platform and loading the alert
+   * rules. `if-installed`: only when its binary is there; without it the
+   * platform starts all the same and says so.
+   */
+  prometheus: z.union([z.boolean(), z.literal('if-installed')]).default(false),
   /** Prometheus scrape and rule evaluation interval, seconds. */
   scrapeIntervalSeconds: z.number().int().min(1).max(60).default(2),
 });

@@ -9,14 +9,20 @@ import { PodPool } from './pods.ts';
 import { freePort } from './ports.ts';
 import { scratchDir } from './scratch.ts';
 import { renderPrometheusConfig } from './prometheus-config.ts';
-import { startPrometheus, type RunningPrometheus } from './prometheus.ts';
+import {
+  findPrometheus,
+  INSTALL_PROMETHEUS,
+  startPrometheus,
+  type RunningPrometheus,
+} from './prometheus.ts';
 import { InputError } from '../../core/errors.ts';
 import { formatZodIssues } from '../../core/zod-issues.ts';
 
 /**
  * The local platform: the gateway as autoscaled worker processes, its
  * metrics endpoint, its admin endpoint and, on request, a Prometheus that
- * scrapes it and loads the platform's alert rules. All on 127.0.0.1.
+ * scrapes it and loads the platform's alert rules (or, on request, one only
+ * if installed: `prometheusUrl` then says whether it runs). All on 127.0.0.1.
  */
 export interface Platform {
   gatewayUrl: string;
@@ -106,7 +112,12 @@ export async function startPlatform(
     cleanups.push(() => close(admin.server));
     platform.adminUrl = `http://127.0.0.1:${admin.port}`;
 
-    if (options.prometheus) {
+    const { binary, executable } = findPrometheus();
+    if (options.prometheus === 'if-installed' && !executable)
+      log(
+        `platform: no Prometheus (${binary} not found): starting without it, so the SLO objectives that query it will not be checked; to check them, ${INSTALL_PROMETHEUS}`,
+      );
+    else if (options.prometheus) {
       const prometheus: RunningPrometheus = await startPrometheus({
         config: renderPrometheusConfig({
           metricsTarget: `127.0.0.1:${metrics.port}`,

@@ -34,9 +34,18 @@ export type RunningPrometheus = {
   stop(): Promise<void>;
 };
 
+/** How to get a Prometheus binary, for the messages that say one is missing. */
+export const INSTALL_PROMETHEUS =
+  'install it (apt-get install prometheus) or set PROMETHEUS_BIN to its path';
+
+/** The binary startPrometheus would run (PROMETHEUS_BIN or `prometheus` on PATH), and whether it is there. */
+export function findPrometheus(binary?: string): { binary: string; executable?: string } {
+  const name = binary ?? process.env.PROMETHEUS_BIN ?? 'prometheus';
+  return { binary: name, executable: findExecutable(name) };
+}
+
 export async function startPrometheus(options: PrometheusOptions): Promise<RunningPrometheus> {
-  const binary = options.binary ?? process.env.PROMETHEUS_BIN ?? 'prometheus';
-  const executable = findExecutable(binary);
+  const { binary, executable } = findPrometheus(options.binary);
   if (!executable) {
     throw new InfrastructureError(
       `could not start ${binary}: not found`,

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { alertThreshold } from '../alert-threshold.ts';
 import { Duration, formatDuration, parseDuration } from '../prom-duration.ts';
-import type { Context, Measurement } from '../measure.ts';
+import { prometheus, type Context, type Measurement } from '../measure.ts';
 import { common } from './common.ts';
 import { defineKind } from './kind.ts';
 
@@ -39,7 +39,7 @@ async function measure(o: AlertRule, ctx: Context): Promise<Measurement> {
     unit: '' as const,
     boundDisplay: describe(o.comparison, o.threshold, o.for, o.severity),
   };
-  const rules = await ctx.client.alertingRules();
+  const rules = await prometheus(ctx).alertingRules();
   const matching = rules.filter((r) => r.name === o.alert && (!o.group || r.group === o.group));
   if (matching.length === 0)
     return {

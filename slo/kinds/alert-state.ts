@@ -1,5 +1,12 @@
 import { z } from 'zod';
-import { numericValues, noData, template, type Context, type Measurement } from '../measure.ts';
+import {
+  numericValues,
+  noData,
+  template,
+  prometheus,
+  type Context,
+  type Measurement,
+} from '../measure.ts';
 import { matchers, quote } from '../template.ts';
 import { common } from './common.ts';
 import { defineKind } from './kind.ts';
@@ -43,7 +50,7 @@ async function measure(o: AlertState, ctx: Context): Promise<Measurement> {
   const series = `ALERTS${matchers(`alertname=${quote(o.alert)}`, 'alertstate="firing"', ...labels)}`;
   // max_over_time over one step catches a firing shorter than the step.
   const query = `max_over_time(${series}[${ctx.step}s])`;
-  const rules = await ctx.client.alertingRules();
+  const rules = await prometheus(ctx).alertingRules();
   if (!rules.some((r) => r.name === o.alert))
     return noData(
       judged,
@@ -52,7 +59,7 @@ async function measure(o: AlertState, ctx: Context): Promise<Measurement> {
       'Load the rule file (rule_files in prometheus.yml) and reload Prometheus',
     );
   const { start, end } = ctx.window;
-  const result = await ctx.client.queryRange(query, start, end, ctx.step);
+  const result = await prometheus(ctx).queryRange(query, start, end, ctx.step);
   if (result.warnings.length > 0) {
     const values = numericValues(result);
     if (!values.ok)

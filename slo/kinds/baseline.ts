@@ -2,7 +2,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { noData, template, type Context, type Measurement } from '../measure.ts';
-import { Verdict } from '../verdict.ts';
+import { unchecked, Verdict } from '../verdict.ts';
 import { common, warning } from './common.ts';
 import { defineKind } from './kind.ts';
 
@@ -26,6 +26,8 @@ export const baseline = defineKind({
   measure,
   // It compares with the value another objective measured in this run.
   judgedLast: true,
+  // It reads files and that result; if the result was not checked, neither is this.
+  needsPrometheus: () => false,
   checkSpec: (o, objectives) => {
     const target = objectives.find((t) => t?.name === o.objective);
     if (target && target.kind !== 'baseline') return [];
@@ -44,6 +46,15 @@ async function measure(o: Baseline, ctx: Context): Promise<Measurement> {
   };
   let file = template(ctx, o.against, `objective ${o.name}`);
   const query = `${o.objective} versus ${file}`;
+  const current = ctx.results.get(o.objective);
+  if (current && unchecked(current))
+    return {
+      ...judged,
+      value: null,
+      query,
+      status: 'unchecked',
+      message: `${o.objective}, which it compares, was not checked (no Prometheus)`,
+    };
   try {
     if ((await stat(file)).isDirectory()) file = join(file, 'slo.json');
   } catch {
@@ -66,7 +77,6 @@ async function measure(o: Baseline, ctx: Context): Promise<Measurement> {
     );
   }
   const earlier = previous.objectives.find((r) => r.name === o.objective);
-  const current = ctx.results.get(o.objective);
   const before = earlier?.value ?? null;
   const now = current?.value ?? null;
   if (before === null || before === 0)

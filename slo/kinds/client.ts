@@ -1,6 +1,48 @@
+// Client objectives: the load generator's own view of the run. Two sources:
+//
+// - With a run directory (`loadgate run`, `slo check --run DIR`): its k6
+//   summaries (summary-<script>.json), exactly as k6 computed them.
+// - Without one (k6-operator runs, `slo check --from … --to …`): the k6 series
+//   remote-written to Prometheus (k6's `experimental-prometheus-rw`, or the
+//   built-in engine's, engine/outputs/remote-write.ts). Every series is
+//   cumulative since the test started, so its last sample in the window is the
+//   run's value: `last_over_time(S[$window])` at the window's end, where S is
+//   the series filtered by `testid="<--var testid>"` when that var is set. A
+//   metric has one series per tag set (scenario, name, status, check…) and no
+//   counts to weight rates and quantiles with, so those are judged on the
+//   worst series (max for an upper bound, min for a lower one): never better
+//   than the summary's value, so a pass here is a pass there.
+//
+//   check               PromQL (L(S) = last_over_time(S{testid}[$window]))
+//   checks              min(L(k6_checks_rate))      (max for an upper bound)
+//   dropped-iterations  sum(L(k6_dropped_iterations_total))
+//                         or 0 * sum(L(k6_iterations_total))   (absent = 0 once k6 ran)
+//   metric, p(N)/avg    max(L(k6_<metric>_pN|_avg)) (min for a lower bound), × 1000 for
+//                       times (remote-written in seconds, judged in ms like the summary)
+//   metric, min / max   min(L(k6_<metric>_min)) / max(L(k6_<metric>_max)), × 1000 for times
+//   metric, rate        max(L(k6_<metric>_rate))    (Rate metrics: http_req_failed, checks…)
+//   metric, count       sum(L(k6_<metric>_total))   (counters: http_reqs, iterations…)
+//   metric, other stats no-data: med, passes, fails, value… are not remote-written
+//   thresholds          no-data: k6 does not remote-write its thresholds
+//   script: NAME        no-data: the series do not say which script wrote them
+//
+//   Trend stats exist as series only when written: loadgate writes
+//   p(95),p(99),min,max,avg (RW_TREND_STATS); real k6 writes
+//   K6_PROMETHEUS_RW_TREND_STATS (default p(99)).
 import { z } from 'zod';
+import { BUILTIN } from '../../engine/metrics.ts';
+import { RW_TREND_STATS, statSuffix } from '../../engine/outputs/remote-write.ts';
 import type { K6Summary } from '../../run-dir/summary.ts';
-import { noData, type Context, type Measurement } from '../measure.ts';
+import {
+  noData,
+  numericValues,
+  prometheus,
+  promqlTemplate,
+  type Context,
+  type Judged,
+  type Measurement,
+} from '../measure.ts';
+import { matchers } from '../template.ts';
 import { worst } from '../verdict.ts';
 import { Comparison, common, warning } from './common.ts';
 import { defineKind } from './kind.ts';
@@ -46,6 +88,12 @@ export const Client = z.discriminatedUnion('check', [
       check: z.literal('metric'),
       metric: z.string().describe('k6 metric name, e.g. http_req_duration'),
       stat: z.string().describe('Summary value, e.g. p(95), avg, rate, count'),
+      time: z
+        .boolean()
+        .optional()
+        .describe(
+          "Whether the metric holds times (a Trend(name, true)): remote-written in seconds, judged in ms as the summary writes them. Default: true for k6's built-in time metrics (http_req_duration…), false for others",
+        ),
       bound: z.number(),
       op: Comparison.default('<='),
     })
@@ -58,13 +106,20 @@ export const client = defineKind({
   schema: Client,
   measure,
   displayKind: (o) => `client/${o.check}`,
+  // Without a run directory, the run's remote-written k6 series in Prometheus.
+  needsPrometheus: (_o, ctx) => ctx.runDir === undefined,
   // A pass rate is the one client value judged from below.
   defaultOp: (o) => (o.check === 'checks' ? '>=' : '<='),
 });
 
-/** The load generator's own view, from the run's k6 summary data. */
-function measure(o: Client, ctx: Context): Measurement {
+/** The load generator's own view: the run's k6 summaries, or its remote-written series. */
+function measure(o: Client, ctx: Context): Promise<Measurement> | Measurement {
   const judged = { op: o.op, bound: o.bound, warning: o.warning, unit: unitOf(o) };
+  return ctx.runDir === undefined ? fromSeries(o, judged, ctx) : fromSummaries(o, judged, ctx);
+}
+
+/** From the run's k6 summary data. */
+function fromSummaries(o: Client, judged: Judged, ctx: Context): Measurement {
   const source = `k6 summary${o.script ? ` of ${o.script}` : ''}`;
   const summaries = [...ctx.summaries].filter(([script]) => !o.script || script === o.script);
   if (summaries.length === 0)
@@ -147,8 +202,91 @@ function measure(o: Client, ctx: Context): Measurement {
 function unitOf(o: Client): Measurement['unit'] {
   if (o.check === 'checks') return 'ratio';
   if (o.check === 'metric')
-    return /^(p\(|avg|min|med|max)/.test(o.stat) ? 'ms' : o.stat === 'rate' ? '' : 'count';
+    return TREND_STAT.test(o.stat)
+      ? o.time === false
+        ? ''
+        : 'ms'
+      : o.stat === 'rate'
+        ? ''
+        : 'count';
   return 'count';
+}
+
+const TREND_STAT = /^(p\(|avg|min|med|max)/;
+
+/** From the k6 series remote-written to Prometheus (the mapping is in this file's header). */
+async function fromSeries(o: Client, judged: Judged, ctx: Context): Promise<Measurement> {
+  const hint = `Check that the run remote-wrote to this Prometheus (k6 run -o experimental-prometheus-rw) within the window${ctx.vars.testid ? ', with --tag testid matching --var testid' : ''}, or pass --run results/<run-id> for its summary`;
+  if (o.script)
+    return noData(
+      judged,
+      undefined,
+      `remote-written k6 series do not say which script wrote them (script: ${o.script})`,
+      'Pass --run with the run directory of that script, or drop script: for a check from Prometheus',
+    );
+  const sel = ctx.vars.testid ? promqlTemplate(ctx, 'testid="$testid"', `objective ${o.name}`) : '';
+  const last = (name: string) => `last_over_time(${name}${matchers(sel)}[${ctx.vars.window}])`;
+  // The worst series, as the bound sees it: the largest value for an upper bound.
+  const worstOf = (op: Client['op']) => (op === '<' || op === '<=' ? 'max' : 'min');
+
+  let query: string;
+  switch (o.check) {
+    case 'thresholds':
+      return noData(
+        judged,
+        undefined,
+        'k6 thresholds are not remote-written: without a run directory they cannot be judged',
+        "Pass --run results/<run-id> for the run's summary, rely on k6's exit code 99 (a k6-operator runner fails), or drop this objective (or set onNoData: warn) in a spec for operator runs",
+      );
+    case 'checks':
+      query = `${worstOf(o.op)}(${last('k6_checks_rate')})`;
+      break;
+    case 'dropped-iterations':
+      // k6 writes dropped_iterations once one is dropped: absent is 0, provided k6 wrote anything.
+      query = `sum(${last('k6_dropped_iterations_total')}) or 0 * sum(${last('k6_iterations_total')})`;
+      break;
+    case 'metric': {
+      const series = seriesOf(o);
+      if (!series)
+        return noData(
+          judged,
+          undefined,
+          `k6 does not remote-write the ${o.stat} of a metric`,
+          `From Prometheus: the trend stats written (${RW_TREND_STATS} by loadgate, K6_PROMETHEUS_RW_TREND_STATS for k6), rate or count; other stats need --run results/<run-id>`,
+        );
+      const aggregate = series.aggregate === 'worst' ? worstOf(o.op) : series.aggregate;
+      query = `${aggregate}(${last(series.name)})`;
+      if (series.scale !== 1) query = `${series.scale} * ${query}`;
+      break;
+    }
+  }
+  const values = numericValues(await prometheus(ctx).query(query, ctx.window.end));
+  if (!values.ok)
+    return noData(
+      judged,
+      query,
+      values.message,
+      o.check === 'metric' && TREND_STAT.test(o.stat)
+        ? `${hint}; trend stats exist only as written (${RW_TREND_STATS} by loadgate, K6_PROMETHEUS_RW_TREND_STATS for k6)`
+        : hint,
+    );
+  return { ...judged, value: values.series[0]!.values[0]!, query };
+}
+
+/** The series a `metric` objective reads, how its values combine, and the factor to the summary's units. */
+function seriesOf(
+  o: Extract<Client, { check: 'metric' }>,
+): { name: string; aggregate: 'worst' | 'sum' | 'min' | 'max'; scale: number } | undefined {
+  const base = `k6_${o.metric.replace(/[^a-zA-Z0-9_]/g, '_')}`;
+  if (o.stat === 'count') return { name: `${base}_total`, aggregate: 'sum', scale: 1 };
+  if (o.stat === 'rate') return { name: `${base}_rate`, aggregate: 'worst', scale: 1 };
+  if (!/^(p\(\d+(\.\d+)?\)|avg|min|max)$/.test(o.stat)) return undefined;
+  const time = o.time ?? BUILTIN[o.metric]?.[1] === 'time';
+  return {
+    name: `${base}_${statSuffix(o.stat)}`,
+    aggregate: o.stat === 'min' || o.stat === 'max' ? o.stat : 'worst',
+    scale: time ? 1000 : 1,
+  };
 }
 
 function failedThresholds(summary: K6Summary): string[] {

@@ -4,6 +4,7 @@ import {
   noData,
   promqlTemplate,
   worstGroup,
+  prometheus,
   type Context,
   type Measurement,
 } from '../measure.ts';
@@ -49,7 +50,7 @@ async function measure(o: ErrorRatio, ctx: Context): Promise<Measurement> {
   const errors = `${sum} (increase(${o.metric}${matchers(selector, errorSelector)}[${ctx.vars.window}]))`;
   const query = `(${errors} or 0 * ${total}) / ${total}`;
   const judged = { op: o.op, bound: o.bound, warning: o.warning, unit: 'ratio' as const };
-  const values = numericValues(await ctx.client.query(query, ctx.window.end));
+  const values = numericValues(await prometheus(ctx).query(query, ctx.window.end));
   if (!values.ok)
     return noData(
       judged,

@@ -4,6 +4,7 @@ import {
   numericValues,
   noData,
   template,
+  prometheus,
   type Context,
   type Judged,
   type Measurement,
@@ -83,11 +84,11 @@ async function measure(o: Hpa, ctx: Context): Promise<Measurement> {
   const limit = async (which: 'min' | 'max', documented: number | undefined) => {
     if (documented !== undefined) return documented;
     const query = `max(kube_horizontalpodautoscaler_spec_${which}_replicas${selector})`;
-    const values = numericValues(await ctx.client.query(query, end));
+    const values = numericValues(await prometheus(ctx).query(query, end));
     return values.ok ? values.series[0]!.values[0]! : { query, message: values.message };
   };
 
-  const result = await ctx.client.queryRange(replicasQuery, from, end, ctx.step);
+  const result = await prometheus(ctx).queryRange(replicasQuery, from, end, ctx.step);
   const replicas = numericValues(result);
   const points = (result.series[0]?.points ?? []).filter(([, v]) => Number.isFinite(v));
   const peak = Math.max(...points.map(([, v]) => v));

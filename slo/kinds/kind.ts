@@ -23,6 +23,12 @@ export type Kind<S extends KindSchema = KindSchema> = {
   measure(o: z.output<S>, ctx: Context): Promise<Measurement> | Measurement;
   /** The kind as reports show it, when it has variants, e.g. `client/checks` (default: `kind`). */
   displayKind?(o: z.output<S>): string;
+  /**
+   * Whether judging this objective asks Prometheus (default: it does). Without
+   * a Prometheus, evaluate.ts skips the objectives that need one as not
+   * checked instead of calling measure().
+   */
+  needsPrometheus?(o: z.output<S>, ctx: Context): boolean;
   /** Judged once every other objective has a result, because it reads them (`ctx.results`). */
   judgedLast?: boolean;
   /** The `op` of an objective that writes none, when it is not `<=`: the warning band must lie on its passing side. */

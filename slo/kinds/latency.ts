@@ -4,6 +4,7 @@ import {
   noData,
   promqlTemplate,
   worstGroup,
+  prometheus,
   type Context,
   type Measurement,
 } from '../measure.ts';
@@ -42,7 +43,7 @@ async function measure(o: Latency, ctx: Context): Promise<Measurement> {
   const groups = ['le', ...o.by].join(', ');
   const query = `histogram_quantile(${o.quantile}, sum by (${groups}) (rate(${bucket}[${ctx.vars.window}])))`;
   const judged = { op: o.op, bound: o.bound, warning: o.warning, unit: 's' as const };
-  const values = numericValues(await ctx.client.query(query, ctx.window.end));
+  const values = numericValues(await prometheus(ctx).query(query, ctx.window.end));
   if (!values.ok)
     return noData(
       judged,

@@ -3,6 +3,7 @@ import {
   numericValues,
   noData,
   promqlTemplate,
+  prometheus,
   type Context,
   type Measurement,
 } from '../measure.ts';
@@ -50,8 +51,8 @@ async function measure(o: Promql, ctx: Context): Promise<Measurement> {
   const { start, end } = ctx.window;
   const result =
     o.evaluate === 'range'
-      ? await ctx.client.queryRange(query, start, end, ctx.step)
-      : await ctx.client.query(query, end);
+      ? await prometheus(ctx).queryRange(query, start, end, ctx.step)
+      : await prometheus(ctx).query(query, end);
   const values = numericValues(result);
   if (!values.ok)
     return noData(

@@ -5,6 +5,7 @@ import {
   noData,
   promqlTemplate,
   template,
+  prometheus,
   type Context,
   type Measurement,
 } from '../measure.ts';
@@ -56,7 +57,7 @@ async function measure(o: QueueDrain, ctx: Context): Promise<Measurement> {
   for (;;) {
     const now = ctx.now();
     const to = new Date(Math.max(from.getTime(), Math.min(now.getTime(), deadline.getTime())));
-    const result = await ctx.client.queryRange(query, from, to, ctx.step);
+    const result = await prometheus(ctx).queryRange(query, from, to, ctx.step);
     const values = numericValues(result);
     const points = (result.series[0]?.points ?? []).filter(([, v]) => Number.isFinite(v));
     const drained = points.find(([, v]) => v <= o.below);
