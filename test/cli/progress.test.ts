@@ -69,6 +69,7 @@ describe('progress line', () => {
     report(state(2500, { done: true }));
     expect(out).toHaveLength(3);
     expect(out.every((t) => t.startsWith('\r\x1b[2K'))).toBe(true);
-    expect(out[2]).toMatch(/^\r\x1b\[2Kdone .*, x\n$/);
+    expect(out[2]!.startsWith('\r\x1b[2Kdone ')).toBe(true);
+    expect(out[2]!.endsWith(', x\n')).toBe(true);
   });
 });
