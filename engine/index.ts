@@ -3,7 +3,7 @@
 // says on stderr which one ran.
 import { dirname, resolve } from 'node:path';
 import { requestedOutputs } from './outputs/index.ts';
-import { progressLine } from './progress.ts';
+import { progressReporter } from './progress.ts';
 import { findK6, runK6, type K6Invocation } from './real-k6.ts';
 import { runTest } from './runner.ts';
 import type { SummaryData } from './end-of-test-summary.ts';
@@ -15,7 +15,13 @@ export type { SummaryData } from './end-of-test-summary.ts';
 export type RunScriptOptions = K6Invocation & {
   signal?: AbortSignal;
   engine?: 'auto' | 'builtin' | 'k6';
-  progress?: boolean;
+  /**
+   * The built-in engine's progress on stderr: true for a live line on a
+   * terminal only (k6's behaviour); `plain` adds a line every 10 s elsewhere
+   * (CI logs); `extra` appends what the caller knows (the local HPA's replicas).
+   * Real k6 prints its own.
+   */
+  progress?: boolean | { plain?: boolean; extra?: () => string | undefined };
   cwd?: string;
 };
 
@@ -55,7 +61,15 @@ export async function runScript(opts: RunScriptOptions): Promise<RunScriptResult
     signal: opts.signal,
     quiet: opts.quiet,
     noSummary: opts.noSummary,
-    progress: opts.progress && process.stderr.isTTY ? progressLine() : undefined,
+    progress: progressOf(opts.progress),
   });
   return { engine: 'builtin', exitCode, summary };
+}
+
+function progressOf(request: RunScriptOptions['progress']) {
+  if (!request) return undefined;
+  const { plain = false, extra } = request === true ? {} : request;
+  const tty = process.stderr.isTTY === true;
+  if (!tty && !plain) return undefined;
+  return progressReporter({ tty, extra, write: (t) => void process.stderr.write(t) });
 }

@@ -18,6 +18,8 @@ import { VuFleet } from './run/vu-fleet.ts';
 import { bundleScript, ScriptError, workerSource } from './script.ts';
 import { evaluateThresholds } from './thresholds.ts';
 import { GLOBAL } from './protocol.ts';
+import { parseDuration } from './k6-duration.ts';
+import { plannedMs } from './executors/index.ts';
 
 export type { ProgressState } from './run/monitor.ts';
 
@@ -103,6 +105,11 @@ async function run(
     registry.add(registry.get('vus_max'), fleet.size - 1, {}, Date.now());
     const testTags = (options.tags ?? {}) as Tags;
     const runStart = Date.now();
+    // The progress line's planned total: the last scenario's end (gracefulStop aside).
+    const planned = Math.max(
+      0,
+      ...scenarios.map((s) => parseDuration(s.startTime ?? '0s') + plannedMs(s)),
+    );
 
     const setup = initFailure
       ? { aborted: false, failure: initFailure }
@@ -120,6 +127,7 @@ async function run(
       active,
       testTags,
       runStart,
+      plannedMs: planned,
       stop,
       progress: config.progress,
       err,
@@ -145,7 +153,7 @@ async function run(
       if (teardown !== EXIT.ok) exitCode = teardown;
     }
     const durationMs = Date.now() - runStart;
-    config.progress?.(progressState(registry, 0, durationMs, true));
+    config.progress?.(progressState(registry, 0, durationMs, true, planned));
 
     evaluateThresholds(thresholds, registry, durationMs);
     const summary = buildSummary({

@@ -132,6 +132,7 @@ export async function main(argv: string[]): Promise<number> {
       remoteWrite: prometheusUrl ? remoteWriteTo(prometheusUrl, auth) : undefined,
       engine: options.engine,
       signal: abort.signal,
+      progress: { plain: true },
     });
     const endedAt = new Date();
     const interrupted = abort.signal.aborted;

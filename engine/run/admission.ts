@@ -65,6 +65,25 @@ function roomForOneMore(): boolean {
   return freemem() > margin && (maps === undefined || maps.free > 4 * VU_MAPPINGS);
 }
 
+/**
+ * How many VU threads this machine could start now (`loadgate doctor`): by
+ * free memory, and by the memory mappings left (Linux, with vm.max_map_count).
+ */
+export function vuRoom(): {
+  byMemory: number;
+  freeBytes: number;
+  byMappings?: number;
+  maxMapCount?: number;
+} {
+  const freeBytes = freemem();
+  const maps = mappingRoom();
+  return {
+    byMemory: Math.floor((freeBytes * 0.8) / VU_BYTES),
+    freeBytes,
+    ...(maps && { byMappings: Math.floor(maps.free / VU_MAPPINGS), maxMapCount: maps.max }),
+  };
+}
+
 /** Linux only: the per-process mapping limit and how much of it is left. */
 function mappingRoom(): { max: number; free: number } | undefined {
   try {

@@ -1,6 +1,7 @@
 // Once a second while the load runs: the vus and vus_max gauges, the
 // progress line, and the abortOnFail thresholds, which stop the test when
 // crossed.
+import type { TrendSink } from '../histogram.ts';
 import type { Metric, Registry, Tags } from '../metrics.ts';
 import { GLOBAL } from '../protocol.ts';
 import { evaluateThresholds, type Threshold } from '../thresholds.ts';
@@ -13,6 +14,10 @@ export type ProgressState = {
   iterations: number;
   requests: number;
   failed: number;
+  /** p95 of http_req_duration over the run so far (ms); null before the first request. */
+  p95Ms: number | null;
+  /** The scenarios' planned length (ms, without gracefulStop), when known. */
+  plannedMs?: number;
   done: boolean;
 };
 
@@ -23,6 +28,8 @@ export type MonitorConfig = {
   active: Set<unknown>;
   testTags: Tags;
   runStart: number;
+  /** The scenarios' planned length, shown beside the elapsed time. */
+  plannedMs?: number;
   stop: TestStop;
   progress?: (state: ProgressState) => void;
   err(text: string): void;
@@ -47,7 +54,7 @@ export function startMonitor(c: MonitorConfig): { end(): { thresholdAbort: boole
       );
       c.stop.abort();
     }
-    c.progress?.(progressState(registry, c.active.size, now - c.runStart, false));
+    c.progress?.(progressState(registry, c.active.size, now - c.runStart, false, c.plannedMs));
   }, 1000);
   tick.unref();
   return {
@@ -64,15 +71,19 @@ export function progressState(
   vus: number,
   elapsedMs: number,
   done: boolean,
+  plannedMs?: number,
 ): ProgressState {
   const count = (m: Metric) => ('count' in m.sink ? (m.sink as { count: number }).count : 0);
   const failed = registry.get('http_req_failed').sink as { passes: number };
+  const duration = registry.get('http_req_duration').sink as TrendSink;
   return {
     elapsedMs,
     vus,
     iterations: count(registry.get('iterations')),
     requests: count(registry.get('http_reqs')),
     failed: failed.passes,
+    p95Ms: duration.count > 0 ? duration.percentile(0.95) : null,
+    ...(plannedMs !== undefined && { plannedMs }),
     done,
   };
 }

@@ -11,6 +11,9 @@ const commands = {
   'slo schema': { load: () => import('../../cli/commands/slo.ts'), argv: ['schema'] },
   report: { load: () => import('../../cli/commands/report.ts'), argv: ['results/x'] },
   platform: { load: () => import('../../cli/commands/platform.ts'), argv: [] },
+  runs: { load: () => import('../../cli/commands/runs.ts'), argv: [] },
+  compare: { load: () => import('../../cli/commands/compare.ts'), argv: ['a', 'b'] },
+  doctor: { load: () => import('../../cli/commands/doctor.ts'), argv: [] },
 };
 
 async function refusal(main: (argv: string[]) => Promise<number>, argv: string[]) {
