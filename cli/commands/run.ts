@@ -132,7 +132,8 @@ export async function main(argv: string[]): Promise<number> {
       remoteWrite: prometheusUrl ? remoteWriteTo(prometheusUrl, auth) : undefined,
       engine: options.engine,
       signal: abort.signal,
-      progress: { plain: true },
+      // The local HPA at work, beside the load (a real target's is in Prometheus).
+      progress: { plain: true, extra: platform && (() => `HPA ${platform.replicas()} replicas`) },
     });
     const endedAt = new Date();
     const interrupted = abort.signal.aborted;

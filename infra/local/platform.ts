@@ -30,6 +30,8 @@ export interface Platform {
   adminUrl: string;
   /** What the admin endpoint requires as `Authorization: Bearer <token>`. */
   adminToken: string;
+  /** The gateway's replicas right now, as its HPA has set them (0 before the pool starts). */
+  replicas(): number;
   prometheusUrl?: string;
   /** Stops everything (workers, servers, Prometheus) and removes temporary data. */
   stop(): Promise<void>;
@@ -67,6 +69,7 @@ export async function startPlatform(
     metricsUrl: '',
     adminUrl: '',
     adminToken: options.adminToken,
+    replicas: () => 0,
     stop,
   };
   running = platform;
@@ -78,6 +81,7 @@ export async function startPlatform(
     const port = options.port || (await freePort());
     const gateway = GatewayOptions.parse({ ...options.gateway, dataDir, faults: options.faults });
     const pool = new PodPool({ port, gateway, log });
+    platform.replicas = () => pool.pods.length;
     cleanups.push(() => pool.stop());
     pool.scaleTo(options.replicas.min);
     await pool.whenReady();

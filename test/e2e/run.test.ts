@@ -54,6 +54,8 @@ describe('loadgate run', () => {
     const outcome = await loadgate(['run', 'smoke', '--results', dir, '-e', 'SMOKE_DURATION=20s']);
     expect(outcome.stderr).toContain('engine: builtin');
     expect(outcome.code, outcome.stdout + outcome.stderr).toBe(0);
+    // Progress lines while the load runs, with the local HPA's replicas.
+    expect(outcome.stderr).toMatch(/running .* VUs, .* req\/s.*HPA 3 replicas/);
 
     const run = await onlyRunDir(dir);
     const files = await readdir(run);
