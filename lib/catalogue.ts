@@ -75,3 +75,6 @@ export const SCENARIO_VARIABLES = [
   'RESULTS_DIR',
 ] as const;
 export type ScenarioVariable = (typeof SCENARIO_VARIABLES)[number];
+
+/** The gateway's health endpoint: setup() and `loadgate run`'s check before load ask it. */
+export const GATEWAY_HEALTH_PATH = '/health';
