@@ -28,7 +28,10 @@ export function isLoopbackAddress(address: string): boolean {
 }
 
 /** True when the URL's host is, and resolves only to, loopback addresses. */
-export async function isLoopbackTarget(url: string, lookup: Lookup = systemLookup): Promise<boolean> {
+export async function isLoopbackTarget(
+  url: string,
+  lookup: Lookup = systemLookup,
+): Promise<boolean> {
   if (process.env[TEST_OVERRIDE] === '1') return false;
   const host = new URL(url).hostname.replace(/^\[|\]$/g, '');
   if (isIP(host)) return isLoopbackAddress(host);

@@ -58,7 +58,9 @@ export async function cappedPlanOf(
       'Drop --max-rps (this profile is bounded by its VUs, printed with --dry-run), or use an arrival-rate profile (capacity, stress, spike, soak)',
     );
   if (!plan.peakRps)
-    throw new InputError('--max-rps: the scenarios have no journey tag, so their request rate is unknown');
+    throw new InputError(
+      '--max-rps: the scenarios have no journey tag, so their request rate is unknown',
+    );
   if (plan.peakRps.value <= maxRps) return plan;
   // The peak is proportional to TARGET_RPS: measure it at TARGET_RPS=maxRps, then scale.
   let targetRps = maxRps;

@@ -15,7 +15,9 @@ export async function checkTargetHealth(target: string): Promise<void> {
   try {
     const res = await fetch(`${url}${GATEWAY_HEALTH_PATH}`, {
       signal: AbortSignal.timeout(TIMEOUT_MS),
-      headers: basicAuth ? { authorization: `Basic ${Buffer.from(basicAuth).toString("base64")}` } : {},
+      headers: basicAuth
+        ? { authorization: `Basic ${Buffer.from(basicAuth).toString('base64')}` }
+        : {},
     });
     status = res.status;
     await res.body?.cancel();

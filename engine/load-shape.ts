@@ -53,11 +53,21 @@ export function shapeOf(s: Scenario): ScenarioShape {
       return { ...base, model: 'vus', points, maxVus: Math.max(...points.map(([, v]) => v)) };
     }
     case 'constant-vus':
-      return { ...base, model: 'vus', points: flat(s.vus, parseDuration(s.duration)), maxVus: s.vus };
+      return {
+        ...base,
+        model: 'vus',
+        points: flat(s.vus, parseDuration(s.duration)),
+        maxVus: s.vus,
+      };
     case 'per-vu-iterations':
     case 'shared-iterations':
       // At most maxDuration: they end sooner when their iterations are done.
-      return { ...base, model: 'vus', points: flat(s.vus, parseDuration(s.maxDuration)), maxVus: s.vus };
+      return {
+        ...base,
+        model: 'vus',
+        points: flat(s.vus, parseDuration(s.maxDuration)),
+        maxVus: s.vus,
+      };
   }
 }
 
