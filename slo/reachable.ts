@@ -27,11 +27,16 @@ export async function checkPrometheus(
   } catch (error) {
     if (error instanceof QueryError || (error instanceof ExitError && error.code !== EXIT.badInput))
       throw new InfrastructureError(
-        `Prometheus at ${redactUrl(url)} does not answer a query: ${error.message}`,
+        `Prometheus at ${redactUrl(url)} does not answer a query (vector(1)): ${reasonOf(error)}`,
         hint,
       );
     throw error;
   } finally {
     await client.close();
   }
+}
+
+/** The client's message without its generic advice ("…or pass --prometheus URL"), which was passed. */
+function reasonOf(error: Error): string {
+  return error.message.replace(/: start it or pass --prometheus URL$/, '');
 }
