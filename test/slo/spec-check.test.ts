@@ -4,8 +4,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { main as slo } from '../../cli/commands/slo.ts';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { checkSpecFile, syntaxErrorAt } from '../../slo/spec-check.ts';
 
 let tmp: string;
@@ -13,7 +12,6 @@ beforeEach(async () => {
   tmp = await mkdtemp(join(tmpdir(), 'loadgate-spec-check-'));
 });
 afterEach(async () => {
-  vi.restoreAllMocks();
   await rm(tmp, { recursive: true, force: true });
 });
 
@@ -48,14 +46,6 @@ describe('the spec checks before Prometheus', () => {
     expect(message).toMatch(/objective var: unknown template variable \$nope/);
     expect(message).toMatch(/objective bad-selector: the query does not parse/);
     expect(message).not.toMatch(/objective fine/);
-  });
-
-  it('are what slo validate reports (exit 2)', async () => {
-    const file = await spec('  - { name: paren, kind: promql, query: "sum(x", bound: 1 }\n');
-    vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
-    const stderr = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
-    expect(await slo(['validate', file])).toBe(2);
-    expect(stderr.mock.calls.join('')).toMatch(/does not parse as PromQL/);
   });
 
   it('finds the first syntax error', () => {
