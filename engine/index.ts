@@ -27,16 +27,26 @@ export type RunScriptOptions = K6Invocation & {
 
 export type RunScriptResult = { engine: 'builtin' | 'k6'; exitCode: number; summary?: SummaryData };
 
-export async function runScript(opts: RunScriptOptions): Promise<RunScriptResult> {
-  const cwd = opts.cwd ?? process.cwd();
-  const at = (p: string | undefined) => (p === undefined ? undefined : resolve(cwd, p));
-  const script = at(opts.script)!;
-  const k6 = opts.engine === 'builtin' ? undefined : findK6();
-  if (opts.engine === 'k6' && !k6)
+/**
+ * Real k6's path when it will run, undefined for the built-in engine; an
+ * InputError (2) when k6 is asked for and missing. Callers check it before
+ * starting anything (loadgate run: before the local platform).
+ */
+export function engineOf(engine: RunScriptOptions['engine']): string | undefined {
+  const k6 = engine === 'builtin' ? undefined : findK6();
+  if (engine === 'k6' && !k6)
     throw new InputError(
       'k6 was asked for but is neither on PATH nor in K6_BIN',
       'install k6 (https://grafana.com/docs/k6/latest/set-up/install-k6/), or set K6_BIN to its path, or use --engine builtin',
     );
+  return k6;
+}
+
+export async function runScript(opts: RunScriptOptions): Promise<RunScriptResult> {
+  const cwd = opts.cwd ?? process.cwd();
+  const at = (p: string | undefined) => (p === undefined ? undefined : resolve(cwd, p));
+  const script = at(opts.script)!;
+  const k6 = engineOf(opts.engine);
   if (k6) {
     process.stderr.write(`loadgate: engine: k6 (${k6})\n`);
     const exitCode = await runK6(

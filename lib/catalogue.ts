@@ -54,3 +54,27 @@ export const THINKS_PER_ITERATION: Readonly<Record<Journey, number>> = {
   'sav-upload': 2,
   newsletter: 3,
 };
+
+/**
+ * The scenario variables (`-e NAME=value`) lib/config.ts reads, each with what
+ * it is for: the one list of valid names. lib/config.ts's schema is checked
+ * against it (TypeScript, and test/cli/catalogue.test.ts), and `loadgate run`
+ * refuses a name outside it before any load, suggesting the closest one.
+ */
+export const SCENARIO_VARIABLES = [
+  'BASE_URL',
+  'RUN_ID',
+  'PROFILE',
+  'WEIGHTS',
+  'TARGET_RPS',
+  'THINK_TIME',
+  'DURATION',
+  'SMOKE_DURATION',
+  'USERS_FILE',
+  'PROMO_CODE',
+  'RESULTS_DIR',
+] as const;
+export type ScenarioVariable = (typeof SCENARIO_VARIABLES)[number];
+
+/** The gateway's health endpoint: setup() and `loadgate run`'s check before load ask it. */
+export const GATEWAY_HEALTH_PATH = '/health';

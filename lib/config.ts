@@ -2,7 +2,13 @@
 // Parsed in the init context: a bad value throws before `options` exists, so
 // k6 (and the built-in engine) stop with exit code 107 before any load.
 import * as z from 'zod/mini';
-import { DEFAULT_WEIGHTS, JOURNEYS, PROFILES, type Journey } from './catalogue.ts';
+import {
+  DEFAULT_WEIGHTS,
+  JOURNEYS,
+  PROFILES,
+  type Journey,
+  type ScenarioVariable,
+} from './catalogue.ts';
 
 export type Weights = Record<Journey, number>;
 
@@ -51,7 +57,8 @@ function numberVar(min: number, example: string) {
   );
 }
 
-const Env = z.object({
+/** The variables read, named as SCENARIO_VARIABLES lists them (no more, no fewer). */
+export const Env = z.object({
   BASE_URL: z.pipe(
     z.string({ error: 'is required (e.g. -e BASE_URL=http://127.0.0.1:8100)' }),
     z.transform((text: string, ctx) => {
@@ -82,7 +89,7 @@ const Env = z.object({
   USERS_FILE: z.optional(z.string()),
   PROMO_CODE: z._default(z.string(), 'WELCOME10'),
   RESULTS_DIR: z.optional(z.string()),
-});
+} satisfies Record<ScenarioVariable, z.core.$ZodType>);
 
 const Config = z.pipe(
   Env,

@@ -10,6 +10,7 @@ import { check } from 'k6';
 import http from 'k6/http';
 import type { RefinedResponse, RequestBody } from 'k6/http';
 import * as z from 'zod/mini';
+import { GATEWAY_HEALTH_PATH } from './catalogue.ts';
 import * as S from './schemas.ts';
 
 export type Response = RefinedResponse<'text'>;
@@ -60,8 +61,8 @@ export class Gateway {
   health(): Reply<z.infer<typeof S.Health>> {
     return this.call({
       method: 'GET',
-      name: 'GET /health',
-      path: '/health',
+      name: `GET ${GATEWAY_HEALTH_PATH}`,
+      path: GATEWAY_HEALTH_PATH,
       expect: [200],
       schema: S.Health,
     });

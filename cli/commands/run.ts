@@ -12,6 +12,7 @@ import {
   onInterrupt,
   parseCommandLine,
   parseHttpUrl,
+  parseNumber,
   parsePair,
   throwProblems,
 } from '../args.ts';
@@ -22,6 +23,8 @@ import {
   prometheusAuth,
   type PrometheusAuthValues,
 } from '../prometheus-auth.ts';
+import { preflight } from '../run-preflight.ts';
+import { scenarioEnvProblems } from '../scenario-env.ts';
 // Everything the run needs after the load is imported here, with the command:
 // a Ctrl-C to the process group also stops the run-time TypeScript loader's
 // helper process, after which no module can be loaded (TransformError).
@@ -56,7 +59,11 @@ Profiles: ${PROFILES.join(', ')}
 Options:
   --target URL        gateway to load (default: start the local platform on loopback)
   --journey NAME      ${JOURNEYS.join(' | ')} (default: mix, every journey at once)
-  --prometheus URL    Prometheus the SLO checker queries (default: the local platform's)
+  --prometheus URL    Prometheus the SLO checker queries (default: the local platform's);
+                      asked vector(1) before any load
+  --remote-write URL  where the engine writes its metrics (Prometheus remote write, e.g.
+                      https://prometheus.example/api/v1/write); default: the local platform's
+                      Prometheus without --target, nowhere with it (never implied by --prometheus)
   --slo FILE          SLO spec (default: slo/local.yaml locally, slo/platform.yaml with --target)
   --no-slo            skip the SLO check (k6 thresholds still decide)
   --baseline DIR      an earlier run (results/<run-id>) whose p95 this run must not exceed by +10 %
@@ -68,10 +75,21 @@ ${PROMETHEUS_AUTH_USAGE}
                       inject faults into the local platform (see loadgate platform --help):
                       rehearse that the SLO check catches a breach
   --results DIR       where runs are written (default: results)
-  -e, --env K=V       extra variable for the scenarios (repeatable), e.g. -e SMOKE_DURATION=20s
+  -e, --env K=V       scenario variable (repeatable), e.g. -e SMOKE_DURATION=20s; an unknown
+                      name is refused (exit 2)
+Safety gate (any profile but smoke against a target that is not loopback):
+  --yes               load it: without --yes (or LOADGATE_CONFIRM=1) the plan is printed and
+                      nothing is sent (exit 2)
+  --max-rps N         cap the peak planned request rate at N req/s (scales TARGET_RPS; refused
+                      for VU-loop scenarios such as smoke's, whose rate is not planned)
+  --dry-run           print the plan (stages, peak req/s, VUs, length) and exit 0, without load
   -h, --help          this help
 
-Exit codes: 0 pass, 1 thresholds or an SLO failed, 2 bad input, 3 Prometheus unreachable,
+Before any load: the SLO spec (schema, variables, PromQL), -e names, the engine and the
+results directory are checked (2), then the target's /health and Prometheus (3).
+
+Exit codes: 0 pass, 1 thresholds or an SLO failed, 2 bad input (or not confirmed), 3 target,
+Prometheus or a local port unavailable,
 104 invalid k6 options (or too many VUs for the built-in engine), 105 interrupted (partial
 results are written), 107 script error, 108 test.abort().`;
 
@@ -94,6 +112,18 @@ export async function main(argv: string[]): Promise<number> {
   // Before anything starts: a results directory that cannot be made is bad input.
   await createDirectory(options.results, `--results ${options.results}`);
 
+  // Everything else checkable, then the plan and the gate (cli/run-preflight.ts).
+  const ready = await preflight({
+    ...options,
+    bundle,
+    auth,
+    env: { ...options.env, RUN_ID: runId, PROFILE: options.profile, RESULTS_DIR: runDir },
+    defaultSpec: (local) => join(HOME, 'slo', local ? 'local.yaml' : 'platform.yaml'),
+  });
+  if (!ready) return EXIT.ok;
+  // --max-rps's TARGET_RPS, for the run as for the plan.
+  Object.assign(options.env, ready.env);
+
   // Ctrl-C stops the load but still writes what was measured (k6 exit 105).
   const abort = onInterrupt({
     message: '\nloadgate: interrupted, stopping the load and writing partial results…\n',
@@ -110,6 +140,9 @@ export async function main(argv: string[]): Promise<number> {
     await createDirectory(runDir, `--results ${options.results}`);
     const target = options.target ?? platform!.gatewayUrl;
     const prometheusUrl = options.prometheus ?? platform?.prometheusUrl;
+    // Only where asked, or the local platform's own: never a real Prometheus by default.
+    const remoteWrite =
+      options.remoteWrite ?? (platform?.prometheusUrl && `${platform.prometheusUrl}/api/v1/write`);
     process.stderr.write(
       `loadgate: run ${runId}: ${options.profile} profile of ${options.journey} against ${redactUrl(target)}\n`,
     );
@@ -129,7 +162,7 @@ export async function main(argv: string[]): Promise<number> {
         RESULTS_DIR: runDir,
       },
       outJson: join(runDir, RUN_FILES.metrics),
-      remoteWrite: prometheusUrl ? remoteWriteTo(prometheusUrl, auth) : undefined,
+      remoteWrite: remoteWrite ? remoteWriteTo(remoteWrite, auth) : undefined,
       engine: options.engine,
       signal: abort.signal,
       // The local HPA at work, beside the load (a real target's is in Prometheus).
@@ -235,6 +268,12 @@ type RunOptions = {
   results: string;
   baseline?: string;
   pushgateway?: string;
+  /** Prometheus remote write endpoint for the engine's metrics (explicit only). */
+  remoteWrite?: string;
+  /** The safety gate: load a non-smoke profile against a remote target. */
+  yes: boolean;
+  maxRps?: number;
+  dryRun: boolean;
   /** The Prometheus auth flags given, if any (the environment is read in main()). */
   auth?: PrometheusAuthValues;
   faults: FaultSources;
@@ -257,6 +296,10 @@ export function parseRunArgs(argv: string[]): RunOptions | undefined {
         'no-slo': { type: 'boolean', default: false },
         baseline: { type: 'string' },
         pushgateway: { type: 'string' },
+        'remote-write': { type: 'string' },
+        yes: { type: 'boolean', default: false },
+        'max-rps': { type: 'string' },
+        'dry-run': { type: 'boolean', default: false },
         ...PROMETHEUS_AUTH_OPTIONS,
         ...FAULT_OPTIONS,
         engine: { type: 'string', default: 'auto' },
@@ -283,6 +326,12 @@ export function parseRunArgs(argv: string[]): RunOptions | undefined {
   const prometheus = collect(problems, () => parseHttpUrl(values.prometheus, '--prometheus'));
   // Checked, but passed on as given: the Pushgateway client builds its own paths.
   collect(problems, () => parseHttpUrl(values.pushgateway, '--pushgateway'));
+  const remoteWrite = collect(problems, () =>
+    parseHttpUrl(values['remote-write'], '--remote-write'),
+  );
+  const maxRps = collect(problems, () => parseNumber(values['max-rps'], '--max-rps'));
+  if (maxRps !== undefined && !(maxRps > 0))
+    problems.push(`--max-rps ${values['max-rps']}: must be a number of requests/s above 0`);
   if (hasFaultFlags(values) && values.target)
     problems.push(
       'faults are injected into the local platform only: drop --target, or the fault flags',
@@ -298,6 +347,7 @@ export function parseRunArgs(argv: string[]): RunOptions | undefined {
     const pair = collect(problems, () => parsePair(item, '-e'));
     if (pair) env[pair[0]] = pair[1];
   }
+  problems.push(...scenarioEnvProblems(Object.keys(env)));
   const faults = collect(problems, () => faultSources(values)) ?? {};
   throwProblems(problems, HINT);
   return {
@@ -310,6 +360,10 @@ export function parseRunArgs(argv: string[]): RunOptions | undefined {
     results: values.results,
     baseline: values.baseline,
     pushgateway: values.pushgateway,
+    remoteWrite,
+    yes: values.yes || process.env.LOADGATE_CONFIRM === '1',
+    maxRps,
+    dryRun: values['dry-run'],
     auth: AUTH_FLAGS.some((flag) => values[flag] !== undefined)
       ? Object.fromEntries(AUTH_FLAGS.map((flag) => [flag, values[flag]]))
       : undefined,
@@ -321,12 +375,12 @@ export function parseRunArgs(argv: string[]): RunOptions | undefined {
 const AUTH_FLAGS = Object.keys(PROMETHEUS_AUTH_OPTIONS) as (keyof PrometheusAuthValues)[];
 
 /**
- * Where the engine remote-writes, authenticated as the SLO check's queries
- * are: the same credentials, headers and TLS settings.
+ * Where the engine remote-writes (the write endpoint's full URL), authenticated
+ * as the SLO check's queries are: the same credentials, headers and TLS settings.
  */
-function remoteWriteTo(prometheusUrl: string, auth: PrometheusAuth): RemoteWriteTarget {
-  const { url, basicAuth = auth.basicAuth } = splitCredentials(prometheusUrl);
-  return { ...auth, ...(basicAuth && { basicAuth }), url: `${url}/api/v1/write` };
+function remoteWriteTo(writeUrl: string, auth: PrometheusAuth): RemoteWriteTarget {
+  const { url, basicAuth = auth.basicAuth } = splitCredentials(writeUrl);
+  return { ...auth, ...(basicAuth && { basicAuth }), url };
 }
 
 /** Sortable and readable: smoke-20261124-224501-3f9a. */

@@ -9,7 +9,8 @@ import {
 } from '../prometheus-auth.ts';
 import { parseDuration } from '../../slo/prom-duration.ts';
 import { runCheck } from '../../slo/index.ts';
-import { loadSpec, specJsonSchema } from '../../slo/spec.ts';
+import { specJsonSchema } from '../../slo/spec.ts';
+import { checkSpecFile } from '../../slo/spec-check.ts';
 import { parseTime } from '../../slo/window.ts';
 import { EXIT, ExitError, InputError } from '../../core/errors.ts';
 import { readRunRecord } from '../../run-dir/record.ts';
@@ -159,7 +160,8 @@ async function validate(argv: string[]): Promise<number> {
   let failed = 0;
   for (const file of positionals) {
     try {
-      const spec = await loadSpec(file);
+      // The checks `slo check` and `loadgate run` make before asking Prometheus anything.
+      const spec = await checkSpecFile(file);
       process.stdout.write(`✔ ${file}: ${spec.objectives.length} objectives\n`);
     } catch (error) {
       if (!(error instanceof ExitError)) throw error;

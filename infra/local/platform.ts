@@ -6,6 +6,7 @@ import { GatewayOptions } from './gateway/options.ts';
 import { metricsHandler } from './metrics-endpoint.ts';
 import { PlatformOptions, type PlatformOptionsInput } from './options.ts';
 import { PodPool } from './pods.ts';
+import { assertPortFree, bindError } from './bind.ts';
 import { freePort } from './ports.ts';
 import { scratchDir } from './scratch.ts';
 import { renderPrometheusConfig } from './prometheus-config.ts';
@@ -78,6 +79,7 @@ export async function startPlatform(
     const dataDir = options.dataDir ?? (await scratchDir('loadgate-platform-'));
     if (!options.dataDir) cleanups.push(() => rm(dataDir, { recursive: true, force: true }));
 
+    if (options.port) await assertPortFree(options.port, 'gateway (--port)');
     const port = options.port || (await freePort());
     const gateway = GatewayOptions.parse({ ...options.gateway, dataDir, faults: options.faults });
     const pool = new PodPool({ port, gateway, log });
@@ -105,6 +107,7 @@ export async function startPlatform(
     const metrics = await listen(
       metricsHandler(pool, autoscaler, { memoryLimitBytes: options.memoryLimitBytes }),
       options.metricsPort,
+      'metrics endpoint (--metrics-port)',
     );
     cleanups.push(() => close(metrics.server));
     platform.metricsUrl = `http://127.0.0.1:${metrics.port}`;
@@ -112,6 +115,7 @@ export async function startPlatform(
     const admin = await listen(
       adminHandler(pool, autoscaler, options.adminToken),
       options.adminPort,
+      'admin endpoint (--admin-port)',
     );
     cleanups.push(() => close(admin.server));
     platform.adminUrl = `http://127.0.0.1:${admin.port}`;
@@ -140,10 +144,14 @@ export async function startPlatform(
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
 
-async function listen(handler: Handler, port: number): Promise<{ server: Server; port: number }> {
+async function listen(
+  handler: Handler,
+  port: number,
+  what: string,
+): Promise<{ server: Server; port: number }> {
   const server = createServer((req, res) => void handler(req, res));
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
+    server.once('error', (error) => reject(bindError(error, port, what)));
     server.listen(port, '127.0.0.1', () => resolve());
   });
   const address = server.address();

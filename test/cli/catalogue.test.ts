@@ -5,7 +5,15 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseRunArgs } from '../../cli/commands/run.ts';
-import { DEFAULT_WEIGHTS, JOURNEYS, MIX, MIX_EXEC, PROFILES } from '../../lib/catalogue.ts';
+import {
+  DEFAULT_WEIGHTS,
+  JOURNEYS,
+  MIX,
+  MIX_EXEC,
+  PROFILES,
+  SCENARIO_VARIABLES,
+} from '../../lib/catalogue.ts';
+import { Env } from '../../lib/config.ts';
 
 const root = join(import.meta.dirname, '../..');
 const read = (path: string) => readFileSync(join(root, path), 'utf8');
@@ -21,6 +29,10 @@ describe('the journey and profile catalogue', () => {
     expect(existsSync(join(root, 'k6-bundles', `${journey}.js`))).toBe(true);
     expect(read('scenarios/mix.ts')).toContain(`export function ${MIX_EXEC[journey]}(`);
     expect(DEFAULT_WEIGHTS[journey]).toBeGreaterThanOrEqual(0);
+  });
+
+  it('names exactly the scenario variables lib/config.ts reads', () => {
+    expect(Object.keys(Env.shape).sort()).toEqual([...SCENARIO_VARIABLES].sort());
   });
 
   it('has every scenario file: one per journey, and the mix', () => {

@@ -25,6 +25,10 @@ describe('loadgate run arguments', () => {
       results: 'results',
       baseline: undefined,
       pushgateway: undefined,
+      remoteWrite: undefined,
+      yes: false,
+      maxRps: undefined,
+      dryRun: false,
       faults: {
         faults: undefined,
         latency: undefined,
@@ -33,6 +37,19 @@ describe('loadgate run arguments', () => {
       },
       env: {},
     });
+  });
+
+  it('refuses a -e name the scenarios do not read, naming the closest, and those loadgate run sets', () => {
+    expect(() => parseRunArgs(['capacity', '-e', 'TARGET_RSP=300'])).toThrow(
+      /-e TARGET_RSP: not a scenario variable \(did you mean TARGET_RPS\?\)/,
+    );
+    expect(() => parseRunArgs(['capacity', '-e', 'BASE_URL=http://x'])).toThrow(/--target/);
+  });
+
+  it('takes --max-rps above 0 only', () => {
+    expect(parseRunArgs(['capacity', '--max-rps', '20'])?.maxRps).toBe(20);
+    expect(() => parseRunArgs(['capacity', '--max-rps', '0'])).toThrow(/above 0/);
+    expect(() => parseRunArgs(['capacity', '--max-rps', 'x'])).toThrow(/not a number/);
   });
 
   it('keeps -e values whole and trims a trailing slash from URLs', () => {

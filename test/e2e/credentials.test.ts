@@ -94,6 +94,9 @@ describe('a Prometheus behind basic auth', () => {
       target,
       '--prometheus',
       `http://${USER}:${PASSWORD}@127.0.0.1:${port}`,
+      // Remote write is explicit with --target (never implied by --prometheus).
+      '--remote-write',
+      `http://${USER}:${PASSWORD}@127.0.0.1:${port}/api/v1/write`,
       '--slo',
       spec,
       '--results',

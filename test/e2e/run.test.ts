@@ -131,7 +131,7 @@ describe('loadgate run', () => {
       await rm(dataDir, { recursive: true, force: true });
     });
 
-    it('says which Prometheus is unreachable and exits 3, keeping the run results', async () => {
+    it('says which Prometheus is unreachable and exits 3 before any load (issue 12)', async () => {
       const dir = join(results, 'unreachable');
       const outcome = await loadgate([
         'run',
@@ -151,10 +151,9 @@ describe('loadgate run', () => {
       ]);
       expect(outcome.code).toBe(3);
       expect(outcome.stderr).toContain('http://127.0.0.1:9');
-      const files = await readdir(await onlyRunDir(dir));
-      expect(files).toEqual(
-        expect.arrayContaining(['run.json', 'summary-browse.json', 'report.html']),
-      );
+      // Checked before the engine started: no run was made.
+      expect(outcome.stderr).not.toContain('engine:');
+      expect(await readdir(dir)).toEqual([]);
     }, 60_000);
 
     it('on Ctrl-C stops the load, writes the partial results and exits 105', async () => {

@@ -1,0 +1,40 @@
+// The target answers before any load: `loadgate run` asks the gateway's
+// health endpoint (one request) and stops with exit 3 in seconds when it is
+// down, instead of starting the engine against nothing.
+import { GATEWAY_HEALTH_PATH } from '../lib/catalogue.ts';
+import { InfrastructureError } from '../core/errors.ts';
+import { redactUrl, splitCredentials } from '../core/urls.ts';
+
+const TIMEOUT_MS = 5000;
+
+/** Resolves when GET <target>/health answers 2xx within 5 s; else an InfrastructureError (3). */
+export async function checkTargetHealth(target: string): Promise<void> {
+  const { url, basicAuth } = splitCredentials(target);
+  const at = `${redactUrl(target)}${GATEWAY_HEALTH_PATH}`;
+  let status: number;
+  try {
+    const res = await fetch(`${url}${GATEWAY_HEALTH_PATH}`, {
+      signal: AbortSignal.timeout(TIMEOUT_MS),
+      headers: basicAuth
+        ? { authorization: `Basic ${Buffer.from(basicAuth).toString('base64')}` }
+        : {},
+    });
+    status = res.status;
+    await res.body?.cancel();
+  } catch (error) {
+    const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+    const why =
+      (error as Error).name === 'TimeoutError'
+        ? `no answer within ${TIMEOUT_MS / 1000} s`
+        : (cause?.code ?? cause?.message ?? (error as Error).message);
+    throw new InfrastructureError(
+      `the target does not answer: GET ${at}: ${why}`,
+      'Nothing was loaded. Check --target (scheme, host, port) and that the gateway is up',
+    );
+  }
+  if (status < 200 || status >= 300)
+    throw new InfrastructureError(
+      `the target is not healthy: GET ${at} answered ${status}`,
+      'Nothing was loaded. A gateway that is not healthy would fail every journey',
+    );
+}
