@@ -5,10 +5,10 @@
 // and the length (engine/load-shape.ts). --max-rps scales TARGET_RPS, which
 // every arrival-rate profile is proportional to, and the scaled options are
 // read again: the plan printed is the one that runs.
-import { REQUESTS_PER_ITERATION, type Journey } from '../lib/catalogue.ts';
+import { CONFIG_ERROR, REQUESTS_PER_ITERATION, type Journey } from '../lib/catalogue.ts';
 import { lengthOf, peakOf, shapeOf, type ScenarioShape } from '../engine/load-shape.ts';
 import { readScenarios } from '../engine/read-scenarios.ts';
-import { InputError } from '../core/errors.ts';
+import { ExitError, InputError } from '../core/errors.ts';
 
 export type LoadPlan = {
   shapes: ScenarioShape[];
@@ -28,7 +28,7 @@ const requestsPer = (s: ScenarioShape): number | undefined =>
 
 /** The plan of `script` under `env` (the VUs' __ENV). */
 export async function planOf(script: string, env: Record<string, string>): Promise<LoadPlan> {
-  const shapes = (await readScenarios(script, env)).map(shapeOf);
+  const shapes = (await scenariosOf(script, env)).map(shapeOf);
   const arrival = shapes.filter((s) => s.model === 'arrival');
   const known = arrival.every((s) => requestsPer(s) !== undefined);
   return {
@@ -132,4 +132,22 @@ function duration(ms: number): string {
   const m = Math.floor((s % 3600) / 60);
   const rest = s % 60;
   return `${h ? `${h}h` : ''}${m ? `${m}m` : ''}${rest || (!h && !m) ? `${rest}s` : ''}`;
+}
+
+/**
+ * The scenarios as the script's init code makes them. A bad `-e` value makes
+ * that code throw lib/config.ts's configuration error: bad input (exit 2)
+ * found before any load, not a script exception (107).
+ */
+async function scenariosOf(script: string, env: Record<string, string>) {
+  try {
+    return await readScenarios(script, env);
+  } catch (error) {
+    if (error instanceof ExitError && error.message.includes(CONFIG_ERROR))
+      throw new InputError(
+        error.message.slice(error.message.indexOf(CONFIG_ERROR)).split('\n    at ')[0]!,
+        "see the scenario variables in README.md, or 'loadgate run --help'",
+      );
+    throw error;
+  }
 }

@@ -70,11 +70,19 @@ export const SCENARIO_VARIABLES = [
   'THINK_TIME',
   'DURATION',
   'SMOKE_DURATION',
+  'RAMP_DURATION',
   'USERS_FILE',
   'PROMO_CODE',
   'RESULTS_DIR',
 ] as const;
 export type ScenarioVariable = (typeof SCENARIO_VARIABLES)[number];
+
+/**
+ * How lib/config.ts starts the error a bad `-e` value raises in a script's
+ * init code: `loadgate run`, which reads the options before any load, tells
+ * it apart from a script bug (exit 2, not 107).
+ */
+export const CONFIG_ERROR = 'invalid configuration (k6 -e NAME=value)';
 
 /** The gateway's health endpoint: setup() and `loadgate run`'s check before load ask it. */
 export const GATEWAY_HEALTH_PATH = '/health';

@@ -3,6 +3,7 @@
 // k6 (and the built-in engine) stop with exit code 107 before any load.
 import * as z from 'zod/mini';
 import {
+  CONFIG_ERROR,
   DEFAULT_WEIGHTS,
   JOURNEYS,
   PROFILES,
@@ -86,6 +87,7 @@ export const Env = z.object({
   THINK_TIME: z._default(numberVar(0, 'THINK_TIME=1'), 1),
   DURATION: z.optional(z.string().check(z.regex(DURATION, DURATION_HINT))),
   SMOKE_DURATION: z.optional(z.string().check(z.regex(DURATION, DURATION_HINT))),
+  RAMP_DURATION: z.optional(z.string().check(z.regex(DURATION, DURATION_HINT))),
   USERS_FILE: z.optional(z.string()),
   PROMO_CODE: z._default(z.string(), 'WELCOME10'),
   RESULTS_DIR: z.optional(z.string()),
@@ -105,6 +107,8 @@ const Config = z.pipe(
     thinkTime: env.THINK_TIME,
     /** Overrides the main phase of the profile (smoke length, plateau, step, hold). */
     duration: env.PROFILE === 'smoke' ? (env.SMOKE_DURATION ?? env.DURATION) : env.DURATION,
+    /** Overrides every ramp of capacity, stress and soak (a short capacity run in CI). */
+    ramp: env.RAMP_DURATION,
     usersFile: env.USERS_FILE,
     promoCode: env.PROMO_CODE,
     resultsDir: env.RESULTS_DIR,
@@ -131,5 +135,5 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   const result = parseConfig(env);
   if (result.ok) return result.config;
   const lines = result.problems.map((p) => `  ✖ ${p}`).join('\n');
-  throw new Error(`invalid configuration (k6 -e NAME=value):\n${lines}`);
+  throw new Error(`${CONFIG_ERROR}:\n${lines}`);
 }

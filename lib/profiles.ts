@@ -26,6 +26,8 @@ export interface Plan {
   thinkTime: number;
   /** Overrides the main phase (smoke length, plateau, step, hold). */
   duration?: string;
+  /** Overrides the ramps of capacity, stress and soak. */
+  ramp?: string;
 }
 
 /** Single scripts take the whole target; the mix splits it by WEIGHTS (weight 0 drops a journey). */
@@ -49,6 +51,7 @@ export function planFor(
     targetRps: config.targetRps,
     thinkTime: config.thinkTime,
     duration: config.duration,
+    ramp: config.ramp,
   };
 }
 
@@ -140,9 +143,9 @@ export function capacity(plan: Plan): Options {
     plan,
     (j) =>
       arrival(plan, j, [
-        ['2m', 1],
+        [plan.ramp ?? '2m', 1],
         [hold, 1],
-        ['1m', 0],
+        [plan.ramp ?? '1m', 0],
       ]),
     0.05,
   );
@@ -152,8 +155,9 @@ export function capacity(plan: Plan): Options {
 export function stress(plan: Plan): Options {
   const step = plan.duration ?? '3m';
   const steps: [string, number][] = [];
-  for (const factor of [1, 1.5, 2, 3]) steps.push(['1m', factor], [step, factor]);
-  steps.push(['1m', 0]);
+  const ramp = plan.ramp ?? '1m';
+  for (const factor of [1, 1.5, 2, 3]) steps.push([ramp, factor], [step, factor]);
+  steps.push([ramp, 0]);
   const opts = options(plan, (j) => arrival(plan, j, steps), 0.05);
   const guard: Threshold = { threshold: 'rate<0.5', abortOnFail: true, delayAbortEval: '1m' };
   opts.thresholds = {
@@ -189,9 +193,9 @@ export function soak(plan: Plan): Options {
     plan,
     (j) =>
       arrival(plan, j, [
-        ['5m', 0.8],
+        [plan.ramp ?? '5m', 0.8],
         [hold, 0.8],
-        ['5m', 0],
+        [plan.ramp ?? '5m', 0],
       ]),
     0.05,
   );

@@ -5,7 +5,7 @@
 // The target is a server on 127.0.0.1; LOADGATE_GATE_LOOPBACK_IS_REMOTE=1
 // (test-only, cli/loopback.ts) makes the gate treat it as remote.
 import { createServer, request, type Server } from 'node:http';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -159,6 +159,18 @@ describe('checks before load', () => {
     expect(closestName('WHATEVER', ['DURATION', 'TARGET_RPS'])).toBeUndefined();
   });
 
+  it('a bad -e value is exit 2 with every problem named, nothing sent, no run written', async () => {
+    const dir = join(tmp, 'bad-e-value');
+    const argv = ['capacity', '--target', target.url, '--yes', '-e', 'TARGET_RPS=abc'];
+    argv.push('--results', dir);
+    const { code, message } = await exitOf(argv);
+    expect(code).toBe(2);
+    expect(message).toMatch(/invalid configuration/);
+    expect(message).toMatch(/TARGET_RPS must be a number/);
+    expect(target.hits).toEqual([]);
+    expect(await readdir(dir).catch(() => [])).toEqual([]);
+  });
+
   it('a target that is down is exit 3 at once', async () => {
     const down = `http://127.0.0.1:${await freePort()}`;
     const { code, message } = await exitOf([
@@ -242,7 +254,7 @@ describe('loading with --yes --max-rps 20', () => {
     await platform?.stop();
   });
 
-  it('keeps the request rate at the target at most 20 req/s', { timeout: 360_000 }, async () => {
+  it('keeps the request rate at the target at most 20 req/s', { timeout: 120_000 }, async () => {
     const argv = [
       'capacity',
       '--target',
@@ -251,7 +263,10 @@ describe('loading with --yes --max-rps 20', () => {
       '--max-rps',
       '20',
       '-e',
-      'DURATION=10s',
+      'DURATION=20s',
+      // Short ramps: the capacity shape in half a minute instead of three.
+      '-e',
+      'RAMP_DURATION=5s',
       '--no-slo',
       '--engine',
       'builtin',
