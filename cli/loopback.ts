@@ -1,17 +1,13 @@
 // Whether a target is this machine: the safety gate of `loadgate run` lets
 // only such targets (and the smoke profile anywhere) load without --yes.
-// Decision: a target is loopback only when every address its host resolves
-// to is a loopback address (127.0.0.0/8, ::1); an IP literal resolves to
-// itself. So `localhost` and a name /etc/hosts maps to 127.0.0.1 only count
-// as loopback (they cannot reach another machine), while a name that also
-// or only resolves elsewhere, or does not resolve at all, counts as remote.
-import { lookup as dnsLookup } from 'node:dns/promises';
+// Decision: by what the user typed, never by what DNS answers. A target is
+// loopback only when its host is a loopback address (127.0.0.0/8, ::1) or
+// `localhost` (RFC 6761 reserves it, and `*.localhost`, for this machine).
+// Any other name is remote, even one that resolves to 127.0.0.1 today: a
+// name such as gateway.staging.example means a shared environment, its
+// resolution differs from machine to machine, and a gate must not open
+// because a resolver (or /etc/hosts) says so.
 import { isIP } from 'node:net';
-
-export type Lookup = (host: string) => Promise<string[]>;
-
-const systemLookup: Lookup = async (host) =>
-  (await dnsLookup(host, { all: true, verbatim: true })).map((a) => a.address);
 
 /**
  * Test-only: LOADGATE_GATE_LOOPBACK_IS_REMOTE=1 makes the gate treat every
@@ -27,14 +23,10 @@ export function isLoopbackAddress(address: string): boolean {
   return mapped ? isLoopbackAddress(mapped[1]!) : false;
 }
 
-/** True when the URL's host is, and resolves only to, loopback addresses. */
-export async function isLoopbackTarget(
-  url: string,
-  lookup: Lookup = systemLookup,
-): Promise<boolean> {
+/** True when the URL's host is a loopback address or `localhost`. */
+export async function isLoopbackTarget(url: string): Promise<boolean> {
   if (process.env[TEST_OVERRIDE] === '1') return false;
-  const host = new URL(url).hostname.replace(/^\[|\]$/g, '');
+  const host = new URL(url).hostname.replace(/^\[|\]$/g, '').toLowerCase();
   if (isIP(host)) return isLoopbackAddress(host);
-  const addresses = await lookup(host).catch(() => []);
-  return addresses.length > 0 && addresses.every(isLoopbackAddress);
+  return host === 'localhost' || host.endsWith('.localhost');
 }
