@@ -23,17 +23,19 @@ export type LoadPlan = {
   scaledTargetRps?: number;
 };
 
-const requestsPer = (s: ScenarioShape): number | undefined =>
+/** Requests in one iteration of the scenario's journey (lib/catalogue.ts), if it runs one. */
+export const requestsPerIteration = (s: ScenarioShape): number | undefined =>
   REQUESTS_PER_ITERATION[s.tags.journey as Journey];
 
 /** The plan of `script` under `env` (the VUs' __ENV). */
 export async function planOf(script: string, env: Record<string, string>): Promise<LoadPlan> {
   const shapes = (await scenariosOf(script, env)).map(shapeOf);
   const arrival = shapes.filter((s) => s.model === 'arrival');
-  const known = arrival.every((s) => requestsPer(s) !== undefined);
+  const known = arrival.every((s) => requestsPerIteration(s) !== undefined);
   return {
     shapes,
-    peakRps: arrival.length && known ? peakOf(arrival, (s) => requestsPer(s) ?? 0) : undefined,
+    peakRps:
+      arrival.length && known ? peakOf(arrival, (s) => requestsPerIteration(s) ?? 0) : undefined,
     vuScenarios: shapes.filter((s) => s.model === 'vus').map((s) => s.name),
     maxVus: shapes.reduce((n, s) => n + s.maxVus, 0),
     lengthMs: lengthOf(shapes),
@@ -93,7 +95,7 @@ export function formatPlan(plan: LoadPlan, heading: string): string {
   const lines = [heading];
   for (const s of plan.shapes) {
     const unit = s.model === 'arrival' ? 'it/s' : 'VUs';
-    const rps = requestsPer(s);
+    const rps = requestsPerIteration(s);
     const stages = s.points.slice(1).map(([t, v], i) => {
       const [t0, v0] = s.points[i]!;
       const span = duration(t - t0);

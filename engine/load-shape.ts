@@ -72,7 +72,7 @@ export function shapeOf(s: Scenario): ScenarioShape {
 }
 
 /** The curve's value at `t`, from the left or the right of it (0 outside the scenario). */
-function valueAt(points: [number, number][], t: number, side: 'left' | 'right'): number {
+export function valueAt(points: [number, number][], t: number, side: 'left' | 'right'): number {
   const first = points[0]![0];
   const last = points[points.length - 1]![0];
   if (side === 'right' ? t < first || t >= last : t <= first || t > last) return 0;
