@@ -3,7 +3,7 @@
 // down, instead of starting the engine against nothing.
 import { GATEWAY_HEALTH_PATH } from '../lib/catalogue.ts';
 import { InfrastructureError } from '../core/errors.ts';
-import { redactUrl, splitCredentials } from '../core/urls.ts';
+import { basicAuthorization, redactUrl, splitCredentials } from '../core/urls.ts';
 
 const TIMEOUT_MS = 5000;
 
@@ -15,9 +15,7 @@ export async function checkTargetHealth(target: string): Promise<void> {
   try {
     const res = await fetch(`${url}${GATEWAY_HEALTH_PATH}`, {
       signal: AbortSignal.timeout(TIMEOUT_MS),
-      headers: basicAuth
-        ? { authorization: `Basic ${Buffer.from(basicAuth).toString('base64')}` }
-        : {},
+      headers: basicAuth ? { authorization: basicAuthorization(basicAuth) } : {},
     });
     status = res.status;
     await res.body?.cancel();

@@ -38,3 +38,8 @@ export function splitCredentials(text: string): { url: string; basicAuth?: strin
     ? { url: bare }
     : { url: bare, basicAuth: `${user}:${password}` };
 }
+
+/** The Authorization header value of `user:password` basic auth. */
+export function basicAuthorization(userPassword: string): string {
+  return `Basic ${Buffer.from(userPassword).toString('base64')}`;
+}

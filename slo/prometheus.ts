@@ -8,7 +8,7 @@
 import { request, type Dispatcher } from 'undici';
 import { z } from 'zod';
 import { ExitError, InputError, InfrastructureError } from '../core/errors.ts';
-import { redactUrl, splitCredentials } from '../core/urls.ts';
+import { basicAuthorization, redactUrl, splitCredentials } from '../core/urls.ts';
 import { endpointDispatcher } from './http.ts';
 
 /** How to authenticate to a Prometheus API, and which TLS to trust. */
@@ -123,8 +123,7 @@ export class PrometheusClient {
     this.url = url.href.replace(/\/$/, '');
     this.headers = { accept: 'application/json', ...options.headers };
     if (options.bearerToken) this.headers.authorization = `Bearer ${options.bearerToken}`;
-    else if (basicAuth)
-      this.headers.authorization = `Basic ${Buffer.from(basicAuth).toString('base64')}`;
+    else if (basicAuth) this.headers.authorization = basicAuthorization(basicAuth);
     this.dispatcher = endpointDispatcher(options, options.concurrency ?? 8);
     this.timeoutMs = options.timeoutMs ?? 30_000;
     this.retries = options.retries ?? 2;

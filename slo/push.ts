@@ -1,6 +1,6 @@
 import { Gauge, Registry } from 'prom-client';
 import { request } from 'undici';
-import { redactUrl, splitCredentials } from '../core/urls.ts';
+import { basicAuthorization, redactUrl, splitCredentials } from '../core/urls.ts';
 import { endpointDispatcher } from './http.ts';
 import type { Status, Verdict } from './verdict.ts';
 
@@ -67,7 +67,7 @@ export async function pushVerdict(
       body: await registry.metrics(),
       headers: {
         'content-type': registry.contentType,
-        ...(basicAuth && { authorization: `Basic ${Buffer.from(basicAuth).toString('base64')}` }),
+        ...(basicAuth && { authorization: basicAuthorization(basicAuth) }),
       },
       dispatcher,
       signal: AbortSignal.timeout(10_000),

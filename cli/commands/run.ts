@@ -39,7 +39,7 @@ import { writeRunRecord } from '../../run-dir/record.ts';
 import { runCheck } from '../../slo/index.ts';
 import { JOURNEYS as CATALOGUE_JOURNEYS, MIX, PROFILES } from '../../lib/catalogue.ts';
 import { EXIT, InputError } from '../../core/errors.ts';
-import { redactUrl, splitCredentials } from '../../core/urls.ts';
+import { redactUrl } from '../../core/urls.ts';
 import type { RemoteWriteTarget } from '../../engine/outputs/remote-write.ts';
 import type { PrometheusAuth } from '../../slo/prometheus.ts';
 import { RUN_FILES } from '../../run-dir/files.ts';
@@ -379,8 +379,8 @@ const AUTH_FLAGS = Object.keys(PROMETHEUS_AUTH_OPTIONS) as (keyof PrometheusAuth
  * as the SLO check's queries are: the same credentials, headers and TLS settings.
  */
 function remoteWriteTo(writeUrl: string, auth: PrometheusAuth): RemoteWriteTarget {
-  const { url, basicAuth = auth.basicAuth } = splitCredentials(writeUrl);
-  return { ...auth, ...(basicAuth && { basicAuth }), url };
+  // The output itself turns the URL's user-info into basic auth.
+  return { ...auth, url: writeUrl };
 }
 
 /** Sortable and readable: smoke-20261124-224501-3f9a. */

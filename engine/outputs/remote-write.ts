@@ -6,7 +6,7 @@
 // `pushIntervalMs` and once at the end.
 import { readFileSync } from 'node:fs';
 import { Agent, request } from 'undici';
-import { splitCredentials } from '../../core/urls.ts';
+import { basicAuthorization, splitCredentials } from '../../core/urls.ts';
 import { TrendSink } from '../histogram.ts';
 import type { Metric, Registry, Tags } from '../metrics.ts';
 import type { Output, OutputDefinition } from './output.ts';
@@ -80,10 +80,11 @@ function k6Env(target: RemoteWriteTarget): Record<string, string> {
   return env;
 }
 
-/** The URL without user-info, which becomes basic auth unless one is given. */
+/** The URL without user-info, and the basic auth to send: the user-info, else the one given. */
 function withBasicAuth(target: RemoteWriteTarget): { url: string; basicAuth?: string } {
-  const { url, basicAuth } = splitCredentials(target.url);
-  return { url, basicAuth: target.basicAuth ?? basicAuth };
+  // As for the SLO check's queries (slo/prometheus.ts): the URL's user-info first.
+  const { url, basicAuth = target.basicAuth } = splitCredentials(target.url);
+  return { url, basicAuth };
 }
 
 /** The extra headers and the bearer token (basic auth stays apart: k6 has its own variables for it). */
@@ -170,7 +171,7 @@ export function remoteWriteOutput(config: RemoteWriteConfig): Output {
     ...authHeaders(config),
     ...(basicAuth &&
       !config.bearerToken && {
-        Authorization: `Basic ${Buffer.from(basicAuth).toString('base64')}`,
+        Authorization: basicAuthorization(basicAuth),
       }),
   };
   const dispatcher =
