@@ -1,7 +1,6 @@
 // Prometheus behind basic auth, as many are: the credentials given in the
 // --prometheus URL are used, by the SLO check's queries and by the engine's
 // remote write alike, and written nowhere (issue 10 item 2).
-import { spawn } from 'node:child_process';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,24 +8,10 @@ import bcrypt from 'bcryptjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createGateway, listen, type Gateway } from '../../infra/local/gateway/app.ts';
 import { startPrometheus, type RunningPrometheus } from '../../infra/local/prometheus.ts';
+import { loadgate } from './loadgate.ts';
 
 const USER = 'loadgate';
 const PASSWORD = 'pa55-w0rd-never-written';
-
-type Outcome = { code: number | null; output: string };
-
-function loadgate(args: string[], env: Record<string, string> = {}): Promise<Outcome> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['bin/loadgate.mjs', ...args], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, ...env },
-    });
-    let output = '';
-    child.stdout.on('data', (chunk) => (output += chunk));
-    child.stderr.on('data', (chunk) => (output += chunk));
-    child.on('close', (code) => resolve({ code, output }));
-  });
-}
 
 let dir: string;
 let prometheus: RunningPrometheus;
@@ -120,7 +105,7 @@ describe('a Prometheus behind basic auth', () => {
     const denied = await loadgate(['slo', 'check', '--spec', spec, '--run', runDir, '--quiet']);
     expect(denied.code, denied.output).toBe(3);
     const again = await loadgate(['slo', 'check', '--spec', spec, '--run', runDir, '--quiet'], {
-      PROMETHEUS_BASIC_AUTH: `${USER}:${PASSWORD}`,
+      env: { PROMETHEUS_BASIC_AUTH: `${USER}:${PASSWORD}` },
     });
     expect(again.code, again.output).toBe(0);
     expect(denied.output + again.output).not.toContain(PASSWORD);

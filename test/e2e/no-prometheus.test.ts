@@ -3,37 +3,15 @@
 // --prometheus. The load runs, the client objectives are judged from the k6
 // summary, every other objective is skipped as not checked, by name, in
 // slo.json, slo.md and junit.xml, and the verdict is WARN, never a green PASS.
-import { spawn } from 'node:child_process';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createGateway, listen, type Gateway } from '../../infra/local/gateway/app.ts';
 import type { Verdict } from '../../slo/verdict.ts';
-
-type Outcome = { code: number | null; stdout: string; stderr: string };
+import { loadgate, onlyRunDir } from './loadgate.ts';
 
 const NO_BINARY = { PROMETHEUS_BIN: '/nonexistent/loadgate-test/prometheus' };
-
-function loadgate(args: string[], env: Record<string, string> = {}): Promise<Outcome> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['bin/loadgate.mjs', ...args], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, ...env },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => (stdout += chunk));
-    child.stderr.on('data', (chunk) => (stderr += chunk));
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
-
-async function onlyRunDir(results: string): Promise<string> {
-  const runs = await readdir(results);
-  expect(runs).toHaveLength(1);
-  return join(results, runs[0]!);
-}
 
 /** The verdict says WARN and every objective not checked is named in each of the three files. */
 async function expectWarnNamingUnchecked(run: string, hint: RegExp) {
@@ -70,7 +48,7 @@ const SHORT = ['smoke', '--journey', 'browse', '-e', 'SMOKE_DURATION=10s'];
 describe('loadgate run without a prometheus binary', () => {
   it('runs, judges the client side and warns, naming every objective it could not check', async () => {
     const dir = join(results, 'local');
-    const outcome = await loadgate(['run', ...SHORT, '--results', dir], NO_BINARY);
+    const outcome = await loadgate(['run', ...SHORT, '--results', dir], { env: NO_BINARY });
     expect(outcome.code, outcome.stderr).toBe(0);
     expect(outcome.stderr).toMatch(/no Prometheus .*not found.*apt-get install prometheus/);
     expect(outcome.stdout).toContain('SLO WARN');
@@ -87,7 +65,9 @@ describe('loadgate run without a prometheus binary', () => {
 
   it('--no-slo does not need it either', async () => {
     const dir = join(results, 'no-slo');
-    const outcome = await loadgate(['run', ...SHORT, '--no-slo', '--results', dir], NO_BINARY);
+    const outcome = await loadgate(['run', ...SHORT, '--no-slo', '--results', dir], {
+      env: NO_BINARY,
+    });
     expect(outcome.code, outcome.stderr).toBe(0);
     const files = await readdir(await onlyRunDir(dir));
     expect(files).toEqual(expect.arrayContaining(['run.json', 'summary-browse.json']));

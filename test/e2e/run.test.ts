@@ -1,45 +1,14 @@
-import { spawn } from 'node:child_process';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createGateway, listen, type Gateway } from '../../infra/local/gateway/app.ts';
+import { loadgate, onlyRunDir } from './loadgate.ts';
 
 /**
  * The main job as a user runs it: `loadgate run …` in a child process,
  * judged by its exit code, its output and the files under results/.
  */
-type Outcome = { code: number | null; stdout: string; stderr: string };
-
-function loadgate(
-  args: string[],
-  { interruptAfterMs }: { interruptAfterMs?: number } = {},
-): Promise<Outcome> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['bin/loadgate.mjs', ...args], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => (stdout += chunk));
-    child.stderr.on('data', (chunk) => {
-      stderr += chunk;
-      // Interrupt once the load is really under way, as a user's Ctrl-C would.
-      if (interruptAfterMs && /engine: /.test(stderr)) {
-        setTimeout(() => child.kill('SIGINT'), interruptAfterMs);
-        interruptAfterMs = undefined;
-      }
-    });
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
-
-async function onlyRunDir(results: string): Promise<string> {
-  const runs = await readdir(results);
-  expect(runs).toHaveLength(1);
-  return join(results, runs[0]!);
-}
-
 let results: string;
 beforeAll(async () => {
   results = await mkdtemp(join(tmpdir(), 'loadgate-results-'));
