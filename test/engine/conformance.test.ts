@@ -103,8 +103,10 @@ for (const { engine, skip, label } of engines) {
         const m = r.legacy!.metrics as Record<string, { count?: number; max?: number }>;
         const ran = m.iterations!.count!;
         const dropped = m.dropped_iterations!.count!;
-        // 10 arrivals, 100 ms apart, each iteration 250 ms long: ~4 run, ~6 dropped.
-        expect(ran + dropped).toBe(10);
+        // 10 arrivals, 100 ms apart, each iteration 250 ms long: ~4 run, ~6
+        // dropped. k6 guarantees the schedule within one arrival (an arrival
+        // due at the very end may or may not count): 11 in 3 of 4 real k6 runs.
+        expect(Math.abs(ran + dropped - 10)).toBeLessThanOrEqual(1);
         expect(ran).toBeGreaterThanOrEqual(2);
         expect(dropped).toBeGreaterThanOrEqual(3);
         expect(m.vus_max!.max).toBe(1);
