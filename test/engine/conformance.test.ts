@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -24,6 +25,8 @@ afterAll(async () => {
   await server.close();
   await rm(tmp, { recursive: true, force: true });
 });
+
+const md5 = (s: string) => createHash('md5').update(s).digest('hex');
 
 type Legacy = {
   root_group: {
@@ -169,6 +172,76 @@ for (const { engine, skip, label } of engines) {
       expect(r.legacy!.metrics.iterations!.count).toBeLessThan(100);
     });
 
+    it.skipIf(skip)(
+      "runs setup() and teardown() in k6's ::setup and ::teardown groups",
+      async () => {
+        const r = await run(engine, 'lifecycle.js');
+        const crossed = Object.entries(r.legacy!.metrics)
+          .filter(([, m]) =>
+            Object.values((m.thresholds ?? {}) as Record<string, boolean>).some(Boolean),
+          )
+          .map(([k]) => k);
+        expect(crossed).toEqual([]);
+        expect(r.exitCode).toBe(0);
+        const groups = r.legacy!.root_group.groups;
+        expect(groups.setup!.checks['setup request']).toMatchObject({ passes: 1, fails: 0 });
+        expect(groups.teardown!.checks['teardown request']).toMatchObject({ passes: 1, fails: 0 });
+        expect(r.legacy!.root_group.checks['setup request']).toBeUndefined();
+        expect(r.legacy!.metrics['http_reqs{group:::setup}']).toMatchObject({ count: 1 });
+        // exec.vu.tags in an iteration: the scenario tag and every other tag.
+        const vuTags = Object.entries(r.legacy!.root_group.checks).filter(([n]) =>
+          n.startsWith('exec.vu.tags'),
+        );
+        expect(vuTags.map(([n, c]) => [n, c.passes, c.fails])).toEqual([
+          ['exec.vu.tags: the scenario tag', 2, 0],
+          ["exec.vu.tags: the scenario's tags and options.tags", 2, 0],
+          ['exec.vu.tags: the root group', 2, 0],
+          ["exec.vu.tags: the script's own tag, as a string, beside the others", 2, 0],
+        ]);
+        expect(groups.inner!.checks['exec.vu.tags: the current group']).toMatchObject({
+          passes: 2,
+          fails: 0,
+        });
+      },
+    );
+
+    it.skipIf(skip)(
+      "gives handleSummary() setup_data, and k6's group and check ids (MD5 of the path)",
+      async () => {
+        const r = await run(engine, 'lifecycle.js');
+        type G = {
+          name: string;
+          path: string;
+          id: string;
+          groups: G[];
+          checks: { name: string; path: string; id: string }[];
+        };
+        const data = JSON.parse(r.handle!) as {
+          keys: string[];
+          setup_data: unknown;
+          root_group: G;
+        };
+        expect(data.keys).toEqual(['metrics', 'options', 'root_group', 'setup_data', 'state']);
+        expect(data.setup_data).toEqual({ token: 'abc', n: 1 });
+        const root = data.root_group;
+        expect(root).toMatchObject({ name: '', path: '', id: 'd41d8cd98f00b204e9800998ecf8427e' });
+        expect(root.groups.map((g) => [g.name, g.path, g.id])).toEqual([
+          ['setup', '::setup', md5('::setup')],
+          ['inner', '::inner', md5('::inner')],
+          ['teardown', '::teardown', md5('::teardown')],
+        ]);
+        expect(root.groups[0]!.checks).toEqual([
+          expect.objectContaining({
+            name: 'setup request',
+            path: '::setup::setup request',
+            id: md5('::setup::setup request'),
+          }),
+        ]);
+        const own = root.checks.find((c) => c.name === 'setup data')!;
+        expect(own).toMatchObject({ path: '::setup data', id: md5('::setup data') });
+      },
+    );
+
     it.skipIf(skip)('exits 104 on an unsupported executor', async () => {
       expect((await run(engine, 'unsupported-executor.js')).exitCode).toBe(104);
     });
@@ -218,7 +291,13 @@ for (const { engine, skip, label } of engines) {
             { type: string; contains: string; values: Record<string, number> }
           >;
         };
-        expect(Object.keys(data).sort()).toEqual(['metrics', 'options', 'root_group', 'state']);
+        expect(Object.keys(data).sort()).toEqual([
+          'metrics',
+          'options',
+          'root_group',
+          'setup_data',
+          'state',
+        ]);
         expect(data.root_group).toMatchObject({
           name: '',
           path: '',
@@ -241,7 +320,8 @@ for (const { engine, skip, label } of engines) {
           .filter((c) => c.fails > 0)
           .map((c) => c.name);
         expect(failing).toEqual([]);
-        expect(data.root_group.checks.length + data.root_group.groups[0]!.checks.length).toBe(16);
+        const http = data.root_group.groups.find((g) => g.name === 'http')!;
+        expect(data.root_group.checks.length + http.checks.length).toBe(16);
         expect(data.metrics.http_req_duration).toMatchObject({ type: 'trend', contains: 'time' });
         expect(Object.keys(data.metrics.http_req_duration!.values)).toEqual([
           'avg',
