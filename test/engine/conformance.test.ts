@@ -242,6 +242,25 @@ for (const { engine, skip, label } of engines) {
       },
     );
 
+    it.skipIf(skip)(
+      'stops on a failed abortOnFail threshold at an evaluation 2 s apart, after delayAbortEval, exit 99',
+      async () => {
+        const r = await run(engine, 'abort-on-fail.js');
+        expect(r.exitCode).toBe(99);
+        const stopped = JSON.parse(r.handle!) as { durationMs: number; iterations: number };
+        // Failing from the first iteration: the first evaluation is 2 s in
+        // (k6 starts its clock a little before the run's, hence 1.5 s), not 1 s.
+        expect(stopped.durationMs).toBeGreaterThan(1500);
+        expect(stopped.durationMs).toBeLessThan(20_000);
+        const delayed = await run(engine, 'abort-on-fail.js', { env: { DELAY: '3s' } });
+        expect(delayed.exitCode).toBe(99);
+        const late = JSON.parse(delayed.handle!) as { durationMs: number };
+        expect(late.durationMs).toBeGreaterThan(3000);
+        expect(late.durationMs).toBeLessThan(20_000);
+      },
+      60_000,
+    );
+
     it.skipIf(skip)('exits 104 on an unsupported executor', async () => {
       expect((await run(engine, 'unsupported-executor.js')).exitCode).toBe(104);
     });
