@@ -118,7 +118,7 @@ export async function runTeardown(
 
 export type SummaryTargets = {
   summaryExport?: string;
-  quiet?: boolean;
+  /** No text summary (--no-summary). --quiet hides only the progress: k6 still prints the summary. */
   noSummary?: boolean;
   out(text: string): void;
   err(text: string): void;
@@ -152,7 +152,7 @@ export async function writeSummaries(
       );
     }
   }
-  if (!to.noSummary && !to.quiet) to.out(textSummary(summary));
+  if (!to.noSummary) to.out(textSummary(summary));
 }
 
 async function writeText(path: string, text: string): Promise<void> {
