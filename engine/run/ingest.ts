@@ -12,10 +12,7 @@ export function sampleIngester(
   err: (text: string) => void,
 ): (vuId: number, batch: SampleBatch) => void {
   const checks = registry.get('checks');
-  // Samples that make their group appear in the summary even without a check:
-  // group() timings, and setup()'s and teardown()'s iteration_duration.
   const groupDuration = registry.get('group_duration');
-  const iterationDuration = registry.get('iteration_duration');
   // Per VU: the metrics and tag sets its packed samples refer to by index.
   // Equal tag sets from different VUs share one object (`sameTags`).
   const vuMetrics = new Map<number, (Metric | undefined)[]>();
@@ -50,8 +47,7 @@ export function sampleIngester(
       const value = d[i + 2]!;
       if (!metric) continue;
       if (metric === checks) tree.add(tags.group ?? '', tags.check ?? '', value !== 0);
-      else if ((metric === groupDuration || metric === iterationDuration) && tags.group)
-        tree.touchGroup(tags.group);
+      else if (metric === groupDuration && tags.group) tree.touchGroup(tags.group);
       registry.add(metric, value, tags, d[i + 3]!);
     }
   };
