@@ -22,6 +22,9 @@ export const options = {
     'http_reqs{group:::setup}': ['count==1'],
     'checks{group:::teardown}': ['rate==1'],
     'http_reqs{group:::teardown}': ['count==1'],
+    // k6 times setup() and teardown() as an iteration of their group.
+    'iteration_duration{group:::setup}': ['count==1'],
+    'iteration_duration{group:::teardown}': ['count==1'],
     'checks{scenario:main}': ['rate==1'],
   },
 };
