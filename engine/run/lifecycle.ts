@@ -130,7 +130,7 @@ export async function writeSummaries(
   summary: SummaryData,
   to: SummaryTargets,
 ): Promise<void> {
-  if (to.summaryExport) await writeText(to.summaryExport, legacySummary(summary));
+  if (to.summaryExport) await writeText(to.summaryExport, legacySummary(summary, vu0.setupData));
   if (vu0.exports.includes('handleSummary')) {
     try {
       const data =

@@ -34,6 +34,7 @@ type Legacy = {
     checks: Record<string, { passes: number; fails: number }>;
   };
   metrics: Record<string, Record<string, unknown>>;
+  setup_data?: unknown;
 };
 
 async function run(
@@ -82,6 +83,7 @@ for (const { engine, skip, label } of engines) {
       expect(r.legacy!.metrics.checks).toMatchObject({ passes: 5, fails: 5, value: 0.5 });
       expect(r.legacy!.metrics.iterations).toMatchObject({ count: 5 });
       expect(r.legacy!.metrics.http_reqs).toMatchObject({ count: 5 });
+      expect(Object.keys(r.legacy!).sort()).toEqual(['metrics', 'root_group']); // no setup()
     });
 
     it.skipIf(skip)('runs the six executors with the expected iteration counts', async () => {
@@ -188,6 +190,7 @@ for (const { engine, skip, label } of engines) {
         expect(groups.teardown!.checks['teardown request']).toMatchObject({ passes: 1, fails: 0 });
         expect(r.legacy!.root_group.checks['setup request']).toBeUndefined();
         expect(r.legacy!.metrics['http_reqs{group:::setup}']).toMatchObject({ count: 1 });
+        expect(r.legacy!.setup_data).toEqual({ token: 'abc', n: 1 });
         // exec.vu.tags in an iteration: the scenario tag and every other tag.
         const vuTags = Object.entries(r.legacy!.root_group.checks).filter(([n]) =>
           n.startsWith('exec.vu.tags'),
