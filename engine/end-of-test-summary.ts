@@ -113,8 +113,12 @@ function sameSubmetric(key: string, name: string): boolean {
   return norm(key) === norm(name);
 }
 
-/** `--summary-export`: k6's pre-handleSummary JSON (checks and groups keyed by name). */
-export function legacySummary(data: SummaryData): string {
+/**
+ * `--summary-export`: k6's pre-handleSummary JSON (checks and groups keyed by
+ * name), with what setup() returned (JSON) as `setup_data` when it returned
+ * anything, as k6's summary wrapper writes it.
+ */
+export function legacySummary(data: SummaryData, setupData?: string): string {
   const group = (g: Group): unknown => ({
     name: g.name,
     path: g.path,
@@ -133,7 +137,8 @@ export function legacySummary(data: SummaryData): string {
       out.thresholds = Object.fromEntries(Object.entries(m.thresholds).map(([k, v]) => [k, !v.ok]));
     metrics[name] = out;
   }
-  return JSON.stringify({ root_group: group(data.root_group), metrics }, null, 4);
+  const setup = setupData === undefined ? {} : { setup_data: JSON.parse(setupData) as unknown };
+  return JSON.stringify({ root_group: group(data.root_group), metrics, ...setup }, null, 4);
 }
 
 function fmtTime(ms: number): string {

@@ -107,11 +107,17 @@ export function bindThresholds(thresholds: Threshold[], registry: Registry): str
   return undefined;
 }
 
-function sinkFor(registry: Registry, key: string): { metric: Metric; sink: Sink } {
+/** The sink a threshold reads, and whether any sample reached it yet. */
+function sinkFor(registry: Registry, key: string): { metric: Metric; sink: Sink; empty: boolean } {
   const { name, selector } = parseMetricKey(key);
   const metric = registry.get(name);
-  return { metric, sink: selector ? metric.submetric(selector).sink : metric.sink };
+  if (!selector) return { metric, sink: metric.sink, empty: !metric.observed };
+  const sub = metric.submetric(selector);
+  return { metric, sink: sub.sink, empty: !sub.observed };
 }
+
+/** k6's metrics engine evaluates the thresholds every 2 s while the test runs (thresholdsRate). */
+export const THRESHOLD_EVALUATION_MS = 2000;
 
 export function statValue(sink: Sink, stat: string, durationMs: number): number {
   if (sink instanceof CounterSink)
@@ -139,19 +145,23 @@ function compare(value: number, op: string, bound: number): boolean {
 }
 
 /**
- * Evaluates every threshold; returns the ones that ask to abort the test now
- * (failing, `abortOnFail`, past their `delayAbortEval`).
+ * Evaluates every threshold; returns the ones that ask to abort the test now:
+ * failing, `abortOnFail`, and the test older than their `delayAbortEval`
+ * (strictly, as k6). `duringRun`: a threshold whose metric has no sample yet
+ * is left as it was, as k6 skips empty sinks until the final evaluation.
  */
 export function evaluateThresholds(
   thresholds: Threshold[],
   registry: Registry,
   elapsedMs: number,
+  duringRun = false,
 ): Threshold[] {
   const abort: Threshold[] = [];
   for (const t of thresholds) {
-    const { sink } = sinkFor(registry, t.key);
+    const { sink, empty } = sinkFor(registry, t.key);
+    if (duringRun && empty) continue;
     t.failed = !compare(statValue(sink, t.stat, elapsedMs), t.op, t.bound);
-    if (t.failed && t.abortOnFail && elapsedMs >= t.delayAbortEvalMs) abort.push(t);
+    if (t.failed && t.abortOnFail && t.delayAbortEvalMs < elapsedMs) abort.push(t);
   }
   return abort;
 }

@@ -18,7 +18,7 @@ loadgate's built-in k6-compatible engine. Flags (as k6's):
   -o, --out json=FILE               every metric sample as NDJSON
   -o, --out experimental-prometheus-rw
                                     Prometheus remote write to $K6_PROMETHEUS_RW_SERVER_URL
-  -q, --quiet                       no progress line, no text summary
+  -q, --quiet                       no progress line (the summary is still printed, as by k6)
       --no-summary                  no end-of-test text summary
       --engine auto|builtin|k6      force an engine (default auto)
   -h, --help                        this help

@@ -10,8 +10,12 @@ import type { VuHost } from '../vu-host.ts';
 import type { TestStop } from './test-stop.ts';
 import type { VuFleet } from './vu-fleet.ts';
 
-/** VU 0; `host` is replaced when setup() or teardown() hangs past its timeout (see callWithin). */
-export type Vu0 = { host: VuHost; exports: string[]; options: unknown };
+/**
+ * VU 0; `host` is replaced when setup() or teardown() hangs past its timeout
+ * (see callWithin). `setupData`: what setup() returned (JSON), for
+ * handleSummary()'s `setup_data`.
+ */
+export type Vu0 = { host: VuHost; exports: string[]; options: unknown; setupData?: string };
 
 /** k6's default setupTimeout and teardownTimeout. */
 const DEFAULT_TIMEOUT_MS = 60_000;
@@ -77,7 +81,8 @@ export async function runSetup(
 ): Promise<SetupOutcome> {
   if (!vu0.exports.includes('setup') || stop.signal.aborted) return { aborted: false };
   try {
-    return { data: await callWithin(vu0, fleet, 'setup', undefined, timeoutMs), aborted: false };
+    vu0.setupData = await callWithin(vu0, fleet, 'setup', undefined, timeoutMs);
+    return { data: vu0.setupData, aborted: false };
   } catch (e) {
     if (e instanceof ExitError) return { aborted: false, failure: e };
     if (stop.reason) return { aborted: true };
@@ -113,7 +118,7 @@ export async function runTeardown(
 
 export type SummaryTargets = {
   summaryExport?: string;
-  quiet?: boolean;
+  /** No text summary (--no-summary). --quiet hides only the progress: k6 still prints the summary. */
   noSummary?: boolean;
   out(text: string): void;
   err(text: string): void;
@@ -125,10 +130,14 @@ export async function writeSummaries(
   summary: SummaryData,
   to: SummaryTargets,
 ): Promise<void> {
-  if (to.summaryExport) await writeText(to.summaryExport, legacySummary(summary));
+  if (to.summaryExport) await writeText(to.summaryExport, legacySummary(summary, vu0.setupData));
   if (vu0.exports.includes('handleSummary')) {
     try {
-      const result = await vu0.host.call('handleSummary', JSON.stringify(summary));
+      const data =
+        vu0.setupData === undefined
+          ? summary
+          : { ...summary, setup_data: JSON.parse(vu0.setupData) as unknown };
+      const result = await vu0.host.call('handleSummary', JSON.stringify(data));
       const files = (result ? JSON.parse(result) : {}) as Record<string, unknown>;
       for (const [path, content] of Object.entries(files)) {
         const text = typeof content === 'string' ? content : JSON.stringify(content);
@@ -143,7 +152,7 @@ export async function writeSummaries(
       );
     }
   }
-  if (!to.noSummary && !to.quiet) to.out(textSummary(summary));
+  if (!to.noSummary) to.out(textSummary(summary));
 }
 
 async function writeText(path: string, text: string): Promise<void> {

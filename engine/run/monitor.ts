@@ -1,10 +1,10 @@
-// Once a second while the load runs: the vus and vus_max gauges, the
-// progress line, and the abortOnFail thresholds, which stop the test when
-// crossed.
+// While the load runs: once a second the vus and vus_max gauges and the
+// progress line; every 2 s, as k6's metrics engine, the thresholds, whose
+// abortOnFail ones stop the test when crossed.
 import type { TrendSink } from '../histogram.ts';
 import type { Metric, Registry, Tags } from '../metrics.ts';
 import { GLOBAL } from '../protocol.ts';
-import { evaluateThresholds, type Threshold } from '../thresholds.ts';
+import { evaluateThresholds, THRESHOLD_EVALUATION_MS, type Threshold } from '../thresholds.ts';
 import type { TestStop } from './test-stop.ts';
 import type { VuFleet } from './vu-fleet.ts';
 
@@ -35,7 +35,7 @@ export type MonitorConfig = {
   err(text: string): void;
 };
 
-/** Starts the once-a-second work; `end()` stops it and says whether a threshold aborted the test. */
+/** Starts the periodic work; `end()` stops it and says whether a threshold aborted the test. */
 export function startMonitor(c: MonitorConfig): { end(): { thresholdAbort: boolean } } {
   const { registry, fleet } = c;
   const vusMetric = registry.get('vus');
@@ -46,7 +46,11 @@ export function startMonitor(c: MonitorConfig): { end(): { thresholdAbort: boole
     Atomics.store(fleet.counters, GLOBAL.vusActive, c.active.size);
     registry.add(vusMetric, c.active.size, c.testTags, now);
     registry.add(vusMax, fleet.size - 1, c.testTags, now);
-    const abort = evaluateThresholds(c.thresholds, registry, now - c.runStart);
+    c.progress?.(progressState(registry, c.active.size, now - c.runStart, false, c.plannedMs));
+  }, 1000);
+  tick.unref();
+  const evaluate = () => {
+    const abort = evaluateThresholds(c.thresholds, registry, Date.now() - c.runStart, true);
     if (abort.length && !thresholdAbort) {
       thresholdAbort = true;
       c.err(
@@ -54,12 +58,25 @@ export function startMonitor(c: MonitorConfig): { end(): { thresholdAbort: boole
       );
       c.stop.abort();
     }
-    c.progress?.(progressState(registry, c.active.size, now - c.runStart, false, c.plannedMs));
-  }, 1000);
-  tick.unref();
+  };
+  // Evaluations fall every 2 s from the start of the run, however late the
+  // monitor starts (after setup()).
+  let evaluations: NodeJS.Timeout | undefined;
+  const sinceStart = Math.max(0, Date.now() - c.runStart);
+  const first = setTimeout(
+    () => {
+      evaluate();
+      evaluations = setInterval(evaluate, THRESHOLD_EVALUATION_MS);
+      evaluations.unref();
+    },
+    THRESHOLD_EVALUATION_MS - (sinceStart % THRESHOLD_EVALUATION_MS),
+  );
+  first.unref();
   return {
     end() {
       clearInterval(tick);
+      clearTimeout(first);
+      clearInterval(evaluations);
       return { thresholdAbort };
     },
   };

@@ -9,19 +9,32 @@ import { isIP } from 'node:net';
 /** A request-scoped cookie (params.cookies); `replace` hides the jar's cookies of that name. */
 export type RequestCookie = { name: string; value: string; replace: boolean };
 
-/** A Response.cookies entry: the Set-Cookie header as the server wrote it. */
+/**
+ * A Response.cookies entry as k6 gives it: Go's http.Cookie parsed from the
+ * Set-Cookie header (k6's HTTPCookie, its fields snake_case in JS). Absent
+ * attributes keep Go's zero values, as in k6.
+ */
 export type ResponseCookie = {
   name: string;
   value: string;
+  /** The Domain attribute as written ('' when absent). */
   domain: string;
+  /** The Path attribute as written ('' when absent). */
   path: string;
-  httpOnly: boolean;
+  http_only: boolean;
   secure: boolean;
-  /** Seconds; 0 when the header has no Max-Age. */
-  maxAge: number;
-  /** Milliseconds since the epoch; 0 when the header has no (valid) Expires. */
+  /** Seconds; 0 without Max-Age, -1 for Max-Age=0 or below (Go's http.Cookie). */
+  max_age: number;
+  /** Milliseconds since the epoch; NO_EXPIRES without a (valid) Expires. */
   expires: number;
 };
+
+/**
+ * k6's `expires` for a cookie without a valid Expires attribute: Go's zero
+ * time.Time, whose UnixNano() overflows int64 (-6795364578871345152 ns),
+ * divided by 10^6 as k6 does.
+ */
+export const NO_EXPIRES = -6795364578871;
 
 /** CookieJar.set()'s options, as documented for k6. */
 export type CookieOptions = {
@@ -155,10 +168,10 @@ export function responseCookies(headers: readonly string[]): Record<string, Resp
       value: c.value,
       domain: c.domain,
       path: c.path,
-      httpOnly: c.httpOnly,
+      http_only: c.httpOnly,
       secure: c.secure,
-      maxAge: c.maxAge ?? 0,
-      expires: c.expires ?? 0,
+      max_age: c.maxAge === undefined ? 0 : c.maxAge <= 0 ? -1 : c.maxAge,
+      expires: c.expires ?? NO_EXPIRES,
     });
   }
   return out;
@@ -295,37 +308,75 @@ function unquote(value: string): string {
     : value;
 }
 
+/** Go's textproto.TrimString: ASCII whitespace only. */
+const trim = (s: string) => s.replace(/^[ \t\r\n]+|[ \t\r\n]+$/g, '');
+/** RFC 2616 token characters: what Go accepts in a cookie name. */
+const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+/** Go's validCookieValueByte: printable ASCII but DQUOTE, semicolon and backslash. */
+const COOKIE_VALUE = /^[\x20\x21\x23-\x3a\x3c-\x5b\x5d-\x7e]*$/;
+
+/**
+ * A Set-Cookie header as Go's http.ParseSetCookie (k6's parser) reads it:
+ * undefined when Go drops the cookie (no `=`, a name that is not a token, a
+ * value with a forbidden byte). An attribute Go cannot parse is ignored.
+ */
 function parseSetCookie(header: string): SetCookie | undefined {
-  const parts = header.split(';');
-  const pair = parts[0]!;
+  const parts = trim(header).split(';');
+  const pair = trim(parts[0]!);
   const eq = pair.indexOf('=');
-  if (eq < 0) return undefined; // RFC 6265 5.2: no name=value, no cookie
-  const name = pair.slice(0, eq).trim();
-  if (!name) return undefined;
-  const c: SetCookie = {
-    name,
-    value: unquote(pair.slice(eq + 1).trim()),
-    domain: '',
-    path: '',
-    secure: false,
-    httpOnly: false,
-  };
+  if (eq < 0) return undefined;
+  const name = trim(pair.slice(0, eq));
+  const value = unquote(pair.slice(eq + 1));
+  if (!TOKEN.test(name) || !COOKIE_VALUE.test(value)) return undefined;
+  const c: SetCookie = { name, value, domain: '', path: '', secure: false, httpOnly: false };
   for (let i = 1; i < parts.length; i++) {
-    const attr = parts[i]!;
+    const attr = trim(parts[i]!);
+    if (!attr) continue;
     const e = attr.indexOf('=');
-    const key = (e < 0 ? attr : attr.slice(0, e)).trim().toLowerCase();
-    const value = e < 0 ? '' : attr.slice(e + 1).trim();
-    if (key === 'domain') c.domain = value;
-    else if (key === 'path') c.path = value;
+    const key = (e < 0 ? attr : attr.slice(0, e)).toLowerCase();
+    const val = e < 0 ? '' : attr.slice(e + 1);
+    if (!COOKIE_VALUE.test(val)) continue;
+    if (key === 'domain') c.domain = val;
+    else if (key === 'path') c.path = val;
     else if (key === 'max-age') {
-      if (/^-?\d+$/.test(value)) c.maxAge = Number(value);
-    } else if (key === 'expires') {
-      const t = Date.parse(value);
-      if (!Number.isNaN(t)) c.expires = t;
-    } else if (key === 'secure') c.secure = true;
+      // Go's strconv.Atoi, and no leading zero on a non-zero number.
+      if (/^[+-]?\d+$/.test(val) && !(Number(val) !== 0 && val.startsWith('0')))
+        c.maxAge = Number(val);
+    } else if (key === 'expires') c.expires = goCookieTime(val);
+    else if (key === 'secure') c.secure = true;
     else if (key === 'httponly') c.httpOnly = true;
   }
   return c;
+}
+
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+const EXPIRES =
+  /^(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), (\d{2})([ -])(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)\2(\d{4}) (\d{1,2}):(\d{2}):(\d{2})(?:[.,](\d+))? (?:[A-Z]{3,5}|ChST|MeST)$/;
+
+/**
+ * An Expires value in ms, read as Go reads it: RFC 1123 (`Mon, 02 Jan 2006
+ * 15:04:05 MST`) or `Mon, 02-Jan-2006 15:04:05 MST`, a zone abbreviation
+ * counting as UTC; anything else is no Expires at all (undefined).
+ */
+function goCookieTime(value: string): number | undefined {
+  const m = EXPIRES.exec(value);
+  if (!m) return undefined;
+  const [day, year, hour, minute, second] = [m[1], m[4], m[5], m[6], m[7]].map(Number) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
+  const month = MONTHS.indexOf(m[3]!);
+  const at = new Date(0);
+  at.setUTCFullYear(year, month, day);
+  at.setUTCHours(hour, minute, second, 0);
+  // Go refuses out-of-range fields (31 Feb, 24:00) rather than rolling them over.
+  if (at.getUTCDate() !== day || at.getUTCHours() !== hour || second > 59) return undefined;
+  if (minute > 59) return undefined;
+  // UnixNano() / 10^6: a fraction of a second is truncated to the millisecond.
+  return at.getTime() + Number((m[8] ?? '').padEnd(3, '0').slice(0, 3));
 }
 
 /**

@@ -1,6 +1,6 @@
 // The `k6/execution` module: what a VU knows about itself, its scenario and the test.
 import { GLOBAL } from '../protocol.ts';
-import { globalCounters, post, TestAbort, userTagsChanged, vu } from './state.ts';
+import { currentTags, globalCounters, post, TestAbort, userTagsChanged, vu } from './state.ts';
 
 function scenario() {
   const s = vu.scenario;
@@ -15,8 +15,8 @@ const execution = {
       idInTest: vu.id,
       iterationInInstance: vu.iterationInInstance,
       iterationInScenario: vu.iter,
-      tags: userTags,
-      metrics: { tags: userTags, metadata: {} },
+      tags: vuTags,
+      metrics: { tags: vuTags, metadata: {} },
     };
   },
   get scenario() {
@@ -53,8 +53,20 @@ const execution = {
   },
 };
 
-/** exec.vu.tags: tags the script sets on its own VU (values become strings). */
-const userTags = new Proxy(vu.userTags, {
+/**
+ * exec.vu.tags: the tags the VU's samples carry now, as in k6: options.tags,
+ * the scenario's tags, `scenario`, `group` and the script's own. A tag set
+ * here becomes the script's own (its value a string).
+ */
+const vuTags = new Proxy(vu.userTags, {
+  get: (_, key) => (typeof key === 'string' ? currentTags()[key] : undefined),
+  has: (_, key) => typeof key === 'string' && key in currentTags(),
+  ownKeys: () => Object.keys(currentTags()),
+  getOwnPropertyDescriptor(_, key) {
+    const tags = currentTags();
+    if (typeof key !== 'string' || !(key in tags)) return undefined;
+    return { value: tags[key], writable: true, enumerable: true, configurable: true };
+  },
   set(target, key, value) {
     if (typeof key !== 'string') return false;
     if (value !== null && typeof value === 'object')

@@ -46,6 +46,18 @@ export const vu = {
   testStart: init.testStart,
 };
 
+/**
+ * Enters setup(), teardown() or handleSummary() in VU 0. As in k6's runPart,
+ * setup() and teardown() run in their own group (`::setup`, `::teardown`):
+ * their checks and requests carry that group tag, so thresholds such as
+ * `checks{group:::setup}` see them. handleSummary() runs at the root. None
+ * of them runs in a scenario.
+ */
+export function enterLifecycle(fn: string): void {
+  vu.scenario = undefined;
+  vu.group = fn === 'setup' || fn === 'teardown' ? `::${fn}` : '';
+}
+
 export function nativeHttpPath(): string | undefined {
   return init.nativeHttp;
 }

@@ -19,6 +19,7 @@ import {
   ctrl,
   currentTags,
   emit,
+  enterLifecycle,
   flush,
   globalCounters,
   Interrupt,
@@ -233,11 +234,21 @@ async function arrivals(
 }
 
 async function call(fn: string, arg: string | undefined): Promise<string | undefined> {
-  vu.scenario = undefined;
+  enterLifecycle(fn);
   const f = getFunction(fn);
-  let result = f(arg === undefined ? undefined : JSON.parse(arg));
-  if (result && typeof (result as Promise<unknown>).then === 'function') result = await result;
-  return result === undefined ? undefined : JSON.stringify(result);
+  let input = arg === undefined ? undefined : (JSON.parse(arg) as unknown);
+  // k6's handleSummary() data always has setup_data, undefined without one.
+  if (fn === 'handleSummary') input = { setup_data: undefined, ...(input as object) };
+  const start = performance.now();
+  try {
+    let result = f(input);
+    if (result && typeof (result as Promise<unknown>).then === 'function') result = await result;
+    return result === undefined ? undefined : JSON.stringify(result);
+  } finally {
+    // As k6 does, setup() and teardown() are timed in iteration_duration, in their group.
+    if (fn !== 'handleSummary')
+      emit('iteration_duration', performance.now() - start, currentTags());
+  }
 }
 
 let queue = Promise.resolve();

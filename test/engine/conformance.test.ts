@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -25,12 +26,15 @@ afterAll(async () => {
   await rm(tmp, { recursive: true, force: true });
 });
 
+const md5 = (s: string) => createHash('md5').update(s).digest('hex');
+
 type Legacy = {
   root_group: {
     groups: Record<string, { checks: Record<string, { passes: number; fails: number }> }>;
     checks: Record<string, { passes: number; fails: number }>;
   };
   metrics: Record<string, Record<string, unknown>>;
+  setup_data?: unknown;
 };
 
 async function run(
@@ -79,6 +83,7 @@ for (const { engine, skip, label } of engines) {
       expect(r.legacy!.metrics.checks).toMatchObject({ passes: 5, fails: 5, value: 0.5 });
       expect(r.legacy!.metrics.iterations).toMatchObject({ count: 5 });
       expect(r.legacy!.metrics.http_reqs).toMatchObject({ count: 5 });
+      expect(Object.keys(r.legacy!).sort()).toEqual(['metrics', 'root_group']); // no setup()
     });
 
     it.skipIf(skip)('runs the six executors with the expected iteration counts', async () => {
@@ -103,8 +108,10 @@ for (const { engine, skip, label } of engines) {
         const m = r.legacy!.metrics as Record<string, { count?: number; max?: number }>;
         const ran = m.iterations!.count!;
         const dropped = m.dropped_iterations!.count!;
-        // 10 arrivals, 100 ms apart, each iteration 250 ms long: ~4 run, ~6 dropped.
-        expect(ran + dropped).toBe(10);
+        // 10 arrivals, 100 ms apart, each iteration 250 ms long: ~4 run, ~6
+        // dropped. k6 guarantees the schedule within one arrival (an arrival
+        // due at the very end may or may not count): 11 in 3 of 4 real k6 runs.
+        expect(Math.abs(ran + dropped - 10)).toBeLessThanOrEqual(1);
         expect(ran).toBeGreaterThanOrEqual(2);
         expect(dropped).toBeGreaterThanOrEqual(3);
         expect(m.vus_max!.max).toBe(1);
@@ -167,6 +174,96 @@ for (const { engine, skip, label } of engines) {
       expect(r.legacy!.metrics.iterations!.count).toBeLessThan(100);
     });
 
+    it.skipIf(skip)(
+      "runs setup() and teardown() in k6's ::setup and ::teardown groups",
+      async () => {
+        const r = await run(engine, 'lifecycle.js');
+        const crossed = Object.entries(r.legacy!.metrics)
+          .filter(([, m]) =>
+            Object.values((m.thresholds ?? {}) as Record<string, boolean>).some(Boolean),
+          )
+          .map(([k]) => k);
+        expect(crossed).toEqual([]);
+        expect(r.exitCode).toBe(0);
+        const groups = r.legacy!.root_group.groups;
+        expect(groups.setup!.checks['setup request']).toMatchObject({ passes: 1, fails: 0 });
+        expect(groups.teardown!.checks['teardown request']).toMatchObject({ passes: 1, fails: 0 });
+        expect(r.legacy!.root_group.checks['setup request']).toBeUndefined();
+        expect(r.legacy!.metrics['http_reqs{group:::setup}']).toMatchObject({ count: 1 });
+        expect(r.legacy!.setup_data).toEqual({ token: 'abc', n: 1 });
+        // exec.vu.tags in an iteration: the scenario tag and every other tag.
+        const vuTags = Object.entries(r.legacy!.root_group.checks).filter(([n]) =>
+          n.startsWith('exec.vu.tags'),
+        );
+        expect(vuTags.map(([n, c]) => [n, c.passes, c.fails])).toEqual([
+          ['exec.vu.tags: the scenario tag', 2, 0],
+          ["exec.vu.tags: the scenario's tags and options.tags", 2, 0],
+          ['exec.vu.tags: the root group', 2, 0],
+          ["exec.vu.tags: the script's own tag, as a string, beside the others", 2, 0],
+        ]);
+        expect(groups.inner!.checks['exec.vu.tags: the current group']).toMatchObject({
+          passes: 2,
+          fails: 0,
+        });
+      },
+    );
+
+    it.skipIf(skip)(
+      "gives handleSummary() setup_data, and k6's group and check ids (MD5 of the path)",
+      async () => {
+        const r = await run(engine, 'lifecycle.js');
+        type G = {
+          name: string;
+          path: string;
+          id: string;
+          groups: G[];
+          checks: { name: string; path: string; id: string }[];
+        };
+        const data = JSON.parse(r.handle!) as {
+          keys: string[];
+          setup_data: unknown;
+          root_group: G;
+        };
+        expect(data.keys).toEqual(['metrics', 'options', 'root_group', 'setup_data', 'state']);
+        expect(data.setup_data).toEqual({ token: 'abc', n: 1 });
+        const root = data.root_group;
+        expect(root).toMatchObject({ name: '', path: '', id: 'd41d8cd98f00b204e9800998ecf8427e' });
+        expect(root.groups.map((g) => [g.name, g.path, g.id])).toEqual([
+          ['setup', '::setup', md5('::setup')],
+          ['inner', '::inner', md5('::inner')],
+          ['teardown', '::teardown', md5('::teardown')],
+        ]);
+        expect(root.groups[0]!.checks).toEqual([
+          expect.objectContaining({
+            name: 'setup request',
+            path: '::setup::setup request',
+            id: md5('::setup::setup request'),
+          }),
+        ]);
+        const own = root.checks.find((c) => c.name === 'setup data')!;
+        expect(own).toMatchObject({ path: '::setup data', id: md5('::setup data') });
+      },
+    );
+
+    it.skipIf(skip)(
+      'stops on a failed abortOnFail threshold at an evaluation 2 s apart, after delayAbortEval, exit 99',
+      async () => {
+        const r = await run(engine, 'abort-on-fail.js');
+        expect(r.exitCode).toBe(99);
+        const stopped = JSON.parse(r.handle!) as { durationMs: number; iterations: number };
+        // Failing from the first iteration: the first evaluation is 2 s in
+        // (k6 starts its clock a little before the run's, hence 1.5 s), not 1 s.
+        expect(stopped.durationMs).toBeGreaterThan(1500);
+        expect(stopped.durationMs).toBeLessThan(20_000);
+        const delayed = await run(engine, 'abort-on-fail.js', { env: { DELAY: '3s' } });
+        expect(delayed.exitCode).toBe(99);
+        const late = JSON.parse(delayed.handle!) as { durationMs: number };
+        expect(late.durationMs).toBeGreaterThan(3000);
+        expect(late.durationMs).toBeLessThan(20_000);
+      },
+      60_000,
+    );
+
     it.skipIf(skip)('exits 104 on an unsupported executor', async () => {
       expect((await run(engine, 'unsupported-executor.js')).exitCode).toBe(104);
     });
@@ -216,7 +313,13 @@ for (const { engine, skip, label } of engines) {
             { type: string; contains: string; values: Record<string, number> }
           >;
         };
-        expect(Object.keys(data).sort()).toEqual(['metrics', 'options', 'root_group', 'state']);
+        expect(Object.keys(data).sort()).toEqual([
+          'metrics',
+          'options',
+          'root_group',
+          'setup_data',
+          'state',
+        ]);
         expect(data.root_group).toMatchObject({
           name: '',
           path: '',
@@ -239,7 +342,8 @@ for (const { engine, skip, label } of engines) {
           .filter((c) => c.fails > 0)
           .map((c) => c.name);
         expect(failing).toEqual([]);
-        expect(data.root_group.checks.length + data.root_group.groups[0]!.checks.length).toBe(16);
+        const http = data.root_group.groups.find((g) => g.name === 'http')!;
+        expect(data.root_group.checks.length + http.checks.length).toBe(16);
         expect(data.metrics.http_req_duration).toMatchObject({ type: 'trend', contains: 'time' });
         expect(Object.keys(data.metrics.http_req_duration!.values)).toEqual([
           'avg',

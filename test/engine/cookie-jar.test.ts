@@ -68,7 +68,10 @@ async function run(engine: 'builtin' | 'k6', env: Record<string, string> = {}) {
 
 /** The checks of the first iteration, which exercises the whole API. */
 const firstIteration = [
-  'Response.cookies: name, value, path, httpOnly',
+  "Response.cookies: k6's field names, the attributes as the server wrote them",
+  'Response.cookies: absent attributes have Go zero values',
+  'Response.cookies: max_age in seconds, -1 for Max-Age=0, expires in ms',
+  'Response.cookies: a Max-Age or Expires Go cannot parse is absent',
   'Set-Cookie lands in the VU jar',
   'without Path: the directory of the URL',
   'a path matches whole segments only',

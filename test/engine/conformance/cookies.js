@@ -52,13 +52,49 @@ function fromServer() {
     ),
   );
   check(res, {
-    'Response.cookies: name, value, path, httpOnly': (r) =>
+    "Response.cookies: k6's field names, the attributes as the server wrote them": (r) =>
+      same(Object.keys(r.cookies.session[0]).sort(), [
+        'domain',
+        'expires',
+        'http_only',
+        'max_age',
+        'name',
+        'path',
+        'secure',
+        'value',
+      ]) &&
       r.cookies.session.length === 1 &&
       r.cookies.session[0].name === 'session' &&
       r.cookies.session[0].value === 'abc' &&
       r.cookies.session[0].path === '/' &&
-      r.cookies.session[0].httpOnly === true &&
-      r.cookies.scoped[0].httpOnly === false,
+      r.cookies.session[0].http_only === true &&
+      r.cookies.ip[0].domain === '127.0.0.1',
+    // Go's zero values: no Domain or Path is '', no Max-Age is 0, and no
+    // Expires is the zero time.Time in ms (its UnixNano() overflows).
+    'Response.cookies: absent attributes have Go zero values': (r) =>
+      r.cookies.scoped[0].domain === '' &&
+      r.cookies.scoped[0].path === '' &&
+      r.cookies.scoped[0].http_only === false &&
+      r.cookies.scoped[0].secure === false &&
+      r.cookies.scoped[0].max_age === 0 &&
+      r.cookies.scoped[0].expires === -6795364578871,
+  });
+  const attributes = http.get(
+    setting(
+      '/set',
+      'aged=1; Path=/; Max-Age=600; Expires=Wed, 21 Oct 2065 07:28:00 GMT',
+      'dashed=1; Path=/; Max-Age=0; Expires=Wed, 21-Oct-2065 07:28:00 GMT',
+      'loose=1; Path=/; Max-Age=05; Expires=2065-10-21T07:28:00Z',
+    ),
+  );
+  check(attributes, {
+    'Response.cookies: max_age in seconds, -1 for Max-Age=0, expires in ms': (r) =>
+      r.cookies.aged[0].max_age === 600 &&
+      r.cookies.aged[0].expires === Date.UTC(2065, 9, 21, 7, 28) &&
+      r.cookies.dashed[0].max_age === -1 &&
+      r.cookies.dashed[0].expires === Date.UTC(2065, 9, 21, 7, 28),
+    'Response.cookies: a Max-Age or Expires Go cannot parse is absent': (r) =>
+      r.cookies.loose[0].max_age === 0 && r.cookies.loose[0].expires === -6795364578871,
   });
   check(jar, {
     'Set-Cookie lands in the VU jar': (j) => same(j.cookiesForURL(`${base}/`).session, ['abc']),
