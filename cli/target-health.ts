@@ -7,6 +7,16 @@ import { basicAuthorization, redactUrl, splitCredentials } from '../core/urls.ts
 
 const TIMEOUT_MS = 5000;
 
+/** Node's codes for a certificate chain it does not trust (a private CA, a self-signed gateway). */
+const UNTRUSTED_CERTIFICATE = new Set([
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'CERT_HAS_EXPIRED',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+]);
+
 /** Resolves when GET <target>/health answers 2xx within 5 s; else an InfrastructureError (3). */
 export async function checkTargetHealth(target: string): Promise<void> {
   const { url, basicAuth } = splitCredentials(target);
@@ -25,6 +35,11 @@ export async function checkTargetHealth(target: string): Promise<void> {
       (error as Error).name === 'TimeoutError'
         ? `no answer within ${TIMEOUT_MS / 1000} s`
         : (cause?.code ?? cause?.message ?? (error as Error).message);
+    if (cause?.code && UNTRUSTED_CERTIFICATE.has(cause.code))
+      throw new InfrastructureError(
+        `the target's TLS certificate is not trusted: GET ${at}: ${cause.code}`,
+        'Nothing was loaded. The journeys verify TLS as k6 does, so every request would fail too: give its CA to both engines, NODE_EXTRA_CA_CERTS=ca.pem (the built-in engine) and SSL_CERT_FILE=ca.pem (real k6)',
+      );
     throw new InfrastructureError(
       `the target does not answer: GET ${at}: ${why}`,
       'Nothing was loaded. Check --target (scheme, host, port) and that the gateway is up',
