@@ -1,5 +1,7 @@
 // `loadgate run`'s first request: the gateway's /health, with an error that
 // says what to do. A gateway with a private CA is the usual staging setup.
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { createServer } from 'node:https';
 import { createServer as createHttpServer, type Server } from 'node:http';
 import { mkdtempSync, readFileSync } from 'node:fs';
@@ -11,6 +13,7 @@ import { checkTargetHealth } from '../../cli/target-health.ts';
 import { exitCodeOf, type ExitError } from '../../core/errors.ts';
 import { hasOpenssl, selfSignedCert } from '../self-signed.ts';
 
+const run = promisify(execFile);
 const servers: Server[] = [];
 afterEach(() => Promise.all(servers.splice(0).map((s) => new Promise((r) => s.close(r)))));
 
@@ -52,6 +55,12 @@ describe('checkTargetHealth', () => {
         /TLS certificate is not trusted: GET https:\/\/127\.0\.0\.1:\d+\/health: DEPTH_ZERO_SELF_SIGNED_CERT/,
       );
       expect((e as ExitError).hint).toMatch(/NODE_EXTRA_CA_CERTS=.*SSL_CERT_FILE=/);
+      // The hint works: with the CA given, the same check passes.
+      const check = `import('./cli/target-health.ts').then((m) => m.checkTargetHealth('https://127.0.0.1:${port}'))`;
+      const { stderr } = await run(process.execPath, ['--import', 'tsx', '-e', check], {
+        env: { ...process.env, NODE_EXTRA_CA_CERTS: certPath },
+      });
+      expect(stderr).toBe('');
     },
   );
 });
