@@ -89,8 +89,12 @@ export function parseSequence(text: string): Segment[] {
   return points.slice(1).map((to, i) => segment(points[i]!, to));
 }
 
-/** How one segment's indexes repeat: `positions` (ascending, < lcd) are its own in every cycle of `lcd`. */
-export type Stripe = { positions: number[]; lcd: number };
+/**
+ * How one segment's indexes repeat: `positions` (ascending, < lcd) are its
+ * own in every cycle of `lcd`. With `of`, they are indexes among those `of`
+ * owns: a segment of a segment (an instance split over child processes).
+ */
+export type Stripe = { positions: number[]; lcd: number; of?: Stripe };
 
 /** The whole test's stripe: every index is this instance's. */
 export const WHOLE: Stripe = { positions: [0], lcd: 1 };
@@ -98,16 +102,22 @@ export const WHOLE: Stripe = { positions: [0], lcd: 1 };
 /** The k-th (0-based) index of the instance's own, as an index of the whole test. */
 export function globalIndex(stripe: Stripe, k: number): number {
   const n = stripe.positions.length;
-  return Math.floor(k / n) * stripe.lcd + stripe.positions[k % n]!;
+  const local = Math.floor(k / n) * stripe.lcd + stripe.positions[k % n]!;
+  return stripe.of ? globalIndex(stripe.of, local) : local;
 }
 
 /** Whether index i of the whole test is the instance's. */
 export function isOwn(stripe: Stripe, i: number): boolean {
+  if (stripe.of) {
+    if (!isOwn(stripe.of, i)) return false;
+    i = scaleBy(stripe.of, i); // its rank among the outer segment's own
+  }
   return stripe.positions.includes(i % stripe.lcd);
 }
 
 /** How many of the indexes 0…value-1 are the instance's (k6's ScaleInt64). */
 export function scaleBy(stripe: Stripe, value: number): number {
+  if (stripe.of) value = scaleBy(stripe.of, value);
   const rest = value % stripe.lcd;
   let own = 0;
   for (const p of stripe.positions) if (p < rest) own++;
@@ -145,17 +155,29 @@ function stripes(sequence: Segment[]): Stripe[] {
 
 /**
  * One instance's place in a split test (k6's ExecutionTuple): its segment in
- * a sequence that covers 0 to 1.
+ * a sequence that covers 0 to 1. With `outer`, the segment is of what the
+ * outer tuple owns: a child process's part of its parent's segment, so the
+ * children of an instance run exactly that instance's share.
  */
 export class ExecutionTuple {
   readonly sequence: Segment[];
   readonly index: number;
+  readonly outer: ExecutionTuple | undefined;
   readonly stripe: Stripe;
 
-  constructor(sequence: Segment[], index: number) {
+  constructor(sequence: Segment[], index: number, outer?: ExecutionTuple) {
     this.sequence = sequence;
     this.index = index;
-    this.stripe = sequence.length === 1 ? WHOLE : stripes(sequence)[index]!;
+    this.outer = outer;
+    const own = sequence.length === 1 ? WHOLE : stripes(sequence)[index]!;
+    this.stripe = outer ? { ...own, of: outer.stripe } : own;
+  }
+
+  /** Part `index` of `count` equal parts of this instance's share (a child process's). */
+  split(index: number, count: number): ExecutionTuple {
+    const points = Array.from({ length: count + 1 }, (_, i) => rat(BigInt(i), BigInt(count)));
+    const parts = points.slice(1).map((to, i) => ({ from: points[i]!, to }));
+    return new ExecutionTuple(parts, index, this);
   }
 
   /** The instance of `segment` (the whole test when undefined) in `sequence` (k6's NewExecutionTuple). */
@@ -188,6 +210,13 @@ export class ExecutionTuple {
    */
   forValue(value: number): ExecutionTuple | undefined {
     if (value < 1) return undefined;
+    if (this.outer) {
+      // The outer share re-cut by the value, then this one by the outer's share of it.
+      const outer = this.outer.forValue(value);
+      const inner =
+        outer && new ExecutionTuple(this.sequence, this.index).forValue(this.outer.scale(value));
+      return inner && new ExecutionTuple(inner.sequence, inner.index, outer);
+    }
     if (value % this.stripe.lcd === 0) return this;
     const all = stripes(this.sequence);
     const cut: Segment[] = [];

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   ExecutionTuple,
   globalIndex,
+  isOwn,
   parseSegment,
   parseSequence,
   segmentString,
@@ -200,3 +201,33 @@ function wholeStarts(executor: string): Generator<number> {
     for (let i = 0; i < 150; i++) yield i * 20;
   })();
 }
+
+describe('execution segments: an instance split over child processes', () => {
+  const outers = [tupleOf({}), ...instances(THIRDS), ...instances('0,1/2,3/4,1')];
+
+  it.each([2, 3, 5])('%i children run exactly their parent’s share', (count) => {
+    for (const outer of outers) {
+      const children = range(count).map((i) => outer.split(i, count));
+      for (let v = 0; v <= 120; v++)
+        expect(children.reduce((n, c) => n + c.scale(v), 0)).toBe(outer.scale(v));
+      const owned = children.flatMap((c) =>
+        range(c.scale(90)).map((k) => globalIndex(c.stripe, k)),
+      );
+      const parents = range(outer.scale(90)).map((k) => globalIndex(outer.stripe, k));
+      expect(sorted(owned)).toEqual(parents);
+    }
+  });
+
+  it.each([2, 3])('%i children share their parent’s arrivals, re-cut by maxVUs', (count) => {
+    for (const outer of outers)
+      for (const maxVus of [1, 3, 4, 9, 40]) {
+        const parent = outer.forValue(maxVus);
+        const mine = (t: ExecutionTuple | undefined) =>
+          t ? range(150).filter((i) => isOwn(t.stripe, i)) : [];
+        const children = range(count).flatMap((i) => mine(outer.split(i, count).forValue(maxVus)));
+        expect(sorted(children)).toEqual(mine(parent));
+      }
+  });
+});
+
+const sorted = (xs: number[]) => [...xs].sort((a, b) => a - b);

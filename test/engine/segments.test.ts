@@ -72,7 +72,7 @@ for (const { engine, skip, label } of engines)
       { timeout: 120_000 },
       async () => {
         const whole = await runSegment(engine);
-        const parts = [];
+        const parts: Awaited<ReturnType<typeof runSegment>>[] = [];
         for (const segment of ['0:1/3', '1/3:2/3', '2/3:1'])
           parts.push(await runSegment(engine, segment));
         for (const r of [whole, ...parts]) expect(r.exitCode).toBe(0);
