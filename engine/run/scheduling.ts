@@ -14,7 +14,6 @@ import {
   type Scenario,
 } from '../executors/index.ts';
 import { parseDuration } from '../k6-duration.ts';
-import type { Registry, Tags } from '../metrics.ts';
 import { GLOBAL, type ScenarioInfo } from '../protocol.ts';
 import type { VuHost } from '../vu-host.ts';
 import { checkRoomFor, oneMoreIfRoom } from './admission.ts';
@@ -71,8 +70,8 @@ export type Schedule = {
   tuple: ExecutionTuple;
   pools: VuPools;
   fleet: VuFleet;
-  registry: Registry;
-  testTags: Tags;
+  /** An arrival-rate iteration of `scenario` dropped (no VU free): a dropped_iterations sample. */
+  dropped(scenario: Scenario): void;
   /** setup()'s data, for every iteration. */
   data: string | undefined;
   active: ActiveVus;
@@ -82,7 +81,7 @@ export type Schedule = {
 
 /** Runs every scenario, each from its startTime, until all have ended. */
 export async function runScenarios(schedule: Schedule): Promise<void> {
-  const { fleet, registry, stop, tuple } = schedule;
+  const { fleet, stop, tuple } = schedule;
   let slot = GLOBAL.firstSlot;
   await Promise.all(
     schedule.scenarios.map(async (s) => {
@@ -115,13 +114,7 @@ export async function runScenarios(schedule: Schedule): Promise<void> {
         pool: schedule.pools.get(s.name)!,
         data: schedule.data,
         newVu: () => oneMoreIfRoom(() => fleet.start()),
-        dropped: () =>
-          registry.add(
-            registry.get('dropped_iterations'),
-            1,
-            { ...schedule.testTags, ...s.tags, scenario: s.name },
-            Date.now(),
-          ),
+        dropped: () => schedule.dropped(s),
         stopped: stop.signal,
         counters: fleet.counters,
         sharedSlot,
