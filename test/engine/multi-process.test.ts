@@ -1,0 +1,100 @@
+import { spawn } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+/**
+ * A run spread over child engine processes (forced with a low
+ * LOADGATE_VUS_PER_PROCESS) must read as one process's run: the same
+ * summary figures, the same thresholds passing or failing, the same exit code.
+ */
+const script = join(import.meta.dirname, 'conformance', 'split.js');
+let tmp: string;
+beforeAll(async () => {
+  tmp = await mkdtemp(join(tmpdir(), 'loadgate-split-'));
+});
+afterAll(() => rm(tmp, { recursive: true, force: true }));
+
+type Summary = {
+  metrics: Record<string, Record<string, number> & { thresholds?: Record<string, boolean> }>;
+  root_group: { checks: Record<string, { passes: number; fails: number }> };
+};
+
+async function k6run(env: Record<string, string>, perProcess?: number) {
+  const summaryExport = join(tmp, `${Math.random().toString(16).slice(2)}.json`);
+  const args = ['bin/loadgate.mjs', 'k6', 'run', '--engine', 'builtin', '--quiet'];
+  for (const [k, v] of Object.entries(env)) args.push('-e', `${k}=${v}`);
+  args.push('--summary-export', summaryExport, script);
+  const { code, stderr } = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
+    const child = spawn(process.execPath, args, {
+      stdio: ['ignore', 'ignore', 'pipe'],
+      env: {
+        ...process.env,
+        ...(perProcess ? { LOADGATE_VUS_PER_PROCESS: String(perProcess) } : {}),
+      },
+    });
+    let text = '';
+    child.stderr.on('data', (c) => (text += c));
+    child.on('close', (c) => resolve({ code: c, stderr: text }));
+  });
+  const summary = JSON.parse(await readFile(summaryExport, 'utf8')) as Summary;
+  return { code, stderr, summary };
+}
+
+/** What must be the same, whatever the number of processes: every count, rate, check and threshold. */
+function figures(s: Summary) {
+  const m = s.metrics;
+  const thresholds = Object.fromEntries(
+    Object.entries(m).flatMap(([name, v]) =>
+      Object.entries(v.thresholds ?? {}).map(([t, failed]) => [`${name}: ${t}`, failed]),
+    ),
+  );
+  return {
+    metrics: Object.keys(m).sort(),
+    iterations: m.iterations!.count,
+    work: m.work_done!.count,
+    even: m.even_iterations!.value,
+    checks: [m.checks!.passes, m.checks!.fails],
+    dropped: m.dropped_iterations?.count ?? 0,
+    vusMax: m.vus_max!.max,
+    rootChecks: s.root_group.checks,
+    thresholds,
+  };
+}
+
+describe('one run over several engine processes', () => {
+  it(
+    'gives the summary, thresholds and exit code of one process',
+    { timeout: 180_000 },
+    async () => {
+      const one = await k6run({});
+      const split = await k6run({}, 4);
+      expect(one.stderr).not.toMatch(/engine processes/);
+      expect(split.stderr).toMatch(/13 VUs in 4 engine processes/);
+      expect(one.code).toBe(0);
+      expect(split.code).toBe(0);
+      expect(figures(split.summary)).toEqual(figures(one.summary));
+      expect(figures(split.summary)).toMatchObject({ iterations: 72, work: 72, checks: [72, 0] });
+      // Trends are merged from every process's samples: as many durations as iterations.
+      expect(split.summary.metrics.iteration_duration!.max).toBeGreaterThan(15);
+    },
+  );
+
+  it(
+    'fails the same thresholds (exit 99) and stops on test.abort() in any process (exit 108)',
+    { timeout: 180_000 },
+    async () => {
+      const [one, split] = [await k6run({ FAIL: '1' }), await k6run({ FAIL: '1' }, 4)];
+      expect(one.code).toBe(99);
+      expect(split.code).toBe(99);
+      expect(figures(split.summary).thresholds).toEqual(figures(one.summary).thresholds);
+      expect(split.stderr).toMatch(/thresholds on metrics 'iterations\{scenario:pervu\}'/);
+
+      const aborted = await k6run({ ABORT: '1' }, 4);
+      expect(aborted.code).toBe(108);
+      expect(aborted.stderr).toMatch(/test aborted: enough/);
+      expect(aborted.summary.metrics.iterations!.count).toBeLessThan(72);
+    },
+  );
+});
