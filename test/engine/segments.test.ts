@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runScript } from '../../engine/index.ts';
-import { findK6 } from '../../engine/real-k6.ts';
+import { findK6, k6Command } from '../../engine/real-k6.ts';
 
 /**
  * A test split in thirds with --execution-segment, as k6-operator splits it
@@ -111,6 +111,17 @@ for (const { engine, skip, label } of engines)
   });
 
 describe('execution segments: loadgate k6 run flags', () => {
+  it('hands the segment and its sequence to real k6 as its own flags', () => {
+    const { args } = k6Command({
+      script: 'x.js',
+      executionSegment: '1/3:2/3',
+      executionSegmentSequence: THIRDS,
+    });
+    expect(args.join(' ')).toContain(
+      '--execution-segment 1/3:2/3 --execution-segment-sequence 0,1/3,2/3,1',
+    );
+  });
+
   it('refuses a malformed segment or one not in the sequence (exit 2) before any load', async () => {
     const run = (args: string[]) =>
       new Promise<{ code: number | null; stderr: string }>((resolve) => {
