@@ -16,6 +16,7 @@ import { progressState, startMonitor, type ProgressState } from './run/monitor.t
 import { planRun } from './run/plan.ts';
 import { checkMemoryFor, processesFor, vusPerProcess } from './run/admission.ts';
 import { EngineChildren } from './run/children.ts';
+import { instanceShares } from './run/shares.ts';
 import { ActiveVus, initScenarioVus, runScenarios, type VuPools } from './run/scheduling.ts';
 import { TestStop } from './run/test-stop.ts';
 import { VuFleet } from './run/vu-fleet.ts';
@@ -154,7 +155,9 @@ async function run(
         onFatal: (error) => stop.fail(error),
       }).catch(failedInit);
       if (children) fleet.remoteVus = children.vus;
-    } else pools = (await initScenarioVus(scenarios, fleet, tuple).catch(failedInit)) ?? pools;
+    } else
+      pools =
+        (await initScenarioVus(scenarios, fleet, instanceShares(tuple)).catch(failedInit)) ?? pools;
     registry.add(registry.get('vus_max'), fleet.size - 1, {}, Date.now());
     const runStart = Date.now();
     // The progress line's planned total: the last scenario's end (gracefulStop aside).
@@ -194,7 +197,7 @@ async function run(
     else if (exitCode === EXIT.ok)
       await runScenarios({
         scenarios,
-        tuple: plan.tuple,
+        shares: instanceShares(plan.tuple),
         pools,
         fleet,
         dropped: (s) =>

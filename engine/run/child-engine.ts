@@ -5,6 +5,7 @@
 // the run: setup(), teardown(), thresholds, outputs, summaries, exit code.
 import { ExitError } from '../../core/errors.ts';
 import { tupleOf } from '../execution-segment.ts';
+import { childShares } from './shares.ts';
 import type { ChildInit, ChildItem, FromChild, ToChild } from '../protocol.ts';
 import { ActiveVus, initScenarioVus, runScenarios, type VuPools } from './scheduling.ts';
 import { TestStop } from './test-stop.ts';
@@ -77,7 +78,7 @@ async function start(c: ChildInit): Promise<void> {
       warn: (m) => void process.stderr.write(`WARN ${m}\n`),
     });
     fleet.options = c.vuOptions;
-    pools = await initScenarioVus(c.scenarios, fleet, tuple(c));
+    pools = await initScenarioVus(c.scenarios, fleet, shares(c));
     send({ t: 'ready', vus: fleet.size });
   } catch (e) {
     if (!(e instanceof ExitError)) throw e;
@@ -85,8 +86,10 @@ async function start(c: ChildInit): Promise<void> {
   }
 }
 
-function tuple(c: ChildInit) {
-  return tupleOf(c.vuOptions as Parameters<typeof tupleOf>[0]).split(c.split.index, c.split.count);
+/** This child's part of the parent's segment (the options carry the parent's). */
+function shares(c: ChildInit) {
+  const outer = tupleOf(c.vuOptions as Parameters<typeof tupleOf>[0]);
+  return childShares(outer, c.split.index, c.split.count);
 }
 
 async function run(data: string | undefined): Promise<void> {
@@ -94,7 +97,7 @@ async function run(data: string | undefined): Promise<void> {
   const active = new ActiveVus((n) => send({ t: 'vus', active: n }));
   await runScenarios({
     scenarios: c.scenarios,
-    tuple: tuple(c),
+    shares: shares(c),
     pools: pools!,
     fleet: fleet!,
     dropped: (s) => forward({ kind: 'dropped', scenario: s.name, time: Date.now() }),

@@ -71,11 +71,11 @@ describe('one run over several engine processes', () => {
       const one = await k6run({});
       const split = await k6run({}, 4);
       expect(one.stderr).not.toMatch(/engine processes/);
-      expect(split.stderr).toMatch(/13 VUs in 4 engine processes/);
+      expect(split.stderr).toMatch(/14 VUs in 4 engine processes/);
       expect(one.code).toBe(0);
       expect(split.code).toBe(0);
       expect(figures(split.summary)).toEqual(figures(one.summary));
-      expect(figures(split.summary)).toMatchObject({ iterations: 72, work: 72, checks: [72, 0] });
+      expect(figures(split.summary)).toMatchObject({ iterations: 77, work: 77, checks: [77, 0] });
       // Trends are merged from every process's samples: as many durations as iterations.
       expect(split.summary.metrics.iteration_duration!.max).toBeGreaterThan(15);
     },
@@ -94,7 +94,7 @@ describe('one run over several engine processes', () => {
       const aborted = await k6run({ ABORT: '1' }, 4);
       expect(aborted.code).toBe(108);
       expect(aborted.stderr).toMatch(/test aborted: enough/);
-      expect(aborted.summary.metrics.iterations!.count).toBeLessThan(72);
+      expect(aborted.summary.metrics.iterations!.count).toBeLessThan(77);
     },
   );
 });
