@@ -1,8 +1,9 @@
 import { spawn } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runTest, type ProgressState } from '../../engine/runner.ts';
 
 /**
  * A run spread over child engine processes (forced with a low
@@ -97,4 +98,43 @@ describe('one run over several engine processes', () => {
       expect(aborted.summary.metrics.iterations!.count).toBeLessThan(77);
     },
   );
+});
+
+describe('the progress line of a run over several engine processes', () => {
+  it('shows the VUs and iterations of all of them', { timeout: 120_000 }, async () => {
+    const path = join(tmp, 'progress.js');
+    await writeFile(
+      path,
+      "import { sleep } from 'k6';\n" +
+        "export const options = { vus: 6, duration: '3s' };\n" +
+        'export default function () { sleep(0.1); }\n',
+    );
+    const states: ProgressState[] = [];
+    const before = process.env.LOADGATE_VUS_PER_PROCESS;
+    process.env.LOADGATE_VUS_PER_PROCESS = '2';
+    let stderr = '';
+    try {
+      const { exitCode, summary } = await runTest({
+        script: path,
+        env: {},
+        overrides: {},
+        outputs: [],
+        quiet: true,
+        stdout: () => undefined,
+        stderr: (t) => void (stderr += t),
+        progress: (s) => states.push(s),
+      });
+      expect(exitCode).toBe(0);
+      expect(stderr).toMatch(/6 VUs in 3 engine processes/);
+      // More VUs at once than any one process holds, and the final count is the summary's.
+      expect(Math.max(...states.map((s) => s.vus))).toBe(6);
+      const last = states.at(-1)!;
+      expect(last.done).toBe(true);
+      expect(last.iterations).toBe(summary!.metrics.iterations!.values.count);
+      expect(last.iterations).toBeGreaterThan(6 * 10);
+    } finally {
+      if (before === undefined) delete process.env.LOADGATE_VUS_PER_PROCESS;
+      else process.env.LOADGATE_VUS_PER_PROCESS = before;
+    }
+  });
 });
