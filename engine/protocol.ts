@@ -170,8 +170,8 @@ export type FromChild =
   /** The child could not start its VUs (their init threw, or no room): the exit code k6 gives. */
   | { t: 'failed'; code: ExitCode; message: string }
   | { t: 'items'; items: ChildItem[] }
-  /** VUs taking part in a scenario right now. */
-  | { t: 'vus'; active: number }
+  /** VUs taking part in a scenario right now, and VUs initialised (arrival-rate scenarios grow). */
+  | { t: 'vus'; active: number; initialized: number }
   | { t: 'abort'; reason: string }
   | { t: 'fatal'; code: ExitCode; message: string }
   | { t: 'done' };

@@ -147,8 +147,9 @@ async function run(
             time,
           );
         },
-        onActive: (n) => {
+        onVus: (n, initialized) => {
           childrenActive = n;
+          fleet.remoteVus = initialized;
           registry.add(vusMetric, n, testTags, Date.now());
         },
         onAbort: (reason) => stop.abort(reason),

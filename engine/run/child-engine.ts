@@ -94,7 +94,8 @@ function shares(c: ChildInit) {
 
 async function run(data: string | undefined): Promise<void> {
   const c = init!;
-  const active = new ActiveVus((n) => send({ t: 'vus', active: n }));
+  // VU 0 aside, as in the parent: a child has none, so all of its VUs count.
+  const active = new ActiveVus((n) => send({ t: 'vus', active: n, initialized: fleet!.size }));
   await runScenarios({
     scenarios: c.scenarios,
     shares: shares(c),

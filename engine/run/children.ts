@@ -16,8 +16,8 @@ export type ChildrenConfig = {
   /** A VU's batch; `vuKey` tells apart the VUs of different children. */
   onSamples(vuKey: number, batch: SampleBatch): void;
   onDropped(scenario: string, time: number): void;
-  /** The VUs taking part right now, over all children. */
-  onActive(total: number): void;
+  /** The VUs taking part right now, and those initialised, over all children. */
+  onVus(active: number, initialized: number): void;
   onAbort(reason: string): void;
   onFatal(error: ExitError): void;
 };
@@ -28,11 +28,12 @@ const KEY_SPAN = 1_000_000;
 export class EngineChildren {
   readonly #children: ChildProcess[] = [];
   readonly #active: number[];
+  readonly #initialized: number[];
   readonly #done: Promise<void>[] = [];
-  #vus = 0;
 
   private constructor(count: number) {
     this.#active = Array.from({ length: count }, () => 0);
+    this.#initialized = Array.from({ length: count }, () => 0);
   }
 
   /** Starts the children and waits until every one has its VUs initialised (or one failed: its exit code). */
@@ -40,7 +41,7 @@ export class EngineChildren {
     const children = new EngineChildren(config.count);
     try {
       const ready = Array.from({ length: config.count }, (_, i) => children.#spawn(i, config));
-      for (const vus of await Promise.all(ready)) children.#vus += vus;
+      (await Promise.all(ready)).forEach((vus, i) => (children.#initialized[i] = vus));
     } catch (e) {
       await children.close();
       throw e;
@@ -50,7 +51,7 @@ export class EngineChildren {
 
   /** VUs initialised in all the children. */
   get vus(): number {
-    return this.#vus;
+    return this.#initialized.reduce((a, b) => a + b, 0);
   }
 
   #spawn(index: number, config: ChildrenConfig): Promise<number> {
@@ -84,7 +85,11 @@ export class EngineChildren {
           break;
         case 'vus':
           this.#active[index] = msg.active;
-          config.onActive(this.#active.reduce((a, b) => a + b, 0));
+          this.#initialized[index] = msg.initialized;
+          config.onVus(
+            this.#active.reduce((a, b) => a + b, 0),
+            this.vus,
+          );
           break;
         case 'abort':
           config.onAbort(msg.reason);
