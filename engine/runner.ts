@@ -24,7 +24,7 @@ import { bundleScript, ScriptError, workerSource } from './script.ts';
 import { evaluateThresholds } from './thresholds.ts';
 import { GLOBAL } from './protocol.ts';
 import { parseDuration } from './k6-duration.ts';
-import { hasWork, initialVus, mostVus, plannedMs } from './executors/index.ts';
+import { hasWork, initialVus, mostVus, plannedMs, type Scenario } from './executors/index.ts';
 
 export type { ProgressState } from './run/monitor.ts';
 
@@ -111,6 +111,13 @@ async function run(
     };
     const { tuple } = plan;
     const testTags = (options.tags ?? {}) as Tags;
+    const dropped = (s: Scenario, time = Date.now()) =>
+      registry.add(
+        registry.get('dropped_iterations'),
+        1,
+        { ...testTags, ...s.tags, scenario: s.name },
+        time,
+      );
     const mine = scenarios.filter((s) => hasWork(s, tuple));
     const perProcess = vusPerProcess();
     const processes = processesFor(
@@ -138,15 +145,11 @@ async function run(
           scenarios,
         },
         onSamples: ingest,
-        onDropped: (name, time) => {
-          const s = scenarios.find((x) => x.name === name)!;
-          registry.add(
-            registry.get('dropped_iterations'),
-            1,
-            { ...testTags, ...s.tags, scenario: name },
+        onDropped: (name, time) =>
+          dropped(
+            scenarios.find((s) => s.name === name)!,
             time,
-          );
-        },
+          ),
         onVus: (n, initialized) => {
           childrenActive = n;
           fleet.remoteVus = initialized;
@@ -201,13 +204,7 @@ async function run(
         shares: instanceShares(plan.tuple),
         pools,
         fleet,
-        dropped: (s) =>
-          registry.add(
-            registry.get('dropped_iterations'),
-            1,
-            { ...testTags, ...s.tags, scenario: s.name },
-            Date.now(),
-          ),
+        dropped,
         data: setup.data,
         active,
         stop,
