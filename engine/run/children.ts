@@ -102,15 +102,19 @@ export class EngineChildren {
           break;
       }
     });
-    child.on('exit', (code, signal) => {
+    // A child that dies (killed for memory, say) ends the test as a VU that dies
+    // does: stopped, the summary written, exit 107 naming it.
+    const lost = (why: string) => {
       const e = new ExitError(
         EXIT.scriptException,
-        `engine process ${index + 1} of ${config.count} ended unexpectedly (${signal ?? `exit ${code}`})`,
+        `engine process ${index + 1} of ${config.count} ended unexpectedly (${why})`,
       );
       settle?.failed(e);
       if (this.#running) config.onFatal(e);
       finished();
-    });
+    };
+    child.on('exit', (code, signal) => lost(signal ?? `exit ${code}`));
+    child.on('error', (e) => lost(e.message));
     this.#send(child, {
       t: 'init',
       ...config.init,

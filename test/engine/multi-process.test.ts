@@ -144,3 +144,64 @@ describe('the progress line of a run over several engine processes', () => {
     }
   });
 });
+
+describe('an engine process that dies', () => {
+  it(
+    'ends the test with exit 107 naming it, the summary still written',
+    { timeout: 180_000 },
+    async () => {
+      const path = join(tmp, 'long.js');
+      await writeFile(
+        path,
+        "import { sleep } from 'k6';\n" +
+          "export const options = { vus: 4, duration: '60s' };\n" +
+          'export default function () { sleep(0.1); }\n',
+      );
+      const summaryExport = join(tmp, 'killed.json');
+      const child = spawn(
+        process.execPath,
+        [
+          'bin/loadgate.mjs',
+          'k6',
+          'run',
+          '--engine',
+          'builtin',
+          '--quiet',
+          '--summary-export',
+          summaryExport,
+          path,
+        ],
+        {
+          stdio: ['ignore', 'ignore', 'pipe'],
+          env: { ...process.env, LOADGATE_VUS_PER_PROCESS: '2' },
+        },
+      );
+      let stderr = '';
+      child.stderr.on('data', (c) => (stderr += c));
+      const exited = new Promise<number | null>((r) => child.on('close', r));
+      // As the kernel's OOM killer would: one engine process of the two, at once.
+      let engines: number[] = [];
+      while (engines.length < 2) {
+        await new Promise((r) => setTimeout(r, 200));
+        engines = await childPids(child.pid!);
+      }
+      process.kill(engines[0]!, 'SIGKILL');
+      expect(await exited).toBe(107);
+      expect(stderr).toMatch(/engine process \d of 2 ended unexpectedly \(SIGKILL\)/);
+      const summary = JSON.parse(await readFile(summaryExport, 'utf8')) as Summary;
+      expect(summary.metrics.vus_max).toBeDefined();
+    },
+  );
+});
+
+/** The engine processes `pid` started (not its esbuild service). */
+function childPids(pid: number): Promise<number[]> {
+  return new Promise((resolve) => {
+    const ps = spawn('pgrep', ['-P', String(pid), '-f', 'child-engine'], {
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
+    let out = '';
+    ps.stdout.on('data', (c) => (out += c));
+    ps.on('close', () => resolve(out.split('\n').filter(Boolean).map(Number)));
+  });
+}
