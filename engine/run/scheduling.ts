@@ -1,13 +1,21 @@
 // The scenarios on the clock: every scenario's VUs initialised before any
 // load (as k6 does), then each scenario started at its startTime and run by
-// its executor until its schedule ends or the test stops.
+// its executor until its schedule ends or the test stops. Under an
+// execution segment each scenario runs this instance's share, and a
+// scenario whose share is nothing does not run here (k6's HasWork).
 import { EXIT, ExitError } from '../../core/errors.ts';
-import { initialVus, plannedMs, runExecutor, type Scenario } from '../executors/index.ts';
+import {
+  initialVus,
+  iterationStripe,
+  plannedMs,
+  runExecutor,
+  type Scenario,
+} from '../executors/index.ts';
 import { parseDuration } from '../k6-duration.ts';
-import type { Registry, Tags } from '../metrics.ts';
 import { GLOBAL, type ScenarioInfo } from '../protocol.ts';
 import type { VuHost } from '../vu-host.ts';
 import { checkRoomFor, oneMoreIfRoom } from './admission.ts';
+import type { Shares } from './shares.ts';
 import type { TestStop } from './test-stop.ts';
 import type { VuFleet } from './vu-fleet.ts';
 
@@ -15,12 +23,19 @@ import type { VuFleet } from './vu-fleet.ts';
 export type VuPools = Map<string, VuHost[]>;
 
 /** Starts every scenario's initial VUs, once the machine is known to hold them (104), all inits passing (107). */
-export async function initScenarioVus(scenarios: Scenario[], fleet: VuFleet): Promise<VuPools> {
-  checkRoomFor(scenarios.reduce((sum, s) => sum + initialVus(s), 0));
+export async function initScenarioVus(
+  scenarios: Scenario[],
+  fleet: VuFleet,
+  shares: Shares,
+): Promise<VuPools> {
+  const mine = scenarios.flatMap((s) => {
+    const share = shares.of(s);
+    return share ? [{ s, vus: initialVus(s, share) }] : [];
+  });
+  checkRoomFor(mine.reduce((sum, { vus }) => sum + vus, 0));
   const pools: VuPools = new Map();
   try {
-    for (const s of scenarios) {
-      const n = initialVus(s);
+    for (const { s, vus: n } of mine) {
       pools.set(s.name, await Promise.all(Array.from({ length: n }, () => fleet.start())));
     }
   } catch (e) {
@@ -53,10 +68,11 @@ export class ActiveVus extends Set<VuHost> {
 
 export type Schedule = {
   scenarios: Scenario[];
+  shares: Shares;
   pools: VuPools;
   fleet: VuFleet;
-  registry: Registry;
-  testTags: Tags;
+  /** An arrival-rate iteration of `scenario` dropped (no VU free): a dropped_iterations sample. */
+  dropped(scenario: Scenario): void;
   /** setup()'s data, for every iteration. */
   data: string | undefined;
   active: ActiveVus;
@@ -66,10 +82,12 @@ export type Schedule = {
 
 /** Runs every scenario, each from its startTime, until all have ended. */
 export async function runScenarios(schedule: Schedule): Promise<void> {
-  const { fleet, registry, stop } = schedule;
+  const { fleet, stop, shares } = schedule;
   let slot = GLOBAL.firstSlot;
   await Promise.all(
     schedule.scenarios.map(async (s) => {
+      const tuple = shares.of(s);
+      if (!tuple) return;
       const startMs = parseDuration(s.startTime ?? '0s');
       const info: ScenarioInfo = {
         name: s.name,
@@ -80,6 +98,8 @@ export async function runScenarios(schedule: Schedule): Promise<void> {
         startTime: startMs,
         plannedMs: plannedMs(s),
         iterSlot: slot++,
+        iterations: iterationStripe(s, tuple),
+        vuIds: shares.instance.stripe,
       };
       // shared-iterations: iterations left; arrival-rate: tokens.
       const sharedSlot = slot++;
@@ -92,16 +112,11 @@ export async function runScenarios(schedule: Schedule): Promise<void> {
       await runExecutor({
         scenario: s,
         info,
+        tuple,
         pool: schedule.pools.get(s.name)!,
         data: schedule.data,
         newVu: () => oneMoreIfRoom(() => fleet.start()),
-        dropped: () =>
-          registry.add(
-            registry.get('dropped_iterations'),
-            1,
-            { ...schedule.testTags, ...s.tags, scenario: s.name },
-            Date.now(),
-          ),
+        dropped: () => schedule.dropped(s),
         stopped: stop.signal,
         counters: fleet.counters,
         sharedSlot,
