@@ -14,6 +14,7 @@ import {
   type VuInit,
 } from './protocol.ts';
 import { errorExchange } from './exchange.ts';
+import { splitSourceMap } from './vu/stack.ts';
 import { EXIT, ExitError } from '../core/errors.ts';
 
 export type VuHooks = {
@@ -34,7 +35,17 @@ export function vuHeapLimitMb(env: NodeJS.ProcessEnv = process.env): number {
 }
 
 /** The VU's workerData, but for what this host makes itself (control array, reply port). */
-export type VuStart = Omit<VuInit, 'ctrl' | 'port'> & { workerCode: string; hooks: VuHooks };
+export type VuStart = Omit<VuInit, 'ctrl' | 'port' | 'sourceMap'> & {
+  workerCode: string;
+  hooks: VuHooks;
+};
+
+let lastSplit: { bundle: string; split: ReturnType<typeof splitSourceMap> } | undefined;
+/** The script split once per run, not once per VU (every VU of a run gets the same string). */
+function scriptParts(bundle: string): ReturnType<typeof splitSourceMap> {
+  if (lastSplit?.bundle !== bundle) lastSplit = { bundle, split: splitSourceMap(bundle) };
+  return lastSplit.split;
+}
 
 export class VuHost {
   readonly id: number;
@@ -46,17 +57,24 @@ export class VuHost {
   private exited = false;
   busy = false;
 
-  constructor({ workerCode, hooks, ...data }: VuStart) {
+  constructor({ workerCode, hooks, code, ...data }: VuStart) {
     this.id = data.id;
     const ctrlBuffer = new SharedArrayBuffer(8);
     this.ctrl = new Int32Array(ctrlBuffer);
     const channel = new MessageChannel();
     this.reply = channel.port1;
     const heapMb = vuHeapLimitMb();
+    const script = scriptParts(code);
     this.worker = new Worker(workerCode, {
       eval: true,
       resourceLimits: { maxOldGenerationSizeMb: heapMb },
-      workerData: { ...data, ctrl: ctrlBuffer, port: channel.port2 } satisfies VuInit,
+      workerData: {
+        ...data,
+        code: script.code,
+        sourceMap: script.sourceMap,
+        ctrl: ctrlBuffer,
+        port: channel.port2,
+      } satisfies VuInit,
       transferList: [channel.port2],
       stdout: false,
       stderr: false,
