@@ -22,7 +22,7 @@ import { procCpuMs, procMappings, procPeakRss, type DensityRun } from './density
 const VU_COUNTS = (process.env.BENCH_DENSITY_VUS ?? '50,200,1000').split(',').map(Number);
 const DURATION = process.env.BENCH_DENSITY_DURATION ?? '20s';
 // Past the last VU count: larger ones, shorter, until one does not run.
-const PROBE = (process.env.BENCH_DENSITY_PROBE ?? '1500,2000,3000').split(',').filter(Boolean);
+const PROBE = (process.env.BENCH_DENSITY_PROBE ?? '1250,1500,2000,3000').split(',').filter(Boolean);
 const PROBE_DURATION = '10s';
 const SCRIPT = fileURLToPath(new URL('../k6-bundles/browse.js', import.meta.url));
 const CHILD = fileURLToPath(new URL('./density-child.ts', import.meta.url));

@@ -35,6 +35,15 @@ export function vuHeapLimitMb(env: NodeJS.ProcessEnv = process.env): number {
   return Number.isFinite(mb) && mb >= 16 ? mb : 1024;
 }
 
+// What a running VU costs (browse journey, `npm run bench -- engine`): ~6.5 MB
+// resident and ~34 memory mappings. Its V8 heap is ~5.5 MB: Node's own worker
+// start-up, ~3.4 MB live (Node 20 has no start-up snapshot for workers), the
+// VU's code and state ~1.2 MB, the rest page slack and the young generation;
+// each 256 KB heap page is a mapping of its own. The thread's stack, JIT pages
+// and malloc'd isolate make up the rest. A k6 VU (~1.7 MB) is a goroutine, not
+// a thread with an isolate: a VU blocks in sleep() and http.*, so it needs a
+// thread, and JavaScript on a thread needs an isolate of its own.
+
 /**
  * The young generation of a VU, in MB: 1 MB semi-spaces. A VU's garbage is
  * short-lived (one request's body, one check's result), so small spaces cost
