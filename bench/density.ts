@@ -26,6 +26,8 @@ const PROBE = (process.env.BENCH_DENSITY_PROBE ?? '1250,1500,2000,3000').split('
 const PROBE_DURATION = '10s';
 const SCRIPT = fileURLToPath(new URL('../k6-bundles/browse.js', import.meta.url));
 const CHILD = fileURLToPath(new URL('./density-child.ts', import.meta.url));
+// Where `--import tsx` resolves from, whatever the bench's working directory.
+const REPO = fileURLToPath(new URL('..', import.meta.url));
 
 function collect(child: ReturnType<typeof spawn>): Promise<{ code: number; out: string }> {
   let out = '';
@@ -37,7 +39,7 @@ async function engineRun(vus: number, duration: string, baseUrl: string): Promis
   const child = spawn(
     process.execPath,
     ['--import', 'tsx', CHILD, SCRIPT, String(vus), duration, baseUrl],
-    { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, K6_BIN: '' } },
+    { cwd: REPO, stdio: ['ignore', 'pipe', 'inherit'] },
   );
   const { code, out } = await collect(child);
   const line = out.trim().split('\n').pop() ?? '';
