@@ -7,6 +7,7 @@ import { Agent } from 'undici';
 import { nativeAddon } from '../engine/native-addon.ts';
 import { findK6, k6Command } from '../engine/real-k6.ts';
 import { runTest, type ProgressState } from '../engine/runner.ts';
+import { densityBench } from './density.ts';
 
 // The built-in engine's four figures, each beside a reference measured in the
 // same run against the same trivial loopback server (its own process):
@@ -16,7 +17,8 @@ import { runTest, type ProgressState } from '../engine/runner.ts';
 // - CPU µs per request at a fixed 2,000 req/s (reference: a bare undici
 //   loop issuing the same rate from this process);
 // - achieved versus target arrival rate, with dropped iterations;
-// - resident memory per VU (reference: this process before any VU).
+// - resident memory per VU (reference: this process before any VU);
+// - VU density on the browse journey (bench/density.ts), beside real k6.
 //
 // Every rate and CPU figure covers a measured window only: the first
 // WARMUP_MS of each run (VU start-up, connections, JIT) and its end are
@@ -226,4 +228,5 @@ export async function bench(): Promise<void> {
     server.stop();
     await rm(dir, { recursive: true, force: true });
   }
+  await densityBench();
 }

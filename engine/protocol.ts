@@ -87,7 +87,10 @@ export type RunMode =
 /** What a VU worker starts with (its workerData). */
 export type VuInit = {
   id: number;
+  /** The bundled script, without its inline source map (see engine/vu/stack.ts). */
   code: string;
+  /** That map's JSON, shared by every VU. */
+  sourceMap: SharedArrayBuffer | undefined;
   scriptPath: string;
   env: Record<string, string>;
   ctrl: SharedArrayBuffer;

@@ -71,6 +71,16 @@ export async function bundleScript(scriptPath: string): Promise<string> {
 let workerCode: Promise<string> | undefined;
 
 /**
+ * esbuild's charset 'ascii' escapes strings and templates but leaves regular
+ * expression literals as written (k6-duration.ts's `µs`); there `\uXXXX`
+ * means the same character, and the whole source stays one byte per
+ * character in every VU's heap.
+ */
+function asciiOnly(code: string): string {
+  return code.replace(/[^\0-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+/**
  * The VU worker, bundled once per process from engine/vu/worker.ts: workers
  * then start without a TypeScript loader (no tsx hooks per thread), which
  * keeps VU start-up fast and per-VU memory small.
@@ -81,7 +91,11 @@ let workerCode: Promise<string> | undefined;
  */
 export function workerSource(): Promise<string> {
   const vu = new URL('./vu/', import.meta.url);
-  const bundle = (entry: string, define: Record<string, string>, minify = false) =>
+  const bundle = (
+    entry: string,
+    define: Record<string, string>,
+    minify: boolean | 'whitespace' = false,
+  ) =>
     build({
       entryPoints: [fileURLToPath(new URL(entry, vu))],
       bundle: true,
@@ -93,14 +107,20 @@ export function workerSource(): Promise<string> {
       external: ['cheerio', 'cheerio/*', 'parse5', 'parse5-htmlparser2-tree-adapter', 'domhandler'],
       // createRequire(import.meta.url) then resolves from engine/vu/, as unbundled.
       define: { 'import.meta.url': JSON.stringify(new URL(entry, vu).href), ...define },
-      minifyWhitespace: minify,
-      minifySyntax: minify,
-    }).then((r) => r.outputFiles[0]!.text);
+      charset: 'ascii',
+      minifyWhitespace: minify !== false,
+      minifySyntax: minify === true,
+    }).then((r) => asciiOnly(r.outputFiles[0]!.text));
   // Minified and compressed: every VU holds that string (about 10 KB).
+  // The worker itself loses only its whitespace and comments (names stay, for
+  // the engine's own stack traces): one copy per VU, and one non-ASCII
+  // character in a comment would double it (V8 keeps such source as UTF-16).
   workerCode ??= bundle('html.ts', {}, true).then((html) =>
-    bundle('worker.ts', {
-      LOADGATE_HTML_BUNDLE: JSON.stringify(brotliCompressSync(html).toString('base64')),
-    }),
+    bundle(
+      'worker.ts',
+      { LOADGATE_HTML_BUNDLE: JSON.stringify(brotliCompressSync(html).toString('base64')) },
+      'whitespace',
+    ),
   );
   return workerCode;
 }

@@ -1,6 +1,7 @@
 // The main-thread side of one VU worker: starts it, serves the HTTP
 // exchanges it hands over, forwards its samples, and sends it commands one
 // at a time.
+import { setFlagsFromString } from 'node:v8';
 import { MessageChannel, Worker } from 'node:worker_threads';
 import {
   CTRL,
@@ -14,6 +15,7 @@ import {
   type VuInit,
 } from './protocol.ts';
 import { errorExchange } from './exchange.ts';
+import { splitSourceMap } from './vu/stack.ts';
 import { EXIT, ExitError } from '../core/errors.ts';
 
 export type VuHooks = {
@@ -33,8 +35,49 @@ export function vuHeapLimitMb(env: NodeJS.ProcessEnv = process.env): number {
   return Number.isFinite(mb) && mb >= 16 ? mb : 1024;
 }
 
+// What a running VU costs (browse journey, `npm run bench -- engine`): ~6.5 MB
+// resident and ~34 memory mappings. Its V8 heap is ~5.5 MB: Node's own worker
+// start-up, ~3.4 MB live (Node 20 has no start-up snapshot for workers), the
+// VU's code and state ~1.2 MB, the rest page slack and the young generation;
+// each 256 KB heap page is a mapping of its own. The thread's stack, JIT pages
+// and malloc'd isolate make up the rest. A k6 VU (~1.7 MB) is a goroutine, not
+// a thread with an isolate: a VU blocks in sleep() and http.*, so it needs a
+// thread, and JavaScript on a thread needs an isolate of its own.
+
+/**
+ * The young generation of a VU, in MB: 1 MB semi-spaces. A VU's garbage is
+ * short-lived (one request's body, one check's result), so small spaces cost
+ * little scavenging, while V8's default (a semi-space growing to 8 MB and more
+ * under load) multiplies by every running VU.
+ */
+const VU_YOUNG_GENERATION_MB = 3;
+
+let sizeFlagsSet = false;
+/**
+ * V8 flags are per process and read when an isolate is made: set once,
+ * before the first VU thread. --optimize-for-size trades a little speed for
+ * a smaller heap (about 1 MB less per VU thread, whose heap is mostly
+ * Node's own start-up); the main thread's isolate, made already, keeps its
+ * configuration.
+ */
+function favourSizeForVuIsolates(): void {
+  if (sizeFlagsSet) return;
+  sizeFlagsSet = true;
+  setFlagsFromString('--optimize-for-size');
+}
+
 /** The VU's workerData, but for what this host makes itself (control array, reply port). */
-export type VuStart = Omit<VuInit, 'ctrl' | 'port'> & { workerCode: string; hooks: VuHooks };
+export type VuStart = Omit<VuInit, 'ctrl' | 'port' | 'sourceMap'> & {
+  workerCode: string;
+  hooks: VuHooks;
+};
+
+let lastSplit: { bundle: string; split: ReturnType<typeof splitSourceMap> } | undefined;
+/** The script split once per run, not once per VU (every VU of a run gets the same string). */
+function scriptParts(bundle: string): ReturnType<typeof splitSourceMap> {
+  if (lastSplit?.bundle !== bundle) lastSplit = { bundle, split: splitSourceMap(bundle) };
+  return lastSplit.split;
+}
 
 export class VuHost {
   readonly id: number;
@@ -46,17 +89,28 @@ export class VuHost {
   private exited = false;
   busy = false;
 
-  constructor({ workerCode, hooks, ...data }: VuStart) {
+  constructor({ workerCode, hooks, code, ...data }: VuStart) {
     this.id = data.id;
     const ctrlBuffer = new SharedArrayBuffer(8);
     this.ctrl = new Int32Array(ctrlBuffer);
     const channel = new MessageChannel();
     this.reply = channel.port1;
     const heapMb = vuHeapLimitMb();
+    const script = scriptParts(code);
+    favourSizeForVuIsolates();
     this.worker = new Worker(workerCode, {
       eval: true,
-      resourceLimits: { maxOldGenerationSizeMb: heapMb },
-      workerData: { ...data, ctrl: ctrlBuffer, port: channel.port2 } satisfies VuInit,
+      resourceLimits: {
+        maxOldGenerationSizeMb: heapMb,
+        maxYoungGenerationSizeMb: VU_YOUNG_GENERATION_MB,
+      },
+      workerData: {
+        ...data,
+        code: script.code,
+        sourceMap: script.sourceMap,
+        ctrl: ctrlBuffer,
+        port: channel.port2,
+      } satisfies VuInit,
       transferList: [channel.port2],
       stdout: false,
       stderr: false,

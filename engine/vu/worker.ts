@@ -3,7 +3,7 @@
 // of a scenario, setup(), teardown(), handleSummary().
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { runInThisContext } from 'node:vm';
+import { compileFunction } from 'node:vm';
 import { parentPort, workerData } from 'node:worker_threads';
 import {
   CTRL,
@@ -102,8 +102,7 @@ g.console = {
   error: (...a: unknown[]) => log('error', a),
 };
 
-const WRAPPER = '(function (exports, require, module) {';
-const script = { code: init.code, path: init.scriptPath, firstLineShift: WRAPPER.length };
+const script = { path: init.scriptPath, sourceMap: init.sourceMap };
 
 /** An error as the script's author reads it (see ./stack.ts). */
 function errorText(e: unknown): string {
@@ -115,7 +114,8 @@ function errorText(e: unknown): string {
 const moduleObj: { exports: Record<string, unknown> } = { exports: {} };
 let initError: string | undefined;
 try {
-  const fn = runInThisContext(`${WRAPPER}${init.code}\n})`, {
+  // A function of the script itself: no wrapped copy of its source in this thread's heap.
+  const fn = compileFunction(init.code, ['exports', 'require', 'module'], {
     filename: init.scriptPath,
   }) as (e: unknown, r: unknown, m: unknown) => void;
   fn(moduleObj.exports, k6require, moduleObj);

@@ -1,0 +1,65 @@
+// One density run of the built-in engine, in a process of its own (spawned by
+// bench/density.ts), so its peak resident memory and memory mappings are this
+// run's alone. argv: script, VUs, duration, base URL. Prints one JSON line
+// (DensityRun).
+import { runTest, type ProgressState } from '../engine/runner.ts';
+import { procMappings, procPeakRss, type DensityRun } from './density-proc.ts';
+
+// The CPU window starts this long after the VUs started: connections, JIT.
+const WARMUP_MS = 3000;
+
+const [script, vus, duration, baseUrl] = process.argv.slice(2);
+if (!script || !vus || !duration || !baseUrl)
+  throw new Error('usage: density-child.ts SCRIPT VUS DURATION BASE_URL');
+
+let maxMaps = 0;
+const sampleMaps = () => (maxMaps = Math.max(maxMaps, procMappings('self') ?? 0));
+const sampler = setInterval(sampleMaps, 1000);
+
+type Mark = { cpuUs: number; requests: number };
+const cpuUs = () => {
+  const u = process.cpuUsage();
+  return u.user + u.system;
+};
+let first: Mark | undefined;
+let last: Mark | undefined;
+const progress = (p: ProgressState) => {
+  if (p.done || p.elapsedMs < WARMUP_MS) return;
+  const mark = { cpuUs: cpuUs(), requests: p.requests };
+  if (!first) first = mark;
+  else last = mark;
+};
+
+let stderr = '';
+const outcome = await runTest({
+  script,
+  env: { BASE_URL: baseUrl, THINK_TIME: '0.2' },
+  overrides: { vus: Number(vus), duration },
+  outputs: [],
+  noSummary: true,
+  stdout: () => undefined,
+  stderr: (text) => void (stderr = (stderr + text).slice(-2000)),
+  progress,
+});
+clearInterval(sampler);
+sampleMaps();
+const m = outcome.summary?.metrics ?? {};
+const requests = m.http_reqs?.values.count ?? 0;
+const values = (m.checks?.values ?? {}) as { passes?: number; fails?: number };
+const run: DensityRun = {
+  exitCode: outcome.exitCode,
+  vusMax: m.vus_max?.values.max ?? 0,
+  requests,
+  checksPassed: values.passes ?? 0,
+  checksFailed: values.fails ?? 0,
+  peakRssBytes: procPeakRss('self') ?? 0,
+  peakMappings: maxMaps,
+  cpuMsPerRequest: requests ? cpuUs() / 1000 / requests : undefined,
+  cpuMsPerRequestWindow:
+    first && last && last.requests > first.requests
+      ? (last.cpuUs - first.cpuUs) / 1000 / (last.requests - first.requests)
+      : undefined,
+  stderrTail: outcome.exitCode === 0 || outcome.exitCode === 99 ? '' : stderr,
+};
+process.stdout.write(`${JSON.stringify(run)}\n`);
+process.exit(0);
