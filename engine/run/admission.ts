@@ -10,13 +10,13 @@ import { freemem, totalmem } from 'node:os';
 import { EXIT, ExitError } from '../../core/errors.ts';
 
 /**
- * Resident memory of one VU thread, with room: ~8.5 MB idle (`npm run bench
- * -- engine`), ~11 MB running the journeys (7.8 GB for 660 VUs in a local
- * capacity run).
+ * Resident memory of one VU thread, with room: ~6.1–6.6 MiB per added VU
+ * running the browse journey (`npm run bench -- engine`, 200 → 1,000 VUs;
+ * engine/vu-host.ts says what it is made of).
  */
-const VU_BYTES = 12 * 1024 * 1024;
-/** Memory mappings of one VU thread (its V8 heap spaces and stack): ~44 measured, with room. */
-const VU_MAPPINGS = 50;
+const VU_BYTES = 8 * 1024 * 1024;
+/** Memory mappings of one VU thread (its V8 heap pages and stack): ~33–35 measured, with room. */
+const VU_MAPPINGS = 40;
 
 /**
  * Refuses (exit 104) `vus` VU threads started at once when the free memory
@@ -48,7 +48,7 @@ export function checkMemoryFor(vus: number): void {
     throw new ExitError(
       EXIT.invalidConfig,
       `the scenarios start ${vus} VUs at once: about ${gib(needed)} for the built-in engine ` +
-        `(a thread of ~12 MB per VU), more than the ${gib(available)} this machine has free. ` +
+        `(a thread of ~${VU_BYTES / 2 ** 20} MiB per VU), more than the ${gib(available)} this machine has free. ` +
         LOWER +
         LIGHTER,
     );
