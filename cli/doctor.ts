@@ -182,7 +182,7 @@ function roomChecks(): Check[] {
       name: 'memory',
       ok: room.byMemory >= ENOUGH_VUS,
       required: false,
-      detail: `${gib(room.freeBytes)} free: room for ~${room.byMemory} built-in VUs (~12 MB each)`,
+      detail: `${gib(room.freeBytes)} free: room for ~${room.byMemory} built-in VUs (~${room.vuBytes / 2 ** 20} MiB each)`,
       fix: 'free memory, lower the load, or use real k6 (far lighter VUs)',
     },
   ];
@@ -191,8 +191,9 @@ function roomChecks(): Check[] {
       name: 'vm.max_map_count',
       ok: room.byMappings >= ENOUGH_VUS,
       required: false,
-      detail: `${room.maxMapCount}: room for ~${room.byMappings} built-in VUs (~50 mappings each)`,
-      fix: 'sysctl -w vm.max_map_count=262144 (as root), or use real k6',
+      // Per process: past it the engine spreads the VUs over child processes.
+      detail: `${room.maxMapCount}: ~${room.byMappings} built-in VUs per engine process (~${room.vuMappings} mappings each); more run in several processes`,
+      fix: 'sysctl -w vm.max_map_count=262144 (as root) for fewer, larger engine processes, or use real k6',
     });
   return checks;
 }

@@ -97,6 +97,9 @@ function roomForOneMore(): boolean {
 export function vuRoom(): {
   byMemory: number;
   freeBytes: number;
+  /** What one VU thread is counted: bytes and memory mappings. */
+  vuBytes: number;
+  vuMappings: number;
   byMappings?: number;
   maxMapCount?: number;
 } {
@@ -105,6 +108,8 @@ export function vuRoom(): {
   return {
     byMemory: Math.floor((freeBytes * 0.8) / VU_BYTES),
     freeBytes,
+    vuBytes: VU_BYTES,
+    vuMappings: VU_MAPPINGS,
     ...(maps && { byMappings: Math.floor(maps.free / VU_MAPPINGS), maxMapCount: maps.max }),
   };
 }
