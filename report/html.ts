@@ -1,7 +1,7 @@
 // The report page: one self-contained HTML file (inline CSS and SVG, no
 // script, a CSP that forbids fetching anything) that opens offline from a CI
 // artifact and prints. Every string from the run goes through `e()`.
-import type { ObjectiveResult, Status } from '../slo/verdict.ts';
+import { formatScore, type ObjectiveResult, type Status } from '../slo/verdict.ts';
 import { formatSeconds, lineChart } from './chart.ts';
 import { escapeHtml as e } from './escape.ts';
 import type { RunData } from './run-data.ts';
@@ -274,7 +274,7 @@ ${chart('Virtual users', 'VUs', t.vus, 'No vus points.', 'max')}
 function sloSection({ verdict, missing }: RunData): string {
   if (!verdict) return section('slo', 'SLO verdict', note(missing.slo));
   const tone = SLO_TONE[verdict.status];
-  const head = `<p>${badge(tone, `SLO ${verdict.status}`)} spec <code>${e(verdict.spec)}</code>, score ${percent(verdict.score)} (minimum ${percent(verdict.minScore)}), window ${e(verdict.window.start)} → ${e(verdict.window.end)} (load from ${e(verdict.window.loadStart)}), Prometheus ${e(verdict.prometheus ?? 'none (objectives that need it were not checked)')}.</p>`;
+  const head = `<p>${badge(tone, `SLO ${verdict.status}`)} spec <code>${e(verdict.spec)}</code>, score ${formatScore(verdict.score, verdict.minScore)} (minimum ${formatScore(verdict.minScore)}), window ${e(verdict.window.start)} → ${e(verdict.window.end)} (load from ${e(verdict.window.loadStart)}), Prometheus ${e(verdict.prometheus ?? 'none (objectives that need it were not checked)')}.</p>`;
   if (verdict.objectives.length === 0)
     return section('slo', 'SLO verdict', head + note('The spec has no objectives.'));
   return section(

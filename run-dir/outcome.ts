@@ -4,6 +4,7 @@
 // page cannot disagree about a run.
 import type { RunRecord } from './record.ts';
 import { EXIT } from '../core/errors.ts';
+import { formatScore } from '../slo/verdict.ts';
 
 export type OutcomeInput = Pick<RunRecord, 'engine' | 'exitCode' | 'interrupted'> & {
   /**
@@ -49,7 +50,7 @@ export function runOutcome(run: OutcomeInput): Outcome {
     reasons.push('k6 thresholds failed (exit code 99)');
   reasons.push(
     slo
-      ? `SLO verdict ${slo.status} (score ${percent(slo.score)}, minimum ${percent(slo.minScore)})`
+      ? `SLO verdict ${slo.status} (score ${formatScore(slo.score, slo.minScore)}, minimum ${formatScore(slo.minScore)})`
       : 'no SLO verdict',
   );
 
@@ -69,8 +70,4 @@ export function runOutcome(run: OutcomeInput): Outcome {
     return { exitCode, headline: 'FAIL', tone: 'fail', reasons };
   if (slo?.status === 'warn') return { exitCode, headline: 'WARN', tone: 'warn', reasons };
   return { exitCode, headline: 'PASS', tone: 'pass', reasons };
-}
-
-function percent(ratio: number): string {
-  return `${Number((ratio * 100).toPrecision(4))} %`;
 }

@@ -110,6 +110,19 @@ async function judgeObjective(o: Objective, spec: SloSpec, ctx: Context): Promis
   }
   if (m.status === 'unchecked')
     return notChecked(o, ctx, m.message ?? 'what it reads was not checked', m);
+  if (m.status === 'skipped')
+    return {
+      ...base,
+      status: 'skipped',
+      skippedBecause: 'no-baseline',
+      failed: false,
+      value: null,
+      unit: m.unit,
+      measured: '—',
+      bound: '',
+      query: m.query,
+      message: m.message,
+    };
   const status =
     m.status ?? (m.value === null ? 'no-data' : judge(m.value, m.op, m.bound, m.warning));
   const onNoData = o.onNoData ?? spec.defaults.onNoData;

@@ -1,5 +1,6 @@
 // The three renderings of a verdict: console table, Markdown (CI step summary), JUnit XML.
 import {
+  formatScore,
   formatValue,
   unchecked,
   type ObjectiveResult,
@@ -36,7 +37,7 @@ function name(r: ObjectiveResult): string {
 
 function headline(v: Verdict): string {
   const missing = notChecked(v);
-  return `SLO ${v.status.toUpperCase()}: ${v.spec}${v.run ? ` · run ${v.run}` : ''}${missing ? ` · ${missing.names.length} not checked (no Prometheus)` : ''} · score ${(v.score * 100).toFixed(0)} % (min ${(v.minScore * 100).toFixed(0)} %) · ${v.window.start} → ${v.window.end}`;
+  return `SLO ${v.status.toUpperCase()}: ${v.spec}${v.run ? ` · run ${v.run}` : ''}${missing ? ` · ${missing.names.length} not checked (no Prometheus)` : ''} · score ${formatScore(v.score, v.minScore)} (min ${formatScore(v.minScore)}) · ${v.window.start} → ${v.window.end}`;
 }
 
 export function consoleTable(v: Verdict): string {

@@ -17,11 +17,13 @@ export type Unit = z.infer<typeof Unit>;
 
 /**
  * Why an objective was skipped. `profile`: it does not apply to this run, a
- * legitimate skip. `no-prometheus`: it applies but could not be checked (no
- * Prometheus to ask), so the run cannot pass on it: the verdict is at best
- * `warn`. A slo.json written before this field existed only skipped by profile.
+ * legitimate skip. `no-baseline`: a baseline objective with no earlier run to
+ * compare with (a first run), also legitimate. `no-prometheus`: it applies but
+ * could not be checked (no Prometheus to ask), so the run cannot pass on it:
+ * the verdict is at best `warn`. A slo.json written before this field existed
+ * only skipped by profile.
  */
-export const SkipReason = z.enum(['profile', 'no-prometheus']);
+export const SkipReason = z.enum(['profile', 'no-baseline', 'no-prometheus']);
 export type SkipReason = z.infer<typeof SkipReason>;
 
 export const ObjectiveResult = z.object({
@@ -130,6 +132,19 @@ export function formatBound(op: Comparison, bound: number, unit: Unit, warning?:
   return warning === undefined
     ? text
     : `${text} (warn ${SYMBOL[op]} ${formatValue(warning, unit)})`;
+}
+
+/**
+ * The run score as measured, to two decimals of a percent (89.66 %). Given the
+ * minimum, a score under it is never rounded up to it: 89.999 % shows 89.99 %
+ * beside a 90 % minimum, not 90 %.
+ */
+export function formatScore(ratio: number, minScore?: number): string {
+  // The epsilon keeps 0.29 (28.999…96 in binary) at 29, not 28.99.
+  const rounded = Math.round(ratio * 10000 + 1e-6) / 100;
+  const under = minScore !== undefined && ratio < minScore - 1e-9;
+  const shown = under && rounded >= minScore * 100 ? Math.floor(ratio * 10000) / 100 : rounded;
+  return `${shown} %`;
 }
 
 /** 4 significant digits for fractions; whole numbers stay whole (12345 requests, not 12350). */
