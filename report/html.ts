@@ -1,7 +1,7 @@
 // The report page: one self-contained HTML file (inline CSS and SVG, no
 // script, a CSP that forbids fetching anything) that opens offline from a CI
 // artifact and prints. Every string from the run goes through `e()`.
-import { formatScore, type ObjectiveResult, type Status } from '../slo/verdict.ts';
+import { formatScore, formatValue, type ObjectiveResult, type Status } from '../slo/verdict.ts';
 import { formatSeconds, lineChart } from './chart.ts';
 import { escapeHtml as e } from './escape.ts';
 import type { RunData } from './run-data.ts';
@@ -86,15 +86,39 @@ ${notes.length ? `<section class="missing" id="missing"><h2>Not in this report</
 </header>`;
 }
 
-type Threshold = { script: string; metric: string; expression: string; ok: boolean };
+type Threshold = {
+  script: string;
+  metric: string;
+  expression: string;
+  ok: boolean;
+  /** What the run measured for the threshold's aggregation, with its unit. */
+  observed: string;
+};
 
 function allThresholds({ summaries }: RunData): Threshold[] {
   const out: Threshold[] = [];
   for (const [script, summary] of summaries)
     for (const [metric, m] of Object.entries(summary.metrics))
       for (const [expression, { ok }] of Object.entries(m.thresholds ?? {}))
-        out.push({ script, metric, expression, ok });
+        out.push({ script, metric, expression, ok, observed: observed(m, expression) });
   return out;
+}
+
+/**
+ * The value a k6 threshold was judged on: `p(95)<800` reads the metric's
+ * `p(95)`, `rate<0.01` its `rate` (k6's expression grammar: aggregation,
+ * operator, number). Times are k6's milliseconds, rates shown in percent.
+ */
+function observed(m: Metric, expression: string): string {
+  const aggregation = /^\s*([a-z]+(?:\(\d+(?:\.\d+)?\))?)\s*(?:[<>]=?|===?|!=)/.exec(
+    expression,
+  )?.[1];
+  const value = aggregation === undefined ? undefined : m.values[aggregation];
+  if (value === undefined) return '—';
+  if (m.type === 'rate' && aggregation === 'rate') return percent(value);
+  if (m.contains === 'time') return formatMs(value);
+  if (m.contains === 'data') return bytes(value);
+  return formatNumber(value);
 }
 
 function thresholdsSection(data: RunData): string {
@@ -109,11 +133,11 @@ function thresholdsSection(data: RunData): string {
     'thresholds',
     'Thresholds',
     `<p>${failed ? `${failed} of ${thresholds.length} failed.` : `All ${thresholds.length} passed.`}</p>
-<table><thead><tr>${several ? '<th>Script</th>' : ''}<th>Metric</th><th>Threshold</th><th>Status</th></tr></thead><tbody>
+<table><thead><tr>${several ? '<th>Script</th>' : ''}<th>Metric</th><th>Threshold</th><th class="num">Observed</th><th>Status</th></tr></thead><tbody>
 ${thresholds
   .map(
     (t) =>
-      `<tr class="${t.ok ? 'pass' : 'fail'}">${several ? `<td>${e(t.script)}</td>` : ''}<td><code>${e(t.metric)}</code></td><td><code>${e(t.expression)}</code></td><td>${t.ok ? badge('pass', 'pass') : badge('fail', 'fail')}</td></tr>`,
+      `<tr class="${t.ok ? 'pass' : 'fail'}">${several ? `<td>${e(t.script)}</td>` : ''}<td><code>${e(t.metric)}</code></td><td><code>${e(t.expression)}</code></td><td class="num">${e(t.observed)}</td><td>${t.ok ? badge('pass', 'pass') : badge('fail', 'fail')}</td></tr>`,
   )
   .join('\n')}
 </tbody></table>`,
@@ -303,7 +327,7 @@ function objectiveRow(r: ObjectiveResult): string {
                 Object.entries(d.labels)
                   .map(([k, v]) => `${k}="${v}"`)
                   .join(', ') || '{}',
-              )}</code></td><td class="num">${d.value === null ? '—' : e(String(Number(d.value.toPrecision(4))))}</td></tr>`,
+              )}</code></td><td class="num">${e(formatValue(d.value, r.unit))}</td></tr>`,
           )
           .join('')}</table>`
       : '',

@@ -4,7 +4,7 @@ import type { Context, Measurement } from './measure.ts';
 import { EXIT } from '../core/errors.ts';
 import { QueryError } from './prometheus.ts';
 import type { Objective, SloSpec } from './spec.ts';
-import { formatBound, formatValue, judge, type ObjectiveResult } from './verdict.ts';
+import { compare, formatBound, formatValue, judge, type ObjectiveResult } from './verdict.ts';
 
 /** A parsed spec only holds registered kinds. */
 function kindOfObjective(o: Objective): Kind {
@@ -126,6 +126,8 @@ async function judgeObjective(o: Objective, spec: SloSpec, ctx: Context): Promis
   const status =
     m.status ?? (m.value === null ? 'no-data' : judge(m.value, m.op, m.bound, m.warning));
   const onNoData = o.onNoData ?? spec.defaults.onNoData;
+  const details = m.details && worstFirst(m);
+  const beyond = details && status !== 'pass' ? groupsBeyond(m, details) : undefined;
   return {
     ...base,
     status,
@@ -137,8 +139,38 @@ async function judgeObjective(o: Objective, spec: SloSpec, ctx: Context): Promis
       (m.value === null ? (status === 'no-data' ? 'no data' : '—') : formatValue(m.value, m.unit)),
     bound: m.boundDisplay ?? formatBound(m.op, m.bound, m.unit, m.warning),
     query: m.query,
-    message: m.message,
+    message: [m.message, beyond].filter(Boolean).join('; ') || undefined,
     hint: status === 'pass' ? undefined : m.hint,
-    details: m.details,
+    details,
   };
+}
+
+type Details = NonNullable<Measurement['details']>;
+
+/** The groups of a `by:` objective, the worst first (so every output leads with the culprit). */
+function worstFirst(m: Measurement): Details {
+  const lowerIsBetter = m.op === '<' || m.op === '<=';
+  const rank = (v: number | null) =>
+    v === null || Number.isNaN(v) ? -Infinity : lowerIsBetter ? v : -v;
+  return [...m.details!].sort((a, b) => rank(b.value) - rank(a.value));
+}
+
+/**
+ * The groups beyond the bound, named with their value and unit, e.g.
+ * `1 of 9 route beyond ≤ 1 s: route="/api/products/{id}" 2.43 s`.
+ */
+function groupsBeyond(m: Measurement, details: Details): string | undefined {
+  const over = details.filter((d) => d.value !== null && !compare(d.value, m.op, m.bound));
+  if (over.length === 0) return undefined;
+  const shown = over
+    .slice(0, 5)
+    .map((d) => `${labelText(d.labels)} ${formatValue(d.value, m.unit)}`);
+  const more = over.length > shown.length ? `, and ${over.length - shown.length} more` : '';
+  return `${over.length} of ${details.length} beyond ${formatBound(m.op, m.bound, m.unit)}: ${shown.join(', ')}${more}`;
+}
+
+function labelText(labels: Record<string, string>): string {
+  return Object.entries(labels)
+    .map(([k, v]) => `${k}="${v}"`)
+    .join(', ');
 }

@@ -91,6 +91,8 @@ export function markdown(v: Verdict): string {
   for (const r of notes) {
     out.push(`- **${cell(r.name)}** ${mark(r)}${r.message ? `: ${cell(r.message)}` : ''}`);
     if (r.query) out.push(`  - query: \`${r.query.replace(/`/g, "'")}\``);
+    for (const d of r.details ?? [])
+      out.push(`  - \`${labelText(d.labels)}\`: ${formatValue(d.value, r.unit)}`);
     if (r.hint) out.push(`  - hint: ${cell(r.hint)}`);
   }
   return out.join('\n') + '\n';
@@ -106,12 +108,16 @@ export function junit(v: Verdict): string {
         `measured ${r.measured}, bound ${r.bound}`,
         r.message,
         r.query && `query: ${r.query}`,
+        ...(r.details ?? []).map((d) => `${labelText(d.labels)}: ${formatValue(d.value, r.unit)}`),
         r.hint && `hint: ${r.hint}`,
       ]
         .filter(Boolean)
         .join('\n'),
     );
-    const summary = xml(`${r.status}: measured ${r.measured}, bound ${r.bound}`);
+    // The failure's one line names the culprit too (the group beyond the bound, say).
+    const summary = xml(
+      `${r.status}: measured ${r.measured}, bound ${r.bound}${r.failed && r.message ? `: ${r.message}` : ''}`,
+    );
     let body = '';
     if (r.status === 'error') body = `    <error message="${summary}">${text}</error>`;
     else if (r.failed)

@@ -96,10 +96,16 @@ describe('report.html in a browser', () => {
       ]);
       expect(await rows.nth(1).getAttribute('title')).toContain('http_requests_total{code=~"5.."}');
       await rows.nth(1).locator('summary').click();
-      expect(await rows.nth(1).locator('details').innerText()).toContain('route="/api/<orders>"');
+      expect(await rows.nth(1).locator('details').innerText()).toMatch(
+        /route="\/api\/<orders>"\s+5 %/,
+      );
 
       // Failed thresholds and checks come first.
       expect(await page.locator('#thresholds tbody tr').first().innerText()).toContain('checks');
+      // Each threshold with the value it was judged on, in its unit.
+      const thresholds = await page.locator('#thresholds tbody').innerText();
+      expect(thresholds).toMatch(/checks\trate>0\.99\t97\.03 %/);
+      expect(thresholds).toMatch(/http_req_duration\{journey:checkout\}\tp\(95\)<1000\t120 ms/);
       const firstCheck = page.locator('#checks tbody tr').first();
       expect(await firstCheck.locator('.check-name').innerText()).toBe(HOSTILE_CHECK);
       expect(await firstCheck.innerText()).toContain('failed');
