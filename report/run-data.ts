@@ -5,6 +5,7 @@
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Verdict } from '../slo/verdict.ts';
+import { readServerSeries, type ServerSeries } from './server-series.ts';
 import { readTimelines, type Timelines } from './timeline.ts';
 import { InputError } from '../core/errors.ts';
 import { RUN_FILES } from '../run-dir/files.ts';
@@ -19,11 +20,13 @@ export type RunData = {
   summaries: Map<string, K6Summary>;
   verdict?: Verdict;
   timelines?: Timelines;
+  /** The server side from Prometheus, captured when the run ended. */
+  server?: ServerSeries;
   missing: Missing;
 };
 
 /** One sentence per input that is absent or unreadable, shown where its section would be. */
-export type Missing = { summary?: string; slo?: string; metrics?: string };
+export type Missing = { summary?: string; slo?: string; metrics?: string; server?: string };
 
 export async function readRunData(dir: string): Promise<RunData> {
   const info = await stat(dir).catch(() => null);
@@ -60,7 +63,16 @@ export async function readRunData(dir: string): Promise<RunData> {
   else if (timelines.points === 0)
     missing.metrics = `${RUN_FILES.metrics} holds no HTTP or VU points: the timelines are empty.`;
 
-  return { dir, run, summaries, verdict, timelines, missing };
+  const captured = await readServerSeries(dir);
+  const server = captured && 'data' in captured ? captured.data : undefined;
+  if (captured && 'problem' in captured)
+    missing.server = `${RUN_FILES.serverSeries} is unreadable (${firstLine(captured.problem)}): the server-side charts cannot be drawn.`;
+  else if (!captured)
+    missing.server = run.prometheusUrl
+      ? `No ${RUN_FILES.serverSeries}: the server side was not captured from Prometheus when the run ended.`
+      : `No server-side charts: run without Prometheus (${RUN_FILES.serverSeries} absent).`;
+
+  return { dir, run, summaries, verdict, timelines, server, missing };
 }
 
 function firstLine(text: string): string {

@@ -17,6 +17,8 @@ export const RUN_FILES = {
   junit: 'junit.xml',
   /** The self-contained HTML report. */
   report: 'report.html',
+  /** The server side from Prometheus over the run window, kept for the report (report/server-series.ts). */
+  serverSeries: 'server-series.json',
 } as const;
 
 /** The k6 handleSummary data of one script. */

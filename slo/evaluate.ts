@@ -138,6 +138,7 @@ async function judgeObjective(o: Objective, spec: SloSpec, ctx: Context): Promis
       m.display ??
       (m.value === null ? (status === 'no-data' ? 'no data' : '—') : formatValue(m.value, m.unit)),
     bound: m.boundDisplay ?? formatBound(m.op, m.bound, m.unit, m.warning),
+    boundValue: m.boundDisplay === undefined ? m.bound : undefined,
     query: m.query,
     message: [m.message, beyond].filter(Boolean).join('; ') || undefined,
     hint: status === 'pass' ? undefined : m.hint,

@@ -43,6 +43,8 @@ export const ObjectiveResult = z.object({
   measured: z.string(),
   /** The bound as shown: `≤ 1 s`. */
   bound: z.string(),
+  /** The bound as a number in `unit` (the report measures each route's distance from it). */
+  boundValue: z.number().optional(),
   query: z.string().optional(),
   message: z.string().optional(),
   hint: z.string().optional(),

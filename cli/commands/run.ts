@@ -32,10 +32,11 @@ import { runScript } from '../../engine/index.ts';
 import { readFaults, type FaultSources } from '../../infra/local/faults-config.ts';
 import { startPlatform } from '../../infra/local/platform.ts';
 import { INSTALL_PROMETHEUS } from '../../infra/local/prometheus.ts';
-import { writeReport } from '../../report/index.ts';
+import { keepServerSeries, writeReport } from '../../report/index.ts';
 import { createDirectory } from '../../run-dir/create.ts';
 import { ranToEnd, runOutcome } from '../../run-dir/outcome.ts';
 import { writeRunRecord } from '../../run-dir/record.ts';
+import { stagesOf } from '../../run-dir/stages.ts';
 import { runCheck } from '../../slo/index.ts';
 import { JOURNEYS as CATALOGUE_JOURNEYS, MIX, PROFILES } from '../../lib/catalogue.ts';
 import { EXIT, InputError } from '../../core/errors.ts';
@@ -183,10 +184,21 @@ export async function main(argv: string[]): Promise<number> {
       exitCode: result.exitCode,
       interrupted,
       prometheusUrl: prometheusUrl && redactUrl(prometheusUrl),
+      stages: stagesOf(ready.plan.shapes, startedAt),
     });
     process.stderr.write(
       `loadgate: ${result.engine} engine finished with exit code ${result.exitCode}; results in ${runDir}\n`,
     );
+    // The server side, for the report, while the (local) Prometheus still answers.
+    if (prometheusUrl)
+      await keepServerSeries(
+        runDir,
+        record,
+        { ...auth, url: prometheusUrl },
+        specFile(options, !platform),
+      ).catch((error: Error) =>
+        process.stderr.write(`loadgate: could not keep the server-side series: ${error.message}\n`),
+      );
 
     try {
       // An interrupted or failed load is not judged: its outcome is the engine's.
@@ -237,10 +249,7 @@ async function judge(
     process.stderr.write(
       'loadgate: no Prometheus to query: judging the objectives that need none (the k6 summary), the others are not checked\n',
     );
-  const spec =
-    options.slo === true
-      ? join(HOME, 'slo', run.local ? 'local.yaml' : 'platform.yaml')
-      : options.slo;
+  const spec = specFile(options, !run.local);
   const check = await runCheck({
     spec,
     prometheusUrl: run.prometheus?.url,
@@ -255,6 +264,13 @@ async function judge(
     pushgatewayUrl: options.pushgateway,
   });
   return check.verdict;
+}
+
+/** The SLO spec of the run: --slo's, or the default for the target (also with --no-slo, for its vars). */
+function specFile(options: RunOptions, remote: boolean): string {
+  return typeof options.slo === 'string'
+    ? options.slo
+    : join(HOME, 'slo', remote ? 'platform.yaml' : 'local.yaml');
 }
 
 type RunOptions = {

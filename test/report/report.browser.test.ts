@@ -116,9 +116,9 @@ describe('report.html in a browser', () => {
       expect(http).toMatch(/checkout\t60\t0 \(0 %\)/);
       expect(http).toMatch(/browse\t60\t6 \(10 %\)/);
 
-      // Charts: four SVGs with a size, one path per series (all + 2 journeys; one VU series).
+      // Charts: five SVGs with a size, one path per series (all + 2 journeys; one VU series).
       const charts = page.locator('#timelines figure.chart');
-      expect(await charts.count()).toBe(4);
+      expect(await charts.count()).toBe(5);
       const shapes = await charts.evaluateAll((figures) =>
         figures.map((f) => {
           const svg = f.querySelector('svg[role=img]')!;
@@ -138,6 +138,7 @@ describe('report.html in a browser', () => {
       expect(shapes.map((s) => [s.title, s.series])).toEqual([
         ['Requests per second', ['all', 'browse', 'checkout']],
         ['p95 latency', ['all', 'browse', 'checkout']],
+        ['p99 latency', ['all', 'browse', 'checkout']],
         ['Failed requests per second', ['all', 'browse', 'checkout']],
         ['Virtual users', ['VUs']],
       ]);
@@ -181,7 +182,7 @@ describe('report.html in a browser', () => {
       );
       expect(await page.locator('#checks').innerText()).toContain('No k6 summary');
       // The half metrics file still draws what it holds.
-      expect(await page.locator('#timelines svg[role=img]').count()).toBe(4);
+      expect(await page.locator('#timelines svg[role=img]').count()).toBe(5);
       expect(await page.locator('#timelines').innerText()).toContain(
         '1 unreadable line(s) skipped',
       );
