@@ -53,7 +53,8 @@ export function consoleTable(v: Verdict): string {
   // The objectives not checked are named once, with how to check them, below.
   for (const r of v.objectives.filter((r) => r.status !== 'pass' && !unchecked(r))) {
     out.push(`${mark(r)} ${r.name}${r.message ? `: ${r.message}` : ''}`);
-    if (r.query) out.push(`    query: ${r.query}`);
+    // A skip is a one-line note: nothing was asked.
+    if (r.query && r.status !== 'skipped') out.push(`    query: ${r.query}`);
     for (const d of r.details ?? [])
       out.push(`    ${labelText(d.labels)}: ${formatValue(d.value, r.unit)}`);
     if (r.hint) out.push(`    hint: ${r.hint}`);
@@ -90,7 +91,7 @@ export function markdown(v: Verdict): string {
   if (notes.length > 0) out.push('', '#### Details', '');
   for (const r of notes) {
     out.push(`- **${cell(r.name)}** ${mark(r)}${r.message ? `: ${cell(r.message)}` : ''}`);
-    if (r.query) out.push(`  - query: \`${r.query.replace(/`/g, "'")}\``);
+    if (r.query && r.status !== 'skipped') out.push(`  - query: \`${r.query.replace(/`/g, "'")}\``);
     for (const d of r.details ?? [])
       out.push(`  - \`${labelText(d.labels)}\`: ${formatValue(d.value, r.unit)}`);
     if (r.hint) out.push(`  - hint: ${cell(r.hint)}`);

@@ -107,9 +107,9 @@ describe('a first run, with no baseline', () => {
     ]);
     expect(verdict.status).toBe('pass');
     expect(exitCode).toBe(0);
-    // One line of note below the table, and no hint line.
-    const notes = stdout.split('\n').filter((line) => /^\W.*checks-vs-baseline/.test(line));
-    expect(notes).toEqual([
+    // One line of note below the table: no query, no hint.
+    const below = stdout.split('\n').slice(stdout.split('\n').findIndex((l) => l === '') + 1);
+    expect(below.filter((l) => l.trim() !== '' && !l.startsWith('SLO '))).toEqual([
       `– skipped checks-vs-baseline: no baseline at ${join(dir, 'baseline')} yet (a first run?): pass --baseline results/<run-id> to compare`,
     ]);
     expect(stdout).toContain('SLO PASS');
