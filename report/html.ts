@@ -286,7 +286,7 @@ function timelinesSection(data: RunData): string {
   return section(
     'timelines',
     'Client side',
-    `<p class="hint">One point per second from ${RUN_FILES.metrics}${journeys ? ', per journey (the journey tag) and for all requests' : ''}. p95 is computed per second within 1 %.${t.badLines ? ` ${t.badLines} unreadable line(s) skipped (a run cut mid-write).` : ''}</p>
+    `<p class="hint">One point per second from ${e(data.timelineSource ?? RUN_FILES.aggregates)}${journeys ? ', per journey (the journey tag) and for all requests' : ''}. p95 is computed per second within 1 %.${t.badLines ? ` ${t.badLines} unreadable line(s) skipped (a run cut mid-write).` : ''}</p>
 <div class="charts">
 ${chart('Requests per second', 'req/s', t.requestsPerSecond, 'No http_reqs points.')}
 ${chart('p95 latency', 'ms', t.p95LatencyMs, 'No http_req_duration points.', 'max')}

@@ -1,6 +1,8 @@
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
+import { createGunzip } from 'node:zlib';
 import { z } from 'zod';
+import { binMs, latencyBin, readAggregates } from '../run-dir/aggregates.ts';
 
 // Per-second timelines from k6 `--out json` (metrics.ndjson), read line by
 // line. Memory grows with the run's seconds and journeys, never with its
@@ -26,16 +28,6 @@ export type K6Point = z.infer<typeof K6Point>;
 /** The metrics the timelines need; every other line is skipped before parsing. */
 const WANTED = new Set(['http_reqs', 'http_req_duration', 'http_req_failed', 'vus']);
 const METRIC_KEY = '"metric":"';
-
-/** Relative width of a latency bin: values in a bin differ by at most 2 %. */
-export const BIN_BASE = 1.02;
-const LOG_BASE = Math.log(BIN_BASE);
-
-/** The log-scale bin of a latency in ms (the engine's per-second aggregates use the same bins). */
-export function latencyBin(ms: number): number {
-  // ms ≤ 0 (clock granularity) lands in the lowest bin, index of 1 µs.
-  return Math.floor(Math.log(Math.max(ms, 0.001)) / LOG_BASE);
-}
 
 function add(bucket: SecondBucket, metric: string, value: number): void {
   if (metric === 'http_reqs') bucket.requests += value;
@@ -66,7 +58,7 @@ export class SecondBucket {
     let seen = 0;
     for (const bin of [...this.latency.keys()].sort((a, b) => a - b)) {
       seen += this.latency.get(bin)!;
-      if (seen >= rank) return Math.pow(BIN_BASE, bin + 0.5);
+      if (seen >= rank) return binMs(bin);
     }
     return null; // unreachable: the counts add up to latencyCount
   }
@@ -250,13 +242,27 @@ export class TimelineBuilder {
   }
 }
 
-/** Streams a metrics.ndjson file into timelines. */
+/** Streams a metrics.ndjson file (gzipped when it ends in .gz, as k6 writes it) into timelines. */
 export async function readTimelines(file: string, runStart?: number): Promise<Timelines> {
   const builder = new TimelineBuilder();
-  const lines = createInterface({
-    input: createReadStream(file, { encoding: 'utf8' }),
-    crlfDelay: Infinity,
+  const raw = createReadStream(file);
+  const input = file.endsWith('.gz') ? raw.pipe(createGunzip()) : raw;
+  const lines = createInterface({ input, crlfDelay: Infinity });
+  try {
+    for await (const line of lines) builder.addLine(line);
+  } catch {
+    builder.badLines++; // a truncated gzip stream: what was read stands
+  }
+  return builder.timelines(runStart);
+}
+
+/** The same timelines from the engine's per-second aggregates (aggregates.ndjson.gz). */
+export async function readAggregateTimelines(file: string, runStart?: number): Promise<Timelines> {
+  const builder = new TimelineBuilder();
+  const { badLines } = await readAggregates(file, (line) => {
+    if ('vus' in line) builder.addVus(line.t, line.vus);
+    else builder.addAggregate(line.t, line.j, line.r, line.n, line.f, line.h);
   });
-  for await (const line of lines) builder.addLine(line);
+  builder.badLines += badLines;
   return builder.timelines(runStart);
 }

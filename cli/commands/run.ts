@@ -29,6 +29,7 @@ import { scenarioEnvProblems } from '../scenario-env.ts';
 // a Ctrl-C to the process group also stops the run-time TypeScript loader's
 // helper process, after which no module can be loaded (TransformError).
 import { runScript } from '../../engine/index.ts';
+import { parseOut } from '../../engine/outputs/index.ts';
 import { readFaults, type FaultSources } from '../../infra/local/faults-config.ts';
 import { startPlatform } from '../../infra/local/platform.ts';
 import { INSTALL_PROMETHEUS } from '../../infra/local/prometheus.ts';
@@ -76,6 +77,8 @@ ${PROMETHEUS_AUTH_USAGE}
                       inject faults into the local platform (see loadgate platform --help):
                       rehearse that the SLO check catches a breach
   --results DIR       where runs are written (default: results)
+  --raw-samples       also keep every sample, gzipped (metrics.ndjson.gz, as k6 --out
+                      json=file.gz); by default only per-second aggregates are kept
   -e, --env K=V       scenario variable (repeatable), e.g. -e SMOKE_DURATION=20s; an unknown
                       name is refused (exit 2)
 Safety gate (any profile but smoke against a target that is not loopback):
@@ -162,7 +165,9 @@ export async function main(argv: string[]): Promise<number> {
         PROFILE: options.profile,
         RESULTS_DIR: runDir,
       },
-      outJson: join(runDir, RUN_FILES.metrics),
+      // Per-second aggregates by default; every sample (gzipped) only when asked.
+      outJson: options.rawSamples ? join(runDir, RUN_FILES.rawSamples) : undefined,
+      outputs: [parseOut(`aggregates=${join(runDir, RUN_FILES.aggregates)}`)],
       remoteWrite: remoteWrite ? remoteWriteTo(remoteWrite, auth) : undefined,
       engine: options.engine,
       signal: abort.signal,
@@ -294,6 +299,8 @@ type RunOptions = {
   auth?: PrometheusAuthValues;
   faults: FaultSources;
   env: Record<string, string>;
+  /** Keep every sample (metrics.ndjson.gz) besides the per-second aggregates. */
+  rawSamples: boolean;
 };
 
 const HINT = "see 'loadgate run --help'";
@@ -320,6 +327,7 @@ export function parseRunArgs(argv: string[]): RunOptions | undefined {
         ...FAULT_OPTIONS,
         engine: { type: 'string', default: 'auto' },
         results: { type: 'string', default: 'results' },
+        'raw-samples': { type: 'boolean', default: false },
         env: { type: 'string', short: 'e', multiple: true, default: [] },
         help: { type: 'boolean', short: 'h', default: false },
       },
@@ -385,6 +393,7 @@ export function parseRunArgs(argv: string[]): RunOptions | undefined {
       : undefined,
     faults,
     env,
+    rawSamples: values['raw-samples'],
   };
 }
 

@@ -31,7 +31,8 @@ describe('loadgate run', () => {
     for (const file of [
       'run.json',
       'summary-mix.json',
-      'metrics.ndjson',
+      'aggregates.ndjson.gz',
+      'server-series.json',
       'slo.json',
       'slo.md',
       'junit.xml',
