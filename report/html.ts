@@ -299,7 +299,7 @@ ${chart('Virtual users', 'VUs', t.vus, 'No vus points.', 'max')}
 
 function sloSection({ verdict, missing }: RunData): string {
   if (!verdict) return section('slo', 'SLO verdict', note(missing.slo));
-  const tone = SLO_TONE[verdict.status];
+  const tone = verdict.status === 'inconclusive' ? 'warn' : SLO_TONE[verdict.status];
   const head = `<p>${badge(tone, `SLO ${verdict.status}`)} spec <code>${e(verdict.spec)}</code>, score ${formatScore(verdict.score, verdict.minScore)} (minimum ${formatScore(verdict.minScore)}), window ${e(verdict.window.start)} → ${e(verdict.window.end)} (load from ${e(verdict.window.loadStart)}), Prometheus ${e(verdict.prometheus ?? 'none (objectives that need it were not checked)')}.</p>`;
   if (verdict.objectives.length === 0)
     return section('slo', 'SLO verdict', head + note('The spec has no objectives.'));

@@ -31,6 +31,13 @@ function notChecked(v: Verdict): { names: string[]; hint?: string } | undefined 
   return { names: results.map((r) => r.name), hint: results.find((r) => r.hint)?.hint };
 }
 
+const ICON: Record<Verdict['status'], string> = {
+  pass: '✅',
+  warn: '⚠️',
+  fail: '❌',
+  inconclusive: '❔',
+};
+
 function name(r: ObjectiveResult): string {
   return r.key ? `${r.name} (key)` : r.name;
 }
@@ -59,6 +66,7 @@ export function consoleTable(v: Verdict): string {
       out.push(`    ${labelText(d.labels)}: ${formatValue(d.value, r.unit)}`);
     if (r.hint) out.push(`    hint: ${r.hint}`);
   }
+  for (const reason of v.inconclusive ?? []) out.push(`? inconclusive: ${reason}`);
   const missing = notChecked(v);
   if (missing)
     out.push(
@@ -72,8 +80,9 @@ export function consoleTable(v: Verdict): string {
 export function markdown(v: Verdict): string {
   const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
   const out = [
-    `### ${v.status === 'pass' ? '✅' : v.status === 'warn' ? '⚠️' : '❌'} ${headline(v)}`,
+    `### ${ICON[v.status]} ${headline(v)}`,
     '',
+    ...(v.inconclusive ?? []).map((r) => `**Inconclusive:** ${cell(r)}\n`),
     '| objective | kind | measured | bound | status |',
     '|---|---|---|---|---|',
     ...v.objectives.map(
@@ -128,9 +137,17 @@ export function junit(v: Verdict): string {
     else body = `    <system-out>${text}</system-out>`;
     return `${open}\n${body}\n  </testcase>`;
   });
+  // An inconclusive run fails CI as its own case, named so: the generator, not the target.
+  if (v.inconclusive?.length) {
+    const why = xml(v.inconclusive.join('\n'));
+    cases.unshift(
+      `  <testcase classname="slo.${xml(v.spec)}" name="load-generator" time="0">\n    <failure message="inconclusive: ${xml(v.inconclusive[0]!)}" type="inconclusive">${why}</failure>\n  </testcase>`,
+    );
+  }
+  const inconclusive = v.inconclusive?.length ? 1 : 0;
   return [
     '<?xml version="1.0" encoding="UTF-8"?>',
-    `<testsuite name="slo.${xml(v.spec)}" tests="${v.objectives.length}" failures="${failures}" errors="${errors}" skipped="${v.objectives.filter((r) => r.status === 'skipped').length}">`,
+    `<testsuite name="slo.${xml(v.spec)}" tests="${v.objectives.length + inconclusive}" failures="${failures + inconclusive}" errors="${errors}" skipped="${v.objectives.filter((r) => r.status === 'skipped').length}">`,
     ...cases,
     '</testsuite>',
     '',

@@ -3,6 +3,7 @@
 // baseline, so it is a zod schema too.
 import { z } from 'zod';
 import { EXIT } from '../core/errors.ts';
+import { saturationReasons, type GeneratorHealth } from '../run-dir/generator.ts';
 
 /**
  * `skipped`: not judged, for the reason `skippedBecause` gives: the objective
@@ -65,7 +66,10 @@ export const Verdict = z.object({
   /** The Prometheus asked; absent when there was none (see `skippedBecause`). */
   prometheus: z.string().optional(),
   window: z.object({ loadStart: z.string(), start: z.string(), end: z.string() }),
-  status: z.enum(['pass', 'warn', 'fail']),
+  /** `inconclusive`: the load generator was the bottleneck (run-dir/generator.ts); see `inconclusive`. */
+  status: z.enum(['pass', 'warn', 'fail', 'inconclusive']),
+  /** Why the run proves nothing, when it is inconclusive. */
+  inconclusive: z.array(z.string()).optional(),
   score: z.number(),
   minScore: z.number(),
   exitCode: z.number().int(),
@@ -183,4 +187,19 @@ export function conclude(
   const allPassed = judged.every((r) => r.status === 'pass') && !anyUnchecked;
   const status = failed ? 'fail' : allPassed ? 'pass' : 'warn';
   return { status, score, exitCode: errorExit || (failed ? EXIT.failed : EXIT.ok) };
+}
+
+/**
+ * A verdict whose load generator was saturated is inconclusive, whatever its
+ * objectives say: exit 1 (or the error's own code), its reasons kept.
+ */
+export function withGeneratorHealth(v: Verdict, generator: GeneratorHealth | undefined): Verdict {
+  const reasons = saturationReasons(generator);
+  if (reasons.length === 0) return v;
+  return {
+    ...v,
+    status: 'inconclusive',
+    inconclusive: reasons,
+    exitCode: v.exitCode || EXIT.failed,
+  };
 }

@@ -23,6 +23,7 @@ import {
   prometheusAuth,
   type PrometheusAuthValues,
 } from '../prometheus-auth.ts';
+import { watchGenerator } from '../generator-health.ts';
 import { preflight } from '../run-preflight.ts';
 import { scenarioEnvProblems } from '../scenario-env.ts';
 // Everything the run needs after the load is imported here, with the command:
@@ -37,7 +38,9 @@ import { keepServerSeries, writeReport } from '../../report/index.ts';
 import { createDirectory } from '../../run-dir/create.ts';
 import { ranToEnd, runOutcome } from '../../run-dir/outcome.ts';
 import { writeRunRecord } from '../../run-dir/record.ts';
+import { saturationReasons } from '../../run-dir/generator.ts';
 import { stagesOf } from '../../run-dir/stages.ts';
+import { readSummaries } from '../../run-dir/summary.ts';
 import { runCheck } from '../../slo/index.ts';
 import { JOURNEYS as CATALOGUE_JOURNEYS, MIX, PROFILES } from '../../lib/catalogue.ts';
 import { EXIT, InputError } from '../../core/errors.ts';
@@ -156,6 +159,7 @@ export async function main(argv: string[]): Promise<number> {
       );
 
     const startedAt = new Date();
+    const generator = watchGenerator();
     const result = await runScript({
       script: bundle,
       env: {
@@ -176,6 +180,7 @@ export async function main(argv: string[]): Promise<number> {
     });
     const endedAt = new Date();
     const interrupted = abort.signal.aborted;
+    const health = generator.stop(result.engine, (await readSummaries(runDir)).byScript);
 
     const record = await writeRunRecord(runDir, {
       id: runId,
@@ -190,10 +195,13 @@ export async function main(argv: string[]): Promise<number> {
       interrupted,
       prometheusUrl: prometheusUrl && redactUrl(prometheusUrl),
       stages: stagesOf(ready.plan.shapes, startedAt),
+      generator: health,
     });
     process.stderr.write(
       `loadgate: ${result.engine} engine finished with exit code ${result.exitCode}; results in ${runDir}\n`,
     );
+    for (const reason of saturationReasons(health))
+      process.stderr.write(`loadgate: INCONCLUSIVE: ${reason}\n`);
     // The server side, for the report, while the (local) Prometheus still answers.
     if (prometheusUrl)
       await keepServerSeries(
