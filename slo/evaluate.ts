@@ -4,6 +4,9 @@ import type { Context, Measurement } from './measure.ts';
 import { EXIT } from '../core/errors.ts';
 import { QueryError } from './prometheus.ts';
 import type { Objective, SloSpec } from './spec.ts';
+import { formatDuration } from './prom-duration.ts';
+import { phaseWindow, stepFor } from './window.ts';
+import type { Stage } from '../run-dir/stages.ts';
 import { compare, formatBound, formatValue, judge, type ObjectiveResult } from './verdict.ts';
 
 /** A parsed spec only holds registered kinds. */
@@ -21,14 +24,19 @@ export async function evaluate(
   spec: SloSpec,
   ctx: Context,
   profile?: string,
+  /** The run's stages (run.json), for objectives judged over one phase. */
+  stages?: readonly Stage[],
 ): Promise<ObjectiveResult[]> {
   const judgeOne = async (o: Objective) => {
+    const over = o.phase === undefined ? { ctx } : inPhase(ctx, stages, o.phase);
     const result =
       profile && o.profiles && !o.profiles.includes(profile)
         ? skipped(o, profile)
         : !ctx.client && (kindOfObjective(o).needsPrometheus?.(o, ctx) ?? true)
           ? notChecked(o, ctx, 'no Prometheus to ask')
-          : await judgeObjective(o, spec, ctx);
+          : 'problem' in over
+            ? noPhase(o, spec, over.problem)
+            : await judgeObjective(o, spec, over.ctx);
     ctx.results.set(o.name, result);
     return result;
   };
@@ -37,6 +45,42 @@ export async function evaluate(
   const second = await Promise.all(spec.objectives.filter(last).map(judgeOne));
   const byName = new Map([...first, ...second].map((r) => [r.name, r]));
   return spec.objectives.map((o) => byName.get(o.name)!);
+}
+
+/** The context of an objective judged over one phase: its window and the vars that spell it. */
+function inPhase(
+  ctx: Context,
+  stages: readonly Stage[] | undefined,
+  phase: string,
+): { ctx: Context } | { problem: string } {
+  const found = phaseWindow(stages, phase);
+  if ('problem' in found) return found;
+  const { window } = found;
+  const step = Math.min(ctx.step, stepFor(window.start, window.end, ctx.step));
+  const vars = {
+    ...ctx.vars,
+    window: formatDuration((window.end.getTime() - window.start.getTime()) / 1000),
+    start: String(window.start.getTime() / 1000),
+    end: String(window.end.getTime() / 1000),
+    step: `${step}s`,
+  };
+  return { ctx: { ...ctx, window, step, vars } };
+}
+
+/** An objective whose phase this run does not have: no data, counted as its onNoData says. */
+function noPhase(o: Objective, spec: SloSpec, problem: string): ObjectiveResult {
+  const onNoData = o.onNoData ?? spec.defaults.onNoData;
+  return {
+    ...identity(o),
+    status: 'no-data',
+    failed: onNoData === 'fail',
+    value: null,
+    unit: '',
+    measured: 'no data',
+    bound: '',
+    message: problem,
+    hint: 'Judge it over a run of loadgate run (its run.json records the stages), or drop `phase`',
+  };
 }
 
 /** Not judged: a smoke run is too light to make an HPA scale, for example. */
@@ -83,6 +127,7 @@ function identity(o: Objective) {
     description: o.description,
     key: o.key,
     weight: o.weight,
+    phase: o.phase,
   };
 }
 

@@ -112,6 +112,7 @@ export async function runCheck(
         sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
       },
       profile,
+      run?.stages,
     );
     verdict = {
       apiVersion: 'loadgate/v1',

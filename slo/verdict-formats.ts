@@ -39,7 +39,7 @@ const ICON: Record<Verdict['status'], string> = {
 };
 
 function name(r: ObjectiveResult): string {
-  return r.key ? `${r.name} (key)` : r.name;
+  return `${r.name}${r.key ? ' (key)' : ''}${r.phase ? ` [${r.phase}]` : ''}`;
 }
 
 function headline(v: Verdict): string {

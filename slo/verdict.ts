@@ -33,6 +33,8 @@ export const ObjectiveResult = z.object({
   description: z.string().optional(),
   key: z.boolean(),
   weight: z.number(),
+  /** The stage of the run it was judged over (`phase:` in the spec); absent: the whole window. */
+  phase: z.string().optional(),
   status: Status,
   /** Set on a `skipped` result. */
   skippedBecause: SkipReason.optional(),
