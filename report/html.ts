@@ -2,12 +2,12 @@
 // script, a CSP that forbids fetching anything) that opens offline from a CI
 // artifact and prints. Every string from the run goes through `e()`.
 import { formatScore, formatValue, type ObjectiveResult, type Status } from '../slo/verdict.ts';
-import { formatSeconds, lineChart } from './chart.ts';
+import { formatSeconds, lineChart, type ChartStage } from './chart.ts';
 import { escapeHtml as e } from './escape.ts';
 import { badge, note, section, type Tone } from './parts.ts';
 import { chartStages, failedSection, routesSection, serverSection } from './diagnosis.ts';
 import type { RunData } from './run-data.ts';
-import type { Series } from './timeline.ts';
+import type { Series, Timelines } from './timeline.ts';
 import { runOutcome, type Outcome } from '../run-dir/outcome.ts';
 import { RUN_FILES } from '../run-dir/files.ts';
 import type { K6Summary } from '../run-dir/summary.ts';
@@ -279,22 +279,26 @@ ${names
 function timelinesSection(data: RunData): string {
   const t = data.timelines;
   if (!t || t.points === 0) return section('timelines', 'Client side', note(data.missing.metrics));
-  const stages = chartStages(data, t.start);
-  const chart = (title: string, unit: string, series: Series[], empty: string, merge?: 'max') =>
-    series.length ? lineChart({ title, unit, series, start: t.start, merge, stages }) : note(empty);
   const journeys = t.requestsPerSecond.length > 1;
   return section(
     'timelines',
     'Client side',
     `<p class="hint">One point per second from ${e(data.timelineSource ?? RUN_FILES.aggregates)}${journeys ? ', per journey (the journey tag) and for all requests' : ''}. p95 is computed per second within 1 %.${t.badLines ? ` ${t.badLines} unreadable line(s) skipped (a run cut mid-write).` : ''}</p>
-<div class="charts">
+${clientCharts(t, chartStages(data, t.start))}`,
+  );
+}
+
+/** The client side's charts: the report's, and the live dashboard's while a run goes. */
+export function clientCharts(t: Timelines, stages: ChartStage[] = []): string {
+  const chart = (title: string, unit: string, series: Series[], empty: string, merge?: 'max') =>
+    series.length ? lineChart({ title, unit, series, start: t.start, merge, stages }) : note(empty);
+  return `<div class="charts">
 ${chart('Requests per second', 'req/s', t.requestsPerSecond, 'No http_reqs points.')}
 ${chart('p95 latency', 'ms', t.p95LatencyMs, 'No http_req_duration points.', 'max')}
 ${chart('p99 latency', 'ms', t.p99LatencyMs, 'No http_req_duration points.', 'max')}
 ${chart('Failed requests per second', 'req/s', t.failedPerSecond, 'No http_req_failed points.')}
 ${chart('Virtual users', 'VUs', t.vus, 'No vus points.', 'max')}
-</div>`,
-  );
+</div>`;
 }
 
 function sloSection({ verdict, missing }: RunData): string {
@@ -364,7 +368,7 @@ function formatNumber(n: number | undefined): string {
   return n === undefined ? '—' : String(Number(n.toPrecision(4)));
 }
 
-const CSS = `
+export const CSS = `
 :root { --pass: #1a7f37; --warn: #9a6700; --fail: #cf222e; --neutral: #57606a; --line: #d0d7de; }
 * { box-sizing: border-box; }
 body { font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: #1f2328; margin: 0 auto; padding: 24px; max-width: 1100px; }

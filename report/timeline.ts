@@ -131,20 +131,29 @@ export class TimelineBuilder {
       this.badLines++;
       return;
     }
+    this.addSample(point.metric, point.data.value, point.data.tags ?? {}, ms);
+  }
+
+  /** One sample as the engine emits it (the live dashboard feeds these). */
+  addSample(
+    metric: string,
+    value: number,
+    tags: { journey?: string; name?: string },
+    ms: number,
+  ): void {
     const second = Math.floor(ms / 1000);
     this.points++;
     this.first = Math.min(this.first, second);
     this.last = Math.max(this.last, second);
-    const { value } = point.data;
-    if (point.metric === 'vus') {
+    if (metric === 'vus') {
       this.vus.set(second, value);
       return;
     }
-    const journey = point.data.tags?.journey;
+    const journey = tags.journey;
     const buckets = (journey ? [ALL, journey] : [ALL]).map((name) => this.bucket(name, second));
-    const route = point.data.tags?.name;
+    const route = tags.name;
     if (route) buckets.push(this.route(route));
-    for (const bucket of buckets) add(bucket, point.metric, value);
+    for (const bucket of buckets) add(bucket, metric, value);
   }
 
   /** An aggregate already made (the engine's per-second output): counts and a latency histogram. */

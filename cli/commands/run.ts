@@ -23,13 +23,20 @@ import {
   prometheusAuth,
   type PrometheusAuthValues,
 } from '../prometheus-auth.ts';
+import {
+  dashboardConfig,
+  DEFAULT_PORT,
+  K6_DASHBOARD_FILE,
+  openDashboard,
+  type DashboardConfig,
+} from '../dashboard.ts';
 import { watchGenerator } from '../generator-health.ts';
 import { preflight } from '../run-preflight.ts';
 import { scenarioEnvProblems } from '../scenario-env.ts';
 // Everything the run needs after the load is imported here, with the command:
 // a Ctrl-C to the process group also stops the run-time TypeScript loader's
 // helper process, after which no module can be loaded (TransformError).
-import { runScript } from '../../engine/index.ts';
+import { engineOf, runScript } from '../../engine/index.ts';
 import { parseOut } from '../../engine/outputs/index.ts';
 import { readFaults, type FaultSources } from '../../infra/local/faults-config.ts';
 import { startPlatform } from '../../infra/local/platform.ts';
@@ -80,6 +87,9 @@ ${PROMETHEUS_AUTH_USAGE}
                       inject faults into the local platform (see loadgate platform --help):
                       rehearse that the SLO check catches a breach
   --results DIR       where runs are written (default: results)
+  --dashboard         a live view on 127.0.0.1:K6_WEB_DASHBOARD_PORT (default ${DEFAULT_PORT}); also
+                      K6_WEB_DASHBOARD=true. Real k6: its web dashboard, exported to
+                      ${K6_DASHBOARD_FILE}; built-in engine: the report's charts, live
   --raw-samples       also keep every sample, gzipped (metrics.ndjson.gz, as k6 --out
                       json=file.gz); by default only per-second aggregates are kept
   -e, --env K=V       scenario variable (repeatable), e.g. -e SMOKE_DURATION=20s; an unknown
@@ -158,6 +168,20 @@ export async function main(argv: string[]): Promise<number> {
         `loadgate: local platform: gateway ${platform.gatewayUrl}, Prometheus ${prometheusUrl ?? 'none'}\n`,
       );
 
+    // Listening before the load: a taken port is exit 3, not a failed run.
+    const dashboard =
+      options.dashboard &&
+      (await openDashboard(options.dashboard, {
+        realK6: engineOf(options.engine) !== undefined,
+        exportFile: join(runDir, K6_DASHBOARD_FILE),
+        title: `loadgate ${options.profile} run ${runId}`,
+      }));
+    if (dashboard)
+      process.stderr.write(
+        dashboard.url
+          ? `loadgate: live dashboard ${dashboard.url}\n`
+          : `loadgate: k6's web dashboard on 127.0.0.1:${options.dashboard!.port}, exported to ${join(runDir, K6_DASHBOARD_FILE)}\n`,
+      );
     const startedAt = new Date();
     const generator = watchGenerator();
     const result = await runScript({
@@ -171,7 +195,10 @@ export async function main(argv: string[]): Promise<number> {
       },
       // Per-second aggregates by default; every sample (gzipped) only when asked.
       outJson: options.rawSamples ? join(runDir, RUN_FILES.rawSamples) : undefined,
-      outputs: [parseOut(`aggregates=${join(runDir, RUN_FILES.aggregates)}`)],
+      outputs: [
+        parseOut(`aggregates=${join(runDir, RUN_FILES.aggregates)}`),
+        ...(dashboard ? [dashboard.output] : []),
+      ],
       remoteWrite: remoteWrite ? remoteWriteTo(remoteWrite, auth) : undefined,
       engine: options.engine,
       signal: abort.signal,
@@ -180,6 +207,7 @@ export async function main(argv: string[]): Promise<number> {
     });
     const endedAt = new Date();
     const interrupted = abort.signal.aborted;
+    await dashboard?.close();
     const health = generator.stop(result.engine, (await readSummaries(runDir)).byScript);
 
     const record = await writeRunRecord(runDir, {
@@ -309,6 +337,8 @@ type RunOptions = {
   env: Record<string, string>;
   /** Keep every sample (metrics.ndjson.gz) besides the per-second aggregates. */
   rawSamples: boolean;
+  /** The live dashboard (--dashboard, K6_WEB_DASHBOARD=true). */
+  dashboard?: DashboardConfig;
 };
 
 const HINT = "see 'loadgate run --help'";
@@ -336,6 +366,7 @@ export function parseRunArgs(argv: string[]): RunOptions | undefined {
         engine: { type: 'string', default: 'auto' },
         results: { type: 'string', default: 'results' },
         'raw-samples': { type: 'boolean', default: false },
+        dashboard: { type: 'boolean', default: false },
         env: { type: 'string', short: 'e', multiple: true, default: [] },
         help: { type: 'boolean', short: 'h', default: false },
       },
@@ -381,6 +412,7 @@ export function parseRunArgs(argv: string[]): RunOptions | undefined {
   }
   problems.push(...scenarioEnvProblems(Object.keys(env)));
   const faults = collect(problems, () => faultSources(values)) ?? {};
+  const dashboard = collect(problems, () => dashboardConfig(values.dashboard, process.env));
   throwProblems(problems, HINT);
   return {
     profile: profile as RunOptions['profile'],
@@ -402,6 +434,7 @@ export function parseRunArgs(argv: string[]): RunOptions | undefined {
     faults,
     env,
     rawSamples: values['raw-samples'],
+    dashboard,
   };
 }
 
