@@ -74,6 +74,17 @@ function header({ run, missing }: RunData, verdict: Outcome): string {
     ['Duration', Number.isFinite(duration) ? formatSeconds(Math.round(duration)) : '—'],
   ];
   if (run.prometheusUrl) rows.push(['Prometheus', run.prometheusUrl]);
+  if (run.generator) {
+    const g = run.generator;
+    const cpu =
+      g.cpuPeak === null
+        ? 'CPU not sampled (a run under 5 s)'
+        : `CPU peak ${percent(g.cpuPeak)} of ${g.cores} cores`;
+    rows.push([
+      'Load generator',
+      `${cpu}, ${count(g.droppedIterations)} of ${count(g.iterations + g.droppedIterations)} planned iterations dropped`,
+    ]);
+  }
   const notes = [missing.summary, missing.slo, missing.metrics, missing.server].filter(
     (m) => m !== undefined,
   );

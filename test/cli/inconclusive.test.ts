@@ -121,6 +121,9 @@ describe('a starved load generator', () => {
       /<div class="verdict warn" id="verdict"><strong><span class="badge warn">▲ INCONCLUSIVE/,
     );
     expect(page).toContain('inconclusive: ');
+    expect(page).toMatch(
+      /<th>Load generator<\/th><td>(CPU peak [\d.]+ % of \d+ cores|CPU not sampled \(a run under 5 s\)), \d+ of \d+ planned iterations dropped/,
+    );
 
     const table = runsTable(await listRuns(results), results);
     expect(table).toMatch(
