@@ -6,7 +6,7 @@
 // only after the gate. --dry-run stops after the plan.
 import { checkTargetHealth } from './target-health.ts';
 import { isLoopbackTarget } from './loopback.ts';
-import { cappedPlanOf, formatPlan, planOf } from './run-plan.ts';
+import { cappedPlanOf, formatPlan, planOf, type LoadPlan } from './run-plan.ts';
 import { engineOf } from '../engine/index.ts';
 import { checkPrometheus } from '../slo/reachable.ts';
 import { checkSpecFile } from '../slo/spec-check.ts';
@@ -37,11 +37,12 @@ const UNGATED_PROFILE = 'smoke';
 
 /**
  * Runs every check; resolves with the variables the run must add (TARGET_RPS
- * under --max-rps), or undefined after --dry-run. Throws the failing check's error.
+ * under --max-rps) and the plan (its stages go into run.json), or undefined
+ * after --dry-run. Throws the failing check's error.
  */
 export async function preflight(
   input: PreflightInput,
-): Promise<{ env: Record<string, string> } | undefined> {
+): Promise<{ env: Record<string, string>; plan: LoadPlan } | undefined> {
   if (input.slo !== false) {
     const spec = input.slo === true ? input.defaultSpec(!input.target) : input.slo;
     // The variables `loadgate run` gives the check (see judge() in commands/run.ts).
@@ -85,5 +86,6 @@ export async function preflight(
     await checkPrometheus(input.prometheus, input.auth, '--prometheus');
   return {
     env: plan.scaledTargetRps === undefined ? {} : { TARGET_RPS: String(plan.scaledTargetRps) },
+    plan,
   };
 }

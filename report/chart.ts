@@ -18,11 +18,18 @@ export type ChartOptions = {
   /** Unit shown after the y values, e.g. `ms`, `req/s`. */
   unit: string;
   series: Series[];
-  /** Epoch ms of the first value; values are one per second. */
+  /** Epoch ms of the first value. */
   start: number;
+  /** Seconds between two values (default 1: one per second; a Prometheus range query's step). */
+  interval?: number;
   /** How seconds merge when a long run has more than MAX_POINTS: `max` keeps latency spikes visible. */
   merge?: 'mean' | 'max';
+  /** The run's stages, shaded behind the lines: seconds since `start`. */
+  stages?: ChartStage[];
 };
+
+/** A stage of the run on a chart's time axis. */
+export type ChartStage = { name: string; from: number; to: number };
 
 /** Points per series at most: keeps a soak run's report small (one path point ≈ 12 bytes). */
 export const MAX_POINTS = 1200;
@@ -39,15 +46,18 @@ export function lineChart({
   unit,
   series: raw,
   start,
+  interval = 1,
   merge = 'mean',
+  stages = [],
 }: ChartOptions): string {
-  const seconds = Math.max(0, ...raw.map((s) => s.values.length));
-  const step = Math.max(1, Math.ceil(seconds / MAX_POINTS));
+  const count = Math.max(0, ...raw.map((s) => s.values.length));
+  const step = Math.max(1, Math.ceil(count / MAX_POINTS));
+  const seconds = count * interval;
   const series = raw.map((s) => ({ name: s.name, values: mergeSeconds(s.values, step, merge) }));
   const max = Math.max(0, ...series.flatMap((s) => s.values.filter((v) => v !== null)));
   const yTicks = niceTicks(max);
   const yMax = yTicks[yTicks.length - 1]!;
-  const xMax = Math.max(1, seconds - 1);
+  const xMax = Math.max(1, (count - 1) * interval);
   const plotW = WIDTH - PAD.left - PAD.right;
   const plotH = HEIGHT - PAD.top - PAD.bottom;
   const x = (i: number) => PAD.left + (i / xMax) * plotW;
@@ -63,10 +73,21 @@ export function lineChart({
     (s) =>
       `<text class="tick" x="${f(x(s))}" y="${HEIGHT - 8}" text-anchor="middle">${formatSeconds(s)}</text>`,
   );
+  const bands = stages
+    .filter((st) => st.to > st.from)
+    .map((st, index) => {
+      const x1 = x(Math.max(0, st.from));
+      const x2 = x(Math.min(xMax, st.to));
+      if (!(x2 > x1)) return '';
+      return (
+        `<g class="stage" data-stage="${escapeHtml(st.name)}"><rect x="${f(x1)}" y="${PAD.top}" width="${f(x2 - x1)}" height="${plotH}" fill="${index % 2 ? '#f3f0ff' : '#eef6ff'}"/>` +
+        `<text class="tick" x="${f(x1 + 4)}" y="${PAD.top + 12}">${escapeHtml(st.name)}</text></g>`
+      );
+    });
   const paths = series.map((s, index) => {
     const { colour, dash } = seriesStyle(index);
     // A single value per second would draw nothing as a line: draw it as a dot.
-    const d = pathData(s.values, (i) => x(i * step), y, f);
+    const d = pathData(s.values, (i) => x(i * step * interval), y, f);
     return (
       `<path class="series" data-series="${escapeHtml(s.name)}" d="${d}" fill="none" stroke="${colour}"` +
       `${dash ? ` stroke-dasharray="${dash}"` : ''} stroke-width="1.6" stroke-linejoin="round" stroke-linecap="round"><title>${escapeHtml(s.name)}</title></path>`
@@ -80,8 +101,9 @@ export function lineChart({
     .join('');
   const from = new Date(start).toISOString();
   return `<figure class="chart">
-<figcaption>${escapeHtml(title)} <span class="unit">(${escapeHtml(unit)}, ${step === 1 ? 'per second' : `per second, ${merge} over ${step} s`}, x = time since ${escapeHtml(from)})</span></figcaption>
+<figcaption>${escapeHtml(title)} <span class="unit">(${escapeHtml(unit)}, ${every(interval, step, merge)}, x = time since ${escapeHtml(from)})</span></figcaption>
 <svg role="img" viewBox="0 0 ${WIDTH} ${HEIGHT}" aria-label="${escapeHtml(title)}">
+${bands.join('\n')}
 ${grid.join('\n')}
 <line class="axis" x1="${PAD.left}" x2="${PAD.left}" y1="${PAD.top}" y2="${PAD.top + plotH}"/>
 <line class="axis" x1="${PAD.left}" x2="${WIDTH - PAD.right}" y1="${PAD.top + plotH}" y2="${PAD.top + plotH}"/>
@@ -90,6 +112,12 @@ ${paths.join('\n')}
 </svg>
 <ul class="legend">${legend}</ul>
 </figure>`;
+}
+
+/** How often the chart has a value, as its caption says it. */
+function every(interval: number, step: number, merge: 'mean' | 'max'): string {
+  const base = interval === 1 ? 'per second' : `every ${interval} s`;
+  return step === 1 ? base : `${base}, ${merge} over ${step * interval} s`;
 }
 
 /** Groups of `step` seconds as one value (nulls ignored; null if the group has none). */

@@ -5,7 +5,8 @@
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Verdict } from '../slo/verdict.ts';
-import { readTimelines, type Timelines } from './timeline.ts';
+import { readServerSeries, type ServerSeries } from './server-series.ts';
+import { readAggregateTimelines, readTimelines, type Timelines } from './timeline.ts';
 import { InputError } from '../core/errors.ts';
 import { RUN_FILES } from '../run-dir/files.ts';
 import { readJsonFile } from '../run-dir/read.ts';
@@ -19,11 +20,15 @@ export type RunData = {
   summaries: Map<string, K6Summary>;
   verdict?: Verdict;
   timelines?: Timelines;
+  /** The file the timelines were read from. */
+  timelineSource?: string;
+  /** The server side from Prometheus, captured when the run ended. */
+  server?: ServerSeries;
   missing: Missing;
 };
 
 /** One sentence per input that is absent or unreadable, shown where its section would be. */
-export type Missing = { summary?: string; slo?: string; metrics?: string };
+export type Missing = { summary?: string; slo?: string; metrics?: string; server?: string };
 
 export async function readRunData(dir: string): Promise<RunData> {
   const info = await stat(dir).catch(() => null);
@@ -52,15 +57,37 @@ export async function readRunData(dir: string): Promise<RunData> {
       ? `No SLO verdict: the SLO check did not run or did not finish for this run (${RUN_FILES.verdict} absent).`
       : `No SLO verdict: run without Prometheus (${RUN_FILES.verdict} absent), so server-side objectives were not judged.`;
 
-  const metricsFile = join(dir, RUN_FILES.metrics);
-  const timelines = (await stat(metricsFile).catch(() => null))
-    ? await readTimelines(metricsFile, Date.parse(run.startedAt))
-    : undefined;
-  if (!timelines) missing.metrics = `No ${RUN_FILES.metrics}: the timelines cannot be drawn.`;
+  // The compact per-second aggregates, else the raw samples (gzipped, or an older run's plain file).
+  const exists = async (name: string) =>
+    (await stat(join(dir, name)).catch(() => null)) ? name : undefined;
+  const source =
+    (await exists(RUN_FILES.aggregates)) ??
+    (await exists(RUN_FILES.k6Samples)) ??
+    (await exists(RUN_FILES.rawSamples)) ??
+    (await exists(RUN_FILES.metrics));
+  const runStart = Date.parse(run.startedAt);
+  const timelines =
+    source === undefined
+      ? undefined
+      : source === RUN_FILES.aggregates
+        ? await readAggregateTimelines(join(dir, source), runStart)
+        : await readTimelines(join(dir, source), runStart);
+  if (!timelines)
+    missing.metrics = `No ${RUN_FILES.aggregates} (nor raw samples): the client-side charts cannot be drawn.`;
   else if (timelines.points === 0)
-    missing.metrics = `${RUN_FILES.metrics} holds no HTTP or VU points: the timelines are empty.`;
+    missing.metrics = `${source} holds no HTTP or VU points: the client-side charts are empty.`;
+  const timelineSource = source;
 
-  return { dir, run, summaries, verdict, timelines, missing };
+  const captured = await readServerSeries(dir);
+  const server = captured && 'data' in captured ? captured.data : undefined;
+  if (captured && 'problem' in captured)
+    missing.server = `${RUN_FILES.serverSeries} is unreadable (${firstLine(captured.problem)}): the server-side charts cannot be drawn.`;
+  else if (!captured)
+    missing.server = run.prometheusUrl
+      ? `No ${RUN_FILES.serverSeries}: the server side was not captured from Prometheus when the run ended.`
+      : `No server-side charts: run without Prometheus (${RUN_FILES.serverSeries} absent).`;
+
+  return { dir, run, summaries, verdict, timelines, timelineSource, server, missing };
 }
 
 function firstLine(text: string): string {

@@ -1,6 +1,8 @@
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
+import { createGunzip } from 'node:zlib';
 import { z } from 'zod';
+import { binMs, latencyBin, readAggregates } from '../run-dir/aggregates.ts';
 
 // Per-second timelines from k6 `--out json` (metrics.ndjson), read line by
 // line. Memory grows with the run's seconds and journeys, never with its
@@ -18,7 +20,7 @@ export const K6Point = z.object({
     time: z.string(),
     value: z.number(),
     // Only the tag read here is checked: validating every tag cost more than JSON.parse.
-    tags: z.looseObject({ journey: z.string().optional() }).nullish(),
+    tags: z.looseObject({ journey: z.string().optional(), name: z.string().optional() }).nullish(),
   }),
 });
 export type K6Point = z.infer<typeof K6Point>;
@@ -27,11 +29,13 @@ export type K6Point = z.infer<typeof K6Point>;
 const WANTED = new Set(['http_reqs', 'http_req_duration', 'http_req_failed', 'vus']);
 const METRIC_KEY = '"metric":"';
 
-/** Relative width of a latency bin: values in a bin differ by at most 2 %. */
-const BIN_BASE = 1.02;
-const LOG_BASE = Math.log(BIN_BASE);
+function add(bucket: SecondBucket, metric: string, value: number): void {
+  if (metric === 'http_reqs') bucket.requests += value;
+  else if (metric === 'http_req_failed') bucket.failed += value;
+  else if (metric === 'http_req_duration') bucket.addLatency(value);
+}
 
-class SecondBucket {
+export class SecondBucket {
   requests = 0;
   failed = 0;
   latencyCount = 0;
@@ -39,10 +43,12 @@ class SecondBucket {
   latency = new Map<number, number>();
 
   addLatency(ms: number): void {
-    // ms ≤ 0 (clock granularity) lands in the lowest bin, index of 1 µs.
-    const bin = Math.floor(Math.log(Math.max(ms, 0.001)) / LOG_BASE);
-    this.latency.set(bin, (this.latency.get(bin) ?? 0) + 1);
-    this.latencyCount++;
+    this.addBin(latencyBin(ms), 1);
+  }
+
+  addBin(bin: number, count: number): void {
+    this.latency.set(bin, (this.latency.get(bin) ?? 0) + count);
+    this.latencyCount += count;
   }
 
   /** The q-quantile, as the geometric middle of its bin. */
@@ -52,7 +58,7 @@ class SecondBucket {
     let seen = 0;
     for (const bin of [...this.latency.keys()].sort((a, b) => a - b)) {
       seen += this.latency.get(bin)!;
-      if (seen >= rank) return Math.pow(BIN_BASE, bin + 0.5);
+      if (seen >= rank) return binMs(bin);
     }
     return null; // unreachable: the counts add up to latencyCount
   }
@@ -61,13 +67,19 @@ class SecondBucket {
 /** A value per second of the run; null where there is nothing to show (no request that second). */
 export type Series = { name: string; values: (number | null)[] };
 
+/** One request name (k6's `name` tag: `GET /api/products/{id}`) over the whole run, client side. */
+export type ClientRoute = { name: string; requests: number; failed: number; p95Ms: number | null };
+
 export type Timelines = {
   /** Epoch ms of second 0 (the first point's second, or the run start if earlier). */
   start: number;
   seconds: number;
   requestsPerSecond: Series[];
   p95LatencyMs: Series[];
+  p99LatencyMs: Series[];
   failedPerSecond: Series[];
+  /** Per request name, the busiest first. */
+  routes: ClientRoute[];
   vus: Series[];
   /** Points read, and lines that were not JSON (a run cut mid-write leaves half a line). */
   points: number;
@@ -80,6 +92,8 @@ export class TimelineBuilder {
   private readonly buckets = new Map<string, Map<number, SecondBucket>>();
   /** epoch second → VUs (the last value k6 reported in that second) */
   private readonly vus = new Map<number, number>();
+  /** request name → the whole run's counts and latency histogram */
+  private readonly routes = new Map<string, SecondBucket>();
   private first = Infinity;
   private last = -Infinity;
   points = 0;
@@ -117,22 +131,65 @@ export class TimelineBuilder {
       this.badLines++;
       return;
     }
+    this.addSample(point.metric, point.data.value, point.data.tags ?? {}, ms);
+  }
+
+  /** One sample as the engine emits it (the live dashboard feeds these). */
+  addSample(
+    metric: string,
+    value: number,
+    tags: { journey?: string; name?: string },
+    ms: number,
+  ): void {
     const second = Math.floor(ms / 1000);
     this.points++;
     this.first = Math.min(this.first, second);
     this.last = Math.max(this.last, second);
-    const { value } = point.data;
-    if (point.metric === 'vus') {
+    if (metric === 'vus') {
       this.vus.set(second, value);
       return;
     }
-    const journey = point.data.tags?.journey;
-    for (const name of journey ? [ALL, journey] : [ALL]) {
-      const bucket = this.bucket(name, second);
-      if (point.metric === 'http_reqs') bucket.requests += value;
-      else if (point.metric === 'http_req_failed') bucket.failed += value;
-      else if (point.metric === 'http_req_duration') bucket.addLatency(value);
+    const journey = tags.journey;
+    const buckets = (journey ? [ALL, journey] : [ALL]).map((name) => this.bucket(name, second));
+    const route = tags.name;
+    if (route) buckets.push(this.route(route));
+    for (const bucket of buckets) add(bucket, metric, value);
+  }
+
+  /** An aggregate already made (the engine's per-second output): counts and a latency histogram. */
+  addAggregate(
+    second: number,
+    journey: string | undefined,
+    route: string | undefined,
+    requests: number,
+    failed: number,
+    bins: Iterable<[number, number]>,
+  ): void {
+    this.points += requests;
+    this.first = Math.min(this.first, second);
+    this.last = Math.max(this.last, second);
+    const buckets = (journey ? [ALL, journey] : [ALL]).map((name) => this.bucket(name, second));
+    if (route) buckets.push(this.route(route));
+    const histogram = [...bins];
+    for (const bucket of buckets) {
+      bucket.requests += requests;
+      bucket.failed += failed;
+      for (const [bin, count] of histogram) bucket.addBin(bin, count);
     }
+  }
+
+  /** VUs at one second (the last value reported in it). */
+  addVus(second: number, vus: number): void {
+    this.points++;
+    this.first = Math.min(this.first, second);
+    this.last = Math.max(this.last, second);
+    this.vus.set(second, vus);
+  }
+
+  private route(name: string): SecondBucket {
+    let bucket = this.routes.get(name);
+    if (!bucket) this.routes.set(name, (bucket = new SecondBucket()));
+    return bucket;
   }
 
   private bucket(name: string, second: number): SecondBucket {
@@ -177,7 +234,16 @@ export class TimelineBuilder {
       seconds,
       requestsPerSecond: series((b) => b?.requests ?? 0),
       p95LatencyMs: series((b) => b?.quantile(0.95) ?? null),
+      p99LatencyMs: series((b) => b?.quantile(0.99) ?? null),
       failedPerSecond: series((b) => b?.failed ?? 0),
+      routes: [...this.routes]
+        .map(([name, b]) => ({
+          name,
+          requests: b.requests,
+          failed: b.failed,
+          p95Ms: b.quantile(0.95),
+        }))
+        .sort((a, b) => b.requests - a.requests || a.name.localeCompare(b.name)),
       vus: this.vus.size > 0 ? [{ name: 'VUs', values: vus }] : [],
       points: this.points,
       badLines: this.badLines,
@@ -185,13 +251,27 @@ export class TimelineBuilder {
   }
 }
 
-/** Streams a metrics.ndjson file into timelines. */
+/** Streams a metrics.ndjson file (gzipped when it ends in .gz, as k6 writes it) into timelines. */
 export async function readTimelines(file: string, runStart?: number): Promise<Timelines> {
   const builder = new TimelineBuilder();
-  const lines = createInterface({
-    input: createReadStream(file, { encoding: 'utf8' }),
-    crlfDelay: Infinity,
+  const raw = createReadStream(file);
+  const input = file.endsWith('.gz') ? raw.pipe(createGunzip()) : raw;
+  const lines = createInterface({ input, crlfDelay: Infinity });
+  try {
+    for await (const line of lines) builder.addLine(line);
+  } catch {
+    builder.badLines++; // a truncated gzip stream: what was read stands
+  }
+  return builder.timelines(runStart);
+}
+
+/** The same timelines from the engine's per-second aggregates (aggregates.ndjson.gz). */
+export async function readAggregateTimelines(file: string, runStart?: number): Promise<Timelines> {
+  const builder = new TimelineBuilder();
+  const { badLines } = await readAggregates(file, (line) => {
+    if ('vus' in line) builder.addVus(line.t, line.vus);
+    else builder.addAggregate(line.t, line.j, line.r, line.n, line.f, line.h);
   });
-  for await (const line of lines) builder.addLine(line);
+  builder.badLines += badLines;
   return builder.timelines(runStart);
 }

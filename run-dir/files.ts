@@ -7,8 +7,14 @@
 export const RUN_FILES = {
   /** The run record (record.ts): written by `loadgate run`. */
   record: 'run.json',
-  /** k6 `--out json`: one metric point per line. */
+  /** k6 `--out json`: one metric point per line (runs before compact results; read still). */
   metrics: 'metrics.ndjson',
+  /** The same, gzipped: written only with --raw-samples (k6 `--out json=file.gz`). */
+  rawSamples: 'metrics.ndjson.gz',
+  /** Per-second aggregates per journey and request name (aggregates.ts): the default. */
+  aggregates: 'aggregates.ndjson.gz',
+  /** What real k6 writes instead of the aggregates (it has no such output): its gzipped samples. */
+  k6Samples: 'metrics-k6.ndjson.gz',
   /** The SLO verdict, also a later run's baseline. */
   verdict: 'slo.json',
   /** The SLO verdict as Markdown, for a CI job summary. */
@@ -17,6 +23,8 @@ export const RUN_FILES = {
   junit: 'junit.xml',
   /** The self-contained HTML report. */
   report: 'report.html',
+  /** The server side from Prometheus over the run window, kept for the report (report/server-series.ts). */
+  serverSeries: 'server-series.json',
 } as const;
 
 /** The k6 handleSummary data of one script. */

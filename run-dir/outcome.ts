@@ -4,20 +4,22 @@
 // page cannot disagree about a run.
 import type { RunRecord } from './record.ts';
 import { EXIT } from '../core/errors.ts';
+import { formatScore, type Verdict } from '../slo/verdict.ts';
+import { saturationReasons } from './generator.ts';
 
-export type OutcomeInput = Pick<RunRecord, 'engine' | 'exitCode' | 'interrupted'> & {
+export type OutcomeInput = Pick<RunRecord, 'engine' | 'exitCode' | 'interrupted' | 'generator'> & {
   /**
    * The k6 thresholds as the summaries list them (the report reads them).
    * Without them the engine's exit code 99 says that some failed.
    */
   thresholds?: { total: number; failed: number };
   /** The SLO verdict (slo.json), when the check ran. */
-  slo?: { status: 'pass' | 'warn' | 'fail'; score: number; minScore: number; exitCode: number };
+  slo?: Pick<Verdict, 'status' | 'score' | 'minScore' | 'exitCode'>;
 };
 
 export type Outcome = {
   exitCode: number;
-  headline: 'PASS' | 'WARN' | 'FAIL' | 'INTERRUPTED';
+  headline: 'PASS' | 'WARN' | 'FAIL' | 'INCONCLUSIVE' | 'INTERRUPTED';
   tone: 'pass' | 'warn' | 'fail';
   /** One sentence per source (engine, thresholds, SLO), for the report. */
   reasons: string[];
@@ -49,7 +51,7 @@ export function runOutcome(run: OutcomeInput): Outcome {
     reasons.push('k6 thresholds failed (exit code 99)');
   reasons.push(
     slo
-      ? `SLO verdict ${slo.status} (score ${percent(slo.score)}, minimum ${percent(slo.minScore)})`
+      ? `SLO verdict ${slo.status} (score ${formatScore(slo.score, slo.minScore)}, minimum ${formatScore(slo.minScore)})`
       : 'no SLO verdict',
   );
 
@@ -63,14 +65,19 @@ export function runOutcome(run: OutcomeInput): Outcome {
     };
   // A script error, invalid options…: k6's code passes through.
   if (engineFailed) return { exitCode: run.exitCode, headline: 'FAIL', tone: 'fail', reasons };
+  // The generator was the bottleneck: the run proves nothing, pass or fail (exit 1).
+  const saturated = saturationReasons(run.generator);
+  if (saturated.length > 0 || slo?.status === 'inconclusive')
+    return {
+      exitCode: slo?.exitCode || EXIT.failed,
+      headline: 'INCONCLUSIVE',
+      tone: 'warn',
+      reasons: [...saturated.map((r) => `inconclusive: ${r}`), ...reasons],
+    };
   // The SLO's code (1 failed, 2 a rejected query, 3 Prometheus failing) wins over thresholds' 1.
   const exitCode = slo?.exitCode || (thresholdsFailed ? EXIT.failed : EXIT.ok);
   if (thresholdsFailed || slo?.status === 'fail')
     return { exitCode, headline: 'FAIL', tone: 'fail', reasons };
   if (slo?.status === 'warn') return { exitCode, headline: 'WARN', tone: 'warn', reasons };
   return { exitCode, headline: 'PASS', tone: 'pass', reasons };
-}
-
-function percent(ratio: number): string {
-  return `${Number((ratio * 100).toPrecision(4))} %`;
 }

@@ -6,6 +6,8 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { RUN_FILES } from './files.ts';
+import { GeneratorHealth } from './generator.ts';
+import { Stage } from './stages.ts';
 import { readJsonFile } from './read.ts';
 import { InputError } from '../core/errors.ts';
 
@@ -20,6 +22,10 @@ export const RunRecord = z.object({
   exitCode: z.number().int(),
   interrupted: z.boolean(),
   prometheusUrl: z.string().optional(),
+  /** The planned load's stages (stages.ts); absent in records written before they were kept. */
+  stages: z.array(Stage).optional(),
+  /** How the load generator fared (generator.ts): a saturated one makes the run inconclusive. */
+  generator: GeneratorHealth.optional(),
 });
 export type RunRecord = z.infer<typeof RunRecord>;
 

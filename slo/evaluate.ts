@@ -4,7 +4,10 @@ import type { Context, Measurement } from './measure.ts';
 import { EXIT } from '../core/errors.ts';
 import { QueryError } from './prometheus.ts';
 import type { Objective, SloSpec } from './spec.ts';
-import { formatBound, formatValue, judge, type ObjectiveResult } from './verdict.ts';
+import { formatDuration } from './prom-duration.ts';
+import { phaseWindow, stepFor } from './window.ts';
+import type { Stage } from '../run-dir/stages.ts';
+import { compare, formatBound, formatValue, judge, type ObjectiveResult } from './verdict.ts';
 
 /** A parsed spec only holds registered kinds. */
 function kindOfObjective(o: Objective): Kind {
@@ -21,14 +24,19 @@ export async function evaluate(
   spec: SloSpec,
   ctx: Context,
   profile?: string,
+  /** The run's stages (run.json), for objectives judged over one phase. */
+  stages?: readonly Stage[],
 ): Promise<ObjectiveResult[]> {
   const judgeOne = async (o: Objective) => {
+    const over = o.phase === undefined ? { ctx } : inPhase(ctx, stages, o.phase);
     const result =
       profile && o.profiles && !o.profiles.includes(profile)
         ? skipped(o, profile)
         : !ctx.client && (kindOfObjective(o).needsPrometheus?.(o, ctx) ?? true)
           ? notChecked(o, ctx, 'no Prometheus to ask')
-          : await judgeObjective(o, spec, ctx);
+          : 'problem' in over
+            ? noPhase(o, spec, over.problem)
+            : await judgeObjective(o, spec, over.ctx);
     ctx.results.set(o.name, result);
     return result;
   };
@@ -37,6 +45,42 @@ export async function evaluate(
   const second = await Promise.all(spec.objectives.filter(last).map(judgeOne));
   const byName = new Map([...first, ...second].map((r) => [r.name, r]));
   return spec.objectives.map((o) => byName.get(o.name)!);
+}
+
+/** The context of an objective judged over one phase: its window and the vars that spell it. */
+function inPhase(
+  ctx: Context,
+  stages: readonly Stage[] | undefined,
+  phase: string,
+): { ctx: Context } | { problem: string } {
+  const found = phaseWindow(stages, phase);
+  if ('problem' in found) return found;
+  const { window } = found;
+  const step = Math.min(ctx.step, stepFor(window.start, window.end, ctx.step));
+  const vars = {
+    ...ctx.vars,
+    window: formatDuration((window.end.getTime() - window.start.getTime()) / 1000),
+    start: String(window.start.getTime() / 1000),
+    end: String(window.end.getTime() / 1000),
+    step: `${step}s`,
+  };
+  return { ctx: { ...ctx, window, step, vars } };
+}
+
+/** An objective whose phase this run does not have: no data, counted as its onNoData says. */
+function noPhase(o: Objective, spec: SloSpec, problem: string): ObjectiveResult {
+  const onNoData = o.onNoData ?? spec.defaults.onNoData;
+  return {
+    ...identity(o),
+    status: 'no-data',
+    failed: onNoData === 'fail',
+    value: null,
+    unit: '',
+    measured: 'no data',
+    bound: '',
+    message: problem,
+    hint: 'Judge it over a run of loadgate run (its run.json records the stages), or drop `phase`',
+  };
 }
 
 /** Not judged: a smoke run is too light to make an HPA scale, for example. */
@@ -83,6 +127,7 @@ function identity(o: Objective) {
     description: o.description,
     key: o.key,
     weight: o.weight,
+    phase: o.phase,
   };
 }
 
@@ -110,9 +155,24 @@ async function judgeObjective(o: Objective, spec: SloSpec, ctx: Context): Promis
   }
   if (m.status === 'unchecked')
     return notChecked(o, ctx, m.message ?? 'what it reads was not checked', m);
+  if (m.status === 'skipped')
+    return {
+      ...base,
+      status: 'skipped',
+      skippedBecause: 'no-baseline',
+      failed: false,
+      value: null,
+      unit: m.unit,
+      measured: '—',
+      bound: '',
+      query: m.query,
+      message: m.message,
+    };
   const status =
     m.status ?? (m.value === null ? 'no-data' : judge(m.value, m.op, m.bound, m.warning));
   const onNoData = o.onNoData ?? spec.defaults.onNoData;
+  const details = m.details && worstFirst(m);
+  const beyond = details && status !== 'pass' ? groupsBeyond(m, details) : undefined;
   return {
     ...base,
     status,
@@ -123,9 +183,40 @@ async function judgeObjective(o: Objective, spec: SloSpec, ctx: Context): Promis
       m.display ??
       (m.value === null ? (status === 'no-data' ? 'no data' : '—') : formatValue(m.value, m.unit)),
     bound: m.boundDisplay ?? formatBound(m.op, m.bound, m.unit, m.warning),
+    boundValue: m.boundDisplay === undefined ? m.bound : undefined,
     query: m.query,
-    message: m.message,
+    message: [m.message, beyond].filter(Boolean).join('; ') || undefined,
     hint: status === 'pass' ? undefined : m.hint,
-    details: m.details,
+    details,
   };
+}
+
+type Details = NonNullable<Measurement['details']>;
+
+/** The groups of a `by:` objective, the worst first (so every output leads with the culprit). */
+function worstFirst(m: Measurement): Details {
+  const lowerIsBetter = m.op === '<' || m.op === '<=';
+  const rank = (v: number | null) =>
+    v === null || Number.isNaN(v) ? -Infinity : lowerIsBetter ? v : -v;
+  return [...m.details!].sort((a, b) => rank(b.value) - rank(a.value));
+}
+
+/**
+ * The groups beyond the bound, named with their value and unit, e.g.
+ * `1 of 9 route beyond ≤ 1 s: route="/api/products/{id}" 2.43 s`.
+ */
+function groupsBeyond(m: Measurement, details: Details): string | undefined {
+  const over = details.filter((d) => d.value !== null && !compare(d.value, m.op, m.bound));
+  if (over.length === 0) return undefined;
+  const shown = over
+    .slice(0, 5)
+    .map((d) => `${labelText(d.labels)} ${formatValue(d.value, m.unit)}`);
+  const more = over.length > shown.length ? `, and ${over.length - shown.length} more` : '';
+  return `${over.length} of ${details.length} beyond ${formatBound(m.op, m.bound, m.unit)}: ${shown.join(', ')}${more}`;
+}
+
+function labelText(labels: Record<string, string>): string {
+  return Object.entries(labels)
+    .map(([k, v]) => `${k}="${v}"`)
+    .join(', ');
 }

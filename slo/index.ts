@@ -6,7 +6,7 @@ import { PrometheusClient, type PrometheusOptions } from './prometheus.ts';
 import { pushVerdict } from './push.ts';
 import { consoleTable, junit, markdown } from './verdict-formats.ts';
 import { loadSpec } from './spec.ts';
-import { conclude, unchecked, type Verdict } from './verdict.ts';
+import { conclude, unchecked, withGeneratorHealth, type Verdict } from './verdict.ts';
 import { resolveWindow, stepFor } from './window.ts';
 import { EXIT } from '../core/errors.ts';
 import { redactUrl } from '../core/urls.ts';
@@ -112,6 +112,7 @@ export async function runCheck(
         sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
       },
       profile,
+      run?.stages,
     );
     verdict = {
       apiVersion: 'loadgate/v1',
@@ -129,6 +130,8 @@ export async function runCheck(
       minScore: spec.minScore,
       objectives: results,
     };
+    // A saturated load generator makes the run inconclusive (its record says how it fared).
+    verdict = withGeneratorHealth(verdict, run?.generator);
   } finally {
     await client?.close();
   }

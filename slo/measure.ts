@@ -38,9 +38,11 @@ export type Measurement = {
   /**
    * Set when the value alone cannot be judged: missing data, a failure the
    * value does not show, or `unchecked`: what it depends on was not checked
-   * for want of Prometheus (a baseline of an unchecked objective).
+   * for want of Prometheus (a baseline of an unchecked objective), or
+   * `skipped`: nothing to judge by design (no baseline on a first run), with
+   * `message` as its one-line note.
    */
-  status?: 'no-data' | 'fail' | 'unchecked';
+  status?: 'no-data' | 'fail' | 'unchecked' | 'skipped';
   /** What to show instead of the formatted value, e.g. `never`. */
   display?: string;
   /** What to show instead of the formatted bound, when it is not a number. */

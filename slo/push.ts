@@ -53,7 +53,7 @@ export async function pushVerdict(
     status.set({ profile, objective: r.name, kind: r.kind }, STATUS_CODE[r.status]);
     if (r.value !== null) value.set({ profile, objective: r.name }, r.value);
   }
-  run.set({ profile }, verdict.status === 'fail' ? 0 : 1);
+  run.set({ profile }, verdict.status === 'fail' || verdict.status === 'inconclusive' ? 0 : 1);
   score.set({ profile }, verdict.score);
   // PUT /metrics/job/<job>/<label>/<value>: the Pushgateway API, sent the way
   // every API call of the checker is (slo/http.ts: proxy, TLS), credentials

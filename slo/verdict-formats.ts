@@ -1,5 +1,6 @@
 // The three renderings of a verdict: console table, Markdown (CI step summary), JUnit XML.
 import {
+  formatScore,
   formatValue,
   unchecked,
   type ObjectiveResult,
@@ -30,13 +31,20 @@ function notChecked(v: Verdict): { names: string[]; hint?: string } | undefined 
   return { names: results.map((r) => r.name), hint: results.find((r) => r.hint)?.hint };
 }
 
+const ICON: Record<Verdict['status'], string> = {
+  pass: '✅',
+  warn: '⚠️',
+  fail: '❌',
+  inconclusive: '❔',
+};
+
 function name(r: ObjectiveResult): string {
-  return r.key ? `${r.name} (key)` : r.name;
+  return `${r.name}${r.key ? ' (key)' : ''}${r.phase ? ` [${r.phase}]` : ''}`;
 }
 
 function headline(v: Verdict): string {
   const missing = notChecked(v);
-  return `SLO ${v.status.toUpperCase()}: ${v.spec}${v.run ? ` · run ${v.run}` : ''}${missing ? ` · ${missing.names.length} not checked (no Prometheus)` : ''} · score ${(v.score * 100).toFixed(0)} % (min ${(v.minScore * 100).toFixed(0)} %) · ${v.window.start} → ${v.window.end}`;
+  return `SLO ${v.status.toUpperCase()}: ${v.spec}${v.run ? ` · run ${v.run}` : ''}${missing ? ` · ${missing.names.length} not checked (no Prometheus)` : ''} · score ${formatScore(v.score, v.minScore)} (min ${formatScore(v.minScore)}) · ${v.window.start} → ${v.window.end}`;
 }
 
 export function consoleTable(v: Verdict): string {
@@ -52,11 +60,13 @@ export function consoleTable(v: Verdict): string {
   // The objectives not checked are named once, with how to check them, below.
   for (const r of v.objectives.filter((r) => r.status !== 'pass' && !unchecked(r))) {
     out.push(`${mark(r)} ${r.name}${r.message ? `: ${r.message}` : ''}`);
-    if (r.query) out.push(`    query: ${r.query}`);
+    // A skip is a one-line note: nothing was asked.
+    if (r.query && r.status !== 'skipped') out.push(`    query: ${r.query}`);
     for (const d of r.details ?? [])
       out.push(`    ${labelText(d.labels)}: ${formatValue(d.value, r.unit)}`);
     if (r.hint) out.push(`    hint: ${r.hint}`);
   }
+  for (const reason of v.inconclusive ?? []) out.push(`? inconclusive: ${reason}`);
   const missing = notChecked(v);
   if (missing)
     out.push(
@@ -70,8 +80,9 @@ export function consoleTable(v: Verdict): string {
 export function markdown(v: Verdict): string {
   const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
   const out = [
-    `### ${v.status === 'pass' ? '✅' : v.status === 'warn' ? '⚠️' : '❌'} ${headline(v)}`,
+    `### ${ICON[v.status]} ${headline(v)}`,
     '',
+    ...(v.inconclusive ?? []).map((r) => `**Inconclusive:** ${cell(r)}\n`),
     '| objective | kind | measured | bound | status |',
     '|---|---|---|---|---|',
     ...v.objectives.map(
@@ -89,7 +100,9 @@ export function markdown(v: Verdict): string {
   if (notes.length > 0) out.push('', '#### Details', '');
   for (const r of notes) {
     out.push(`- **${cell(r.name)}** ${mark(r)}${r.message ? `: ${cell(r.message)}` : ''}`);
-    if (r.query) out.push(`  - query: \`${r.query.replace(/`/g, "'")}\``);
+    if (r.query && r.status !== 'skipped') out.push(`  - query: \`${r.query.replace(/`/g, "'")}\``);
+    for (const d of r.details ?? [])
+      out.push(`  - \`${labelText(d.labels)}\`: ${formatValue(d.value, r.unit)}`);
     if (r.hint) out.push(`  - hint: ${cell(r.hint)}`);
   }
   return out.join('\n') + '\n';
@@ -105,12 +118,16 @@ export function junit(v: Verdict): string {
         `measured ${r.measured}, bound ${r.bound}`,
         r.message,
         r.query && `query: ${r.query}`,
+        ...(r.details ?? []).map((d) => `${labelText(d.labels)}: ${formatValue(d.value, r.unit)}`),
         r.hint && `hint: ${r.hint}`,
       ]
         .filter(Boolean)
         .join('\n'),
     );
-    const summary = xml(`${r.status}: measured ${r.measured}, bound ${r.bound}`);
+    // The failure's one line names the culprit too (the group beyond the bound, say).
+    const summary = xml(
+      `${r.status}: measured ${r.measured}, bound ${r.bound}${r.failed && r.message ? `: ${r.message}` : ''}`,
+    );
     let body = '';
     if (r.status === 'error') body = `    <error message="${summary}">${text}</error>`;
     else if (r.failed)
@@ -120,9 +137,17 @@ export function junit(v: Verdict): string {
     else body = `    <system-out>${text}</system-out>`;
     return `${open}\n${body}\n  </testcase>`;
   });
+  // An inconclusive run fails CI as its own case, named so: the generator, not the target.
+  if (v.inconclusive?.length) {
+    const why = xml(v.inconclusive.join('\n'));
+    cases.unshift(
+      `  <testcase classname="slo.${xml(v.spec)}" name="load-generator" time="0">\n    <failure message="inconclusive: ${xml(v.inconclusive[0]!)}" type="inconclusive">${why}</failure>\n  </testcase>`,
+    );
+  }
+  const inconclusive = v.inconclusive?.length ? 1 : 0;
   return [
     '<?xml version="1.0" encoding="UTF-8"?>',
-    `<testsuite name="slo.${xml(v.spec)}" tests="${v.objectives.length}" failures="${failures}" errors="${errors}" skipped="${v.objectives.filter((r) => r.status === 'skipped').length}">`,
+    `<testsuite name="slo.${xml(v.spec)}" tests="${v.objectives.length + inconclusive}" failures="${failures + inconclusive}" errors="${errors}" skipped="${v.objectives.filter((r) => r.status === 'skipped').length}">`,
     ...cases,
     '</testsuite>',
     '',

@@ -3,6 +3,7 @@
 // baseline, so it is a zod schema too.
 import { z } from 'zod';
 import { EXIT } from '../core/errors.ts';
+import { saturationReasons, type GeneratorHealth } from '../run-dir/generator.ts';
 
 /**
  * `skipped`: not judged, for the reason `skippedBecause` gives: the objective
@@ -17,11 +18,13 @@ export type Unit = z.infer<typeof Unit>;
 
 /**
  * Why an objective was skipped. `profile`: it does not apply to this run, a
- * legitimate skip. `no-prometheus`: it applies but could not be checked (no
- * Prometheus to ask), so the run cannot pass on it: the verdict is at best
- * `warn`. A slo.json written before this field existed only skipped by profile.
+ * legitimate skip. `no-baseline`: a baseline objective with no earlier run to
+ * compare with (a first run), also legitimate. `no-prometheus`: it applies but
+ * could not be checked (no Prometheus to ask), so the run cannot pass on it:
+ * the verdict is at best `warn`. A slo.json written before this field existed
+ * only skipped by profile.
  */
-export const SkipReason = z.enum(['profile', 'no-prometheus']);
+export const SkipReason = z.enum(['profile', 'no-baseline', 'no-prometheus']);
 export type SkipReason = z.infer<typeof SkipReason>;
 
 export const ObjectiveResult = z.object({
@@ -30,6 +33,8 @@ export const ObjectiveResult = z.object({
   description: z.string().optional(),
   key: z.boolean(),
   weight: z.number(),
+  /** The stage of the run it was judged over (`phase:` in the spec); absent: the whole window. */
+  phase: z.string().optional(),
   status: Status,
   /** Set on a `skipped` result. */
   skippedBecause: SkipReason.optional(),
@@ -41,6 +46,8 @@ export const ObjectiveResult = z.object({
   measured: z.string(),
   /** The bound as shown: `≤ 1 s`. */
   bound: z.string(),
+  /** The bound as a number in `unit` (the report measures each route's distance from it). */
+  boundValue: z.number().optional(),
   query: z.string().optional(),
   message: z.string().optional(),
   hint: z.string().optional(),
@@ -61,7 +68,10 @@ export const Verdict = z.object({
   /** The Prometheus asked; absent when there was none (see `skippedBecause`). */
   prometheus: z.string().optional(),
   window: z.object({ loadStart: z.string(), start: z.string(), end: z.string() }),
-  status: z.enum(['pass', 'warn', 'fail']),
+  /** `inconclusive`: the load generator was the bottleneck (run-dir/generator.ts); see `inconclusive`. */
+  status: z.enum(['pass', 'warn', 'fail', 'inconclusive']),
+  /** Why the run proves nothing, when it is inconclusive. */
+  inconclusive: z.array(z.string()).optional(),
   score: z.number(),
   minScore: z.number(),
   exitCode: z.number().int(),
@@ -132,6 +142,19 @@ export function formatBound(op: Comparison, bound: number, unit: Unit, warning?:
     : `${text} (warn ${SYMBOL[op]} ${formatValue(warning, unit)})`;
 }
 
+/**
+ * The run score as measured, to two decimals of a percent (89.66 %). Given the
+ * minimum, a score under it is never rounded up to it: 89.999 % shows 89.99 %
+ * beside a 90 % minimum, not 90 %.
+ */
+export function formatScore(ratio: number, minScore?: number): string {
+  // The epsilon keeps 0.29 (28.999…96 in binary) at 29, not 28.99.
+  const rounded = Math.round(ratio * 10000 + 1e-6) / 100;
+  const under = minScore !== undefined && ratio < minScore - 1e-9;
+  const shown = under && rounded >= minScore * 100 ? Math.floor(ratio * 10000) / 100 : rounded;
+  return `${shown} %`;
+}
+
 /** 4 significant digits for fractions; whole numbers stay whole (12345 requests, not 12350). */
 function round(value: number): number {
   return Math.abs(value) >= 1000 ? Math.round(value) : Number(value.toPrecision(4));
@@ -166,4 +189,19 @@ export function conclude(
   const allPassed = judged.every((r) => r.status === 'pass') && !anyUnchecked;
   const status = failed ? 'fail' : allPassed ? 'pass' : 'warn';
   return { status, score, exitCode: errorExit || (failed ? EXIT.failed : EXIT.ok) };
+}
+
+/**
+ * A verdict whose load generator was saturated is inconclusive, whatever its
+ * objectives say: exit 1 (or the error's own code), its reasons kept.
+ */
+export function withGeneratorHealth(v: Verdict, generator: GeneratorHealth | undefined): Verdict {
+  const reasons = saturationReasons(generator);
+  if (reasons.length === 0) return v;
+  return {
+    ...v,
+    status: 'inconclusive',
+    inconclusive: reasons,
+    exitCode: v.exitCode || EXIT.failed,
+  };
 }

@@ -1,5 +1,6 @@
 import { formatDuration, parseDuration } from './prom-duration.ts';
 import type { RunRecord } from '../run-dir/record.ts';
+import { phaseRange, type Stage } from '../run-dir/stages.ts';
 import { InputError } from '../core/errors.ts';
 
 /**
@@ -84,4 +85,25 @@ export function parseTime(text: string, flag: string): Date {
       'Use RFC 3339 (2024-05-01T10:00:00Z) or unix seconds',
     );
   return date;
+}
+
+/**
+ * The window of one phase of the run (`phase: plateau`): its stage's times
+ * from run.json, no warm-up (the ramp before it is what is left out), or why
+ * there is none.
+ */
+export function phaseWindow(
+  stages: readonly Stage[] | undefined,
+  phase: string,
+): { window: Window } | { problem: string } {
+  if (!stages?.length)
+    return {
+      problem: `phase ${phase}: the run records no stages (a run.json from loadgate run has them; --from/--to and --last have none)`,
+    };
+  const range = phaseRange(stages, phase);
+  if (!range)
+    return {
+      problem: `phase ${phase}: no such stage in this run (its stages: ${stages.map((s) => s.name).join(', ')})`,
+    };
+  return { window: { loadStart: range.start, start: range.start, end: range.end } };
 }

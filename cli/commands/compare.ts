@@ -17,7 +17,8 @@ import { EXIT, InputError } from '../../core/errors.ts';
 const USAGE = `Usage: loadgate compare A B [options]
 
 Compares two runs (run directories, or run ids under --results) from their
-metrics.ndjson: for all requests, each journey and each route, p50/p95/p99
+raw samples (--raw-samples, or real k6's) or else their per-second aggregates
+(aggregates.ndjson.gz, latencies within 1 %): for all requests, each journey and each route, p50/p95/p99
 latency, error ratio and throughput, the change from A to B, and whether the
 change is beyond run-to-run noise (block bootstrap of the difference B − A,
 intervals widened for the number of changes judged, Bonferroni). Seeded: the
@@ -35,7 +36,7 @@ Options:
   -h, --help              this help
 
 Exit codes: 0 compared (whatever the changes), 1 a regression with
---fail-on-regression, 2 bad input (a run without metrics.ndjson).`;
+--fail-on-regression, 2 bad input (a run without samples or aggregates).`;
 
 const HINT = "see 'loadgate compare --help'";
 

@@ -9,7 +9,8 @@ const USAGE = `Usage: loadgate report <run-dir> [--results DIR]
        loadgate report <run-id> [--results DIR]
 
 (Re)writes the run's report.html, a self-contained HTML report of a run
-(verdict, thresholds, checks, key metrics, timelines, SLO verdict), and
+(verdict, failed objectives, client and server charts, routes, SLO verdict,
+thresholds, checks, key metrics), and
 prints its path. A bare run id is looked up under --results (default:
 results). Examples: loadgate report results/smoke-20261124-230222-cad2,
 loadgate report smoke-20261124-230222-cad2 (loadgate runs lists them).`;

@@ -23,19 +23,31 @@ import {
   prometheusAuth,
   type PrometheusAuthValues,
 } from '../prometheus-auth.ts';
+import {
+  dashboardConfig,
+  DEFAULT_PORT,
+  K6_DASHBOARD_FILE,
+  openDashboard,
+  type DashboardConfig,
+} from '../dashboard.ts';
+import { watchGenerator } from '../generator-health.ts';
 import { preflight } from '../run-preflight.ts';
 import { scenarioEnvProblems } from '../scenario-env.ts';
 // Everything the run needs after the load is imported here, with the command:
 // a Ctrl-C to the process group also stops the run-time TypeScript loader's
 // helper process, after which no module can be loaded (TransformError).
-import { runScript } from '../../engine/index.ts';
+import { engineOf, runScript } from '../../engine/index.ts';
+import { parseOut } from '../../engine/outputs/index.ts';
 import { readFaults, type FaultSources } from '../../infra/local/faults-config.ts';
 import { startPlatform } from '../../infra/local/platform.ts';
 import { INSTALL_PROMETHEUS } from '../../infra/local/prometheus.ts';
-import { writeReport } from '../../report/index.ts';
+import { keepServerSeries, writeReport } from '../../report/index.ts';
 import { createDirectory } from '../../run-dir/create.ts';
 import { ranToEnd, runOutcome } from '../../run-dir/outcome.ts';
 import { writeRunRecord } from '../../run-dir/record.ts';
+import { saturationReasons } from '../../run-dir/generator.ts';
+import { stagesOf } from '../../run-dir/stages.ts';
+import { readSummaries } from '../../run-dir/summary.ts';
 import { runCheck } from '../../slo/index.ts';
 import { JOURNEYS as CATALOGUE_JOURNEYS, MIX, PROFILES } from '../../lib/catalogue.ts';
 import { EXIT, InputError } from '../../core/errors.ts';
@@ -75,6 +87,11 @@ ${PROMETHEUS_AUTH_USAGE}
                       inject faults into the local platform (see loadgate platform --help):
                       rehearse that the SLO check catches a breach
   --results DIR       where runs are written (default: results)
+  --dashboard         a live view on 127.0.0.1:K6_WEB_DASHBOARD_PORT (default ${DEFAULT_PORT}); also
+                      K6_WEB_DASHBOARD=true. Real k6: its web dashboard, exported to
+                      ${K6_DASHBOARD_FILE}; built-in engine: the report's charts, live
+  --raw-samples       also keep every sample, gzipped (metrics.ndjson.gz, as k6 --out
+                      json=file.gz); by default only per-second aggregates are kept
   -e, --env K=V       scenario variable (repeatable), e.g. -e SMOKE_DURATION=20s; an unknown
                       name is refused (exit 2)
 Safety gate (any profile but smoke against a target that is not loopback):
@@ -151,7 +168,22 @@ export async function main(argv: string[]): Promise<number> {
         `loadgate: local platform: gateway ${platform.gatewayUrl}, Prometheus ${prometheusUrl ?? 'none'}\n`,
       );
 
+    // Listening before the load: a taken port is exit 3, not a failed run.
+    const dashboard =
+      options.dashboard &&
+      (await openDashboard(options.dashboard, {
+        realK6: engineOf(options.engine) !== undefined,
+        exportFile: join(runDir, K6_DASHBOARD_FILE),
+        title: `loadgate ${options.profile} run ${runId}`,
+      }));
+    if (dashboard)
+      process.stderr.write(
+        dashboard.url
+          ? `loadgate: live dashboard ${dashboard.url}\n`
+          : `loadgate: k6's web dashboard on 127.0.0.1:${options.dashboard!.port}, exported to ${join(runDir, K6_DASHBOARD_FILE)}\n`,
+      );
     const startedAt = new Date();
+    const generator = watchGenerator();
     const result = await runScript({
       script: bundle,
       env: {
@@ -161,7 +193,12 @@ export async function main(argv: string[]): Promise<number> {
         PROFILE: options.profile,
         RESULTS_DIR: runDir,
       },
-      outJson: join(runDir, RUN_FILES.metrics),
+      // Per-second aggregates by default; every sample (gzipped) only when asked.
+      outJson: options.rawSamples ? join(runDir, RUN_FILES.rawSamples) : undefined,
+      outputs: [
+        parseOut(`aggregates=${join(runDir, RUN_FILES.aggregates)}`),
+        ...(dashboard ? [dashboard.output] : []),
+      ],
       remoteWrite: remoteWrite ? remoteWriteTo(remoteWrite, auth) : undefined,
       engine: options.engine,
       signal: abort.signal,
@@ -170,6 +207,8 @@ export async function main(argv: string[]): Promise<number> {
     });
     const endedAt = new Date();
     const interrupted = abort.signal.aborted;
+    await dashboard?.close();
+    const health = generator.stop(result.engine, (await readSummaries(runDir)).byScript);
 
     const record = await writeRunRecord(runDir, {
       id: runId,
@@ -183,10 +222,24 @@ export async function main(argv: string[]): Promise<number> {
       exitCode: result.exitCode,
       interrupted,
       prometheusUrl: prometheusUrl && redactUrl(prometheusUrl),
+      stages: stagesOf(ready.plan.shapes, startedAt),
+      generator: health,
     });
     process.stderr.write(
       `loadgate: ${result.engine} engine finished with exit code ${result.exitCode}; results in ${runDir}\n`,
     );
+    for (const reason of saturationReasons(health))
+      process.stderr.write(`loadgate: INCONCLUSIVE: ${reason}\n`);
+    // The server side, for the report, while the (local) Prometheus still answers.
+    if (prometheusUrl)
+      await keepServerSeries(
+        runDir,
+        record,
+        { ...auth, url: prometheusUrl },
+        specFile(options, !platform),
+      ).catch((error: Error) =>
+        process.stderr.write(`loadgate: could not keep the server-side series: ${error.message}\n`),
+      );
 
     try {
       // An interrupted or failed load is not judged: its outcome is the engine's.
@@ -237,10 +290,7 @@ async function judge(
     process.stderr.write(
       'loadgate: no Prometheus to query: judging the objectives that need none (the k6 summary), the others are not checked\n',
     );
-  const spec =
-    options.slo === true
-      ? join(HOME, 'slo', run.local ? 'local.yaml' : 'platform.yaml')
-      : options.slo;
+  const spec = specFile(options, !run.local);
   const check = await runCheck({
     spec,
     prometheusUrl: run.prometheus?.url,
@@ -255,6 +305,13 @@ async function judge(
     pushgatewayUrl: options.pushgateway,
   });
   return check.verdict;
+}
+
+/** The SLO spec of the run: --slo's, or the default for the target (also with --no-slo, for its vars). */
+function specFile(options: RunOptions, remote: boolean): string {
+  return typeof options.slo === 'string'
+    ? options.slo
+    : join(HOME, 'slo', remote ? 'platform.yaml' : 'local.yaml');
 }
 
 type RunOptions = {
@@ -278,6 +335,10 @@ type RunOptions = {
   auth?: PrometheusAuthValues;
   faults: FaultSources;
   env: Record<string, string>;
+  /** Keep every sample (metrics.ndjson.gz) besides the per-second aggregates. */
+  rawSamples: boolean;
+  /** The live dashboard (--dashboard, K6_WEB_DASHBOARD=true). */
+  dashboard?: DashboardConfig;
 };
 
 const HINT = "see 'loadgate run --help'";
@@ -304,6 +365,8 @@ export function parseRunArgs(argv: string[]): RunOptions | undefined {
         ...FAULT_OPTIONS,
         engine: { type: 'string', default: 'auto' },
         results: { type: 'string', default: 'results' },
+        'raw-samples': { type: 'boolean', default: false },
+        dashboard: { type: 'boolean', default: false },
         env: { type: 'string', short: 'e', multiple: true, default: [] },
         help: { type: 'boolean', short: 'h', default: false },
       },
@@ -349,6 +412,7 @@ export function parseRunArgs(argv: string[]): RunOptions | undefined {
   }
   problems.push(...scenarioEnvProblems(Object.keys(env)));
   const faults = collect(problems, () => faultSources(values)) ?? {};
+  const dashboard = collect(problems, () => dashboardConfig(values.dashboard, process.env));
   throwProblems(problems, HINT);
   return {
     profile: profile as RunOptions['profile'],
@@ -369,6 +433,8 @@ export function parseRunArgs(argv: string[]): RunOptions | undefined {
       : undefined,
     faults,
     env,
+    rawSamples: values['raw-samples'],
+    dashboard,
   };
 }
 

@@ -7,7 +7,7 @@ import { EXIT, InputError } from '../../core/errors.ts';
 const USAGE = `Usage: loadgate runs [--results DIR] [--json]
 
 Lists the runs under DIR (default: results), newest first: id, profile,
-target, engine, length and verdict (PASS, WARN, FAIL, INTERRUPTED: the exit
+target, engine, length and verdict (PASS, WARN, FAIL, INCONCLUSIVE, INTERRUPTED: the exit
 code loadgate run gave, from run.json, the k6 summaries and slo.json). A
 directory that is not a readable run is listed as such.
 

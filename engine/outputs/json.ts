@@ -1,6 +1,9 @@
 // `--out json=FILE`: k6's NDJSON, a `Metric` line the first time a metric
-// gets a sample, then one `Point` line per sample.
-import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
+// gets a sample, then one `Point` line per sample; gzipped when FILE ends in
+// `.gz`, as k6 does (`k6 run --out json=test.gz`).
+import { createWriteStream, mkdirSync } from 'node:fs';
+import type { Writable } from 'node:stream';
+import { createGzip } from 'node:zlib';
 import { dirname, resolve } from 'node:path';
 import type { Metric, Registry, Tags } from '../metrics.ts';
 import type { Output, OutputDefinition } from './output.ts';
@@ -15,7 +18,8 @@ export const json: OutputDefinition<{ path: string }> = {
 };
 
 export function jsonOutput(path: string): Output {
-  let stream: WriteStream | undefined;
+  let stream: Writable | undefined;
+  let finished: Promise<void> | undefined;
   let buffer: string[] = [];
   let size = 0;
   const seen = new Set<Metric>();
@@ -27,7 +31,17 @@ export function jsonOutput(path: string): Output {
   return {
     start(registry: Registry, thresholds: Threshold[]) {
       mkdirSync(dirname(path), { recursive: true });
-      stream = createWriteStream(path);
+      const file = createWriteStream(path);
+      finished = new Promise<void>((resolve, reject) => {
+        file.on('finish', resolve);
+        file.on('error', reject);
+      });
+      if (path.endsWith('.gz')) {
+        const gzip = createGzip();
+        gzip.on('error', (e) => file.destroy(e));
+        gzip.pipe(file);
+        stream = gzip;
+      } else stream = file;
       registry.onSample((metric: Metric, value: number, tags: Tags, time: number) => {
         if (!seen.has(metric)) {
           seen.add(metric);
@@ -60,9 +74,8 @@ export function jsonOutput(path: string): Output {
     async stop() {
       if (!stream) return;
       flush();
-      await new Promise<void>((resolve, reject) =>
-        stream!.end((e?: Error | null) => (e ? reject(e) : resolve())),
-      );
+      stream.end();
+      await finished;
     },
   };
 }

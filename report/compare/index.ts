@@ -9,7 +9,13 @@
 // enough to matter (`minChange`).
 import { join } from 'node:path';
 import { z } from 'zod';
-import { readRunSamples, type Group, type GroupKind, type RunSamples } from './read.ts';
+import {
+  readAggregateSamples,
+  readRunSamples,
+  type Group,
+  type GroupKind,
+  type RunSamples,
+} from './read.ts';
 import { bootstrap, quantiles, seededRandom, standardDeviation, studentQuantile } from './stats.ts';
 import { RUN_FILES } from '../../run-dir/files.ts';
 import { readJsonFile } from '../../run-dir/read.ts';
@@ -194,13 +200,27 @@ export function hasRegression(c: Comparison): boolean {
 }
 
 async function readSide(dir: string, read: { reservoir: number; seed: number }) {
-  const file = join(dir, RUN_FILES.metrics);
-  if (!(await stat(file).catch(() => undefined))?.isFile())
+  // Every sample when the run kept them, else the per-second aggregates.
+  const names = [
+    RUN_FILES.metrics,
+    RUN_FILES.rawSamples,
+    RUN_FILES.k6Samples,
+    RUN_FILES.aggregates,
+  ];
+  let file: string | undefined;
+  for (const name of names)
+    if ((await stat(join(dir, name)).catch(() => undefined))?.isFile()) {
+      file = join(dir, name);
+      break;
+    }
+  if (!file)
     throw new InputError(
-      `${dir} has no ${RUN_FILES.metrics}: nothing to compare`,
-      'compare runs written by loadgate run (k6 --out json), e.g. loadgate compare results/<id-a> results/<id-b>',
+      `${dir} has no ${RUN_FILES.aggregates} (nor raw samples): nothing to compare`,
+      'compare runs written by loadgate run, e.g. loadgate compare results/<id-a> results/<id-b>',
     );
-  const samples = await readRunSamples(file, read);
+  const samples = file.endsWith(RUN_FILES.aggregates)
+    ? await readAggregateSamples(file, read)
+    : await readRunSamples(file, read);
   const record = await readJsonFile(join(dir, RUN_FILES.record), RunRecord);
   const fromRecord =
     record && 'data' in record

@@ -6,6 +6,8 @@
 // file gives the same sample), each sample remembering its second; the
 // seconds are grouped into resampling blocks afterwards (`blocks()`).
 import { createReadStream } from 'node:fs';
+import { createGunzip } from 'node:zlib';
+import { binMs, readAggregates } from '../../run-dir/aggregates.ts';
 import { createInterface } from 'node:readline';
 import { z } from 'zod';
 import { seededRandom, type Block } from './stats.ts';
@@ -147,8 +149,9 @@ export async function readRunSamples(file: string, o: ReadOptions): Promise<RunS
   let first = Infinity;
   let last = -Infinity;
   let badLines = 0;
+  const raw = createReadStream(file);
   const lines = createInterface({
-    input: createReadStream(file, { encoding: 'utf8' }),
+    input: file.endsWith('.gz') ? raw.pipe(createGunzip()) : raw,
     crlfDelay: Infinity,
   });
   for await (const line of lines) {
@@ -185,6 +188,43 @@ export async function readRunSamples(file: string, o: ReadOptions): Promise<RunS
       else g.addOutcome(data.value !== 0, block);
     }
   }
+  return {
+    groups,
+    first: Number.isFinite(first) ? first : NaN,
+    last: Number.isFinite(last) ? last : NaN,
+    badLines,
+  };
+}
+
+/**
+ * The same groups from the engine's per-second aggregates: each histogram bin
+ * counts as that many latencies at the bin's middle (within 1 % of the
+ * sample), each request as an outcome.
+ */
+export async function readAggregateSamples(file: string, o: ReadOptions): Promise<RunSamples> {
+  const groups = new Map<string, Group>();
+  const random = seededRandom(o.seed);
+  const group = (kind: GroupKind, name: string) => {
+    const key = groupKey(kind, name);
+    let g = groups.get(key);
+    if (!g) groups.set(key, (g = new Group(kind, name, o.reservoir, random)));
+    return g;
+  };
+  let first = Infinity;
+  let last = -Infinity;
+  const { badLines } = await readAggregates(file, (line) => {
+    if ('vus' in line) return;
+    first = Math.min(first, line.t * 1000);
+    last = Math.max(last, line.t * 1000);
+    const targets = [group('all', 'all')];
+    if (line.j) targets.push(group('journey', line.j));
+    if (line.r) targets.push(group('route', line.r));
+    for (const g of targets) {
+      for (const [bin, count] of line.h)
+        for (let i = 0; i < count; i++) g.addLatency(binMs(bin), line.t);
+      for (let i = 0; i < line.n; i++) g.addOutcome(i < line.f, line.t);
+    }
+  });
   return {
     groups,
     first: Number.isFinite(first) ? first : NaN,

@@ -58,12 +58,14 @@ async function measure(o: Baseline, ctx: Context): Promise<Measurement> {
   try {
     if ((await stat(file)).isDirectory()) file = join(file, 'slo.json');
   } catch {
-    return noData(
-      judged,
+    // A first run has nothing to compare with: a note, not a warning.
+    return {
+      ...judged,
+      value: null,
       query,
-      `no baseline at ${file}`,
-      'Pass an earlier run: loadgate run … --baseline results/<run-id> (or loadgate slo check --var baseline=…)',
-    );
+      status: 'skipped',
+      message: `no baseline at ${file} yet (a first run?): pass --baseline results/<run-id> to compare`,
+    };
   }
   let previous: Verdict;
   try {

@@ -29,6 +29,13 @@ export const common = {
     .describe(
       'Judge only runs of these profiles, e.g. [capacity, stress] for an HPA that must scale; other runs show it as skipped. Default: every profile',
     ),
+  phase: z
+    .string()
+    .min(1)
+    .optional()
+    .describe(
+      'Judge only over this stage of the run, e.g. `plateau` (ramp-up, plateau, ramp-down: the stages run.json records from the profile; `plateau` spans every numbered repeat, as in stress), so ramps do not dilute a capacity verdict. Default: the whole run window',
+    ),
   onNoData: z
     .enum(['fail', 'warn'])
     .optional()

@@ -173,11 +173,11 @@ describe('loadgate compare', () => {
     expect((await compare([...argv, 'run-b-clean'])).code).toBe(0);
   });
 
-  it('refuses a run without metrics.ndjson, and a missing B', async () => {
+  it('refuses a run without samples or aggregates, and a missing B', async () => {
     const empty = join(results, 'empty');
     await mkdir(empty, { recursive: true });
     await expect(compare(['run-a', empty, '--results', results])).rejects.toThrow(
-      /no metrics\.ndjson/,
+      /has no aggregates\.ndjson\.gz \(nor raw samples\)/,
     );
     await expect(compare(['run-a'])).rejects.toBeInstanceOf(InputError);
   });

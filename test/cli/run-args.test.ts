@@ -36,7 +36,12 @@ describe('loadgate run arguments', () => {
         'pause-queue': undefined,
       },
       env: {},
+      rawSamples: false,
     });
+  });
+
+  it('keeps raw samples only with --raw-samples', () => {
+    expect(parseRunArgs(['smoke', '--raw-samples'])?.rawSamples).toBe(true);
   });
 
   it('refuses a -e name the scenarios do not read, naming the closest, and those loadgate run sets', () => {

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createGateway, listen, type Gateway } from '../../infra/local/gateway/app.ts';
 import { loadgate, onlyRunDir } from './loadgate.ts';
+import { hasChromium, keepScreenshot, launch, openPage } from '../report/browser.ts';
 
 /**
  * The main job as a user runs it: `loadgate run …` in a child process,
@@ -31,7 +32,8 @@ describe('loadgate run', () => {
     for (const file of [
       'run.json',
       'summary-mix.json',
-      'metrics.ndjson',
+      'aggregates.ndjson.gz',
+      'server-series.json',
       'slo.json',
       'slo.md',
       'junit.xml',
@@ -180,5 +182,32 @@ describe('loadgate run with a fault injected into the local platform', () => {
     const slowest = perRoute.details.find((d: { value: number }) => d.value === perRoute.value);
     expect(slowest.labels.route).toBe('/api/products/{id}');
     expect(outcome.stdout).toMatch(/gateway-p95-per-route.*fail/);
+
+    // slo.md and junit.xml name the slow route with its p95 and unit.
+    const run = await onlyRunDir(dir);
+    const named = /route="\/api\/products\/\{id\}" \d+(\.\d+)? s/;
+    expect(await readFile(join(run, 'slo.md'), 'utf8')).toMatch(named);
+    const junit = (await readFile(join(run, 'junit.xml'), 'utf8')).replaceAll('&#34;', '"');
+    expect(junit).toMatch(new RegExp(`<failure message="fail: [^"]*${named.source}`));
+
+    // The report leads its route table with it, beside the server side captured from Prometheus.
+    if (!hasChromium) return;
+    const browser = await launch();
+    try {
+      const { pathToFileURL } = await import('node:url');
+      const { page } = await openPage(browser, pathToFileURL(join(run, 'report.html')).href);
+      expect(await page.locator('#routes tr.route').first().getAttribute('data-route')).toBe(
+        'GET /api/products/{id}',
+      );
+      expect(await page.locator('#routes tr.route').first().innerText()).toMatch(/\d+(\.\d+)? s/);
+      expect(
+        await page
+          .locator('#server .server-chart[data-chart="hpa:api-gateway"] path.series')
+          .count(),
+      ).toBe(4);
+      await keepScreenshot(page, 'report-fault-rehearsal.png');
+    } finally {
+      await browser.close();
+    }
   }, 120_000);
 });

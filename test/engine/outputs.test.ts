@@ -77,7 +77,7 @@ describe('--out outputs', () => {
       expect(error).toBeInstanceOf(InputError);
       expect((error as InputError).code).toBe(EXIT.badInput);
       expect((error as InputError).message).toBe(
-        `output '${value}' is not supported by the built-in engine (it writes json=FILE and experimental-prometheus-rw)`,
+        `output '${value}' is not supported by the built-in engine (it writes json=FILE, experimental-prometheus-rw and aggregates=FILE)`,
       );
     },
   );

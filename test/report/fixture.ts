@@ -245,7 +245,12 @@ export function fixturePoints(): Point[] {
 
 /** A complete run directory in a fresh temp dir; `omit` leaves files out. */
 export async function writeRunDir(
-  opts: { omit?: string[]; run?: Partial<RunRecord>; metrics?: string } = {},
+  opts: {
+    omit?: string[];
+    run?: Partial<RunRecord>;
+    metrics?: string;
+    extra?: Record<string, string>;
+  } = {},
 ): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'loadgate-report-'));
   const files: Record<string, string> = {
@@ -253,8 +258,92 @@ export async function writeRunDir(
     'summary-mix.json': JSON.stringify(summary, null, 2),
     'slo.json': JSON.stringify(verdict, null, 2),
     'metrics.ndjson': opts.metrics ?? ndjson(fixturePoints()),
+    ...opts.extra,
   };
   for (const [name, text] of Object.entries(files))
     if (!opts.omit?.includes(name)) await writeFile(join(dir, name), text);
   return dir;
+}
+
+/** The run's stages as loadgate run records them: 3 s up, 6 s plateau, 3 s down. */
+export const STAGES = [
+  { name: 'ramp-up', from: 0, to: 3 },
+  { name: 'plateau', from: 3, to: 9 },
+  { name: 'ramp-down', from: 9, to: 12 },
+].map((s) => ({
+  name: s.name,
+  start: new Date(START + s.from * 1000).toISOString(),
+  end: new Date(START + s.to * 1000).toISOString(),
+}));
+
+/** Routes the server side knows: the fault rehearsal's slow one among them. */
+export const SERVER_ROUTES = [
+  { method: 'GET', route: '/api/products', p95Ms: 4.2, requests: 48, errors: 0 },
+  { method: 'GET', route: '/api/products/{id}', p95Ms: 1512, requests: 40, errors: 0 },
+  { method: 'POST', route: '/api/orders', p95Ms: 31, requests: 20, errors: 2 },
+];
+
+/**
+ * server-series.json of the fixture's run, every 2 s: the gateway's p95 per
+ * route, its 5xx ratio, two HPAs (the gateway's scaling from 3 to 6 and back,
+ * a second one idle at its minimum) and the order queue.
+ */
+export function serverSeries() {
+  const t0 = START / 1000;
+  const times = Array.from({ length: SECONDS / 2 + 1 }, (_, i) => t0 + i * 2);
+  const points = (f: (i: number) => number) => times.map((t, i): [number, number] => [t, f(i)]);
+  const gateway = [3, 3, 4, 6, 6, 4, 3];
+  return {
+    prometheus: 'http://127.0.0.1:9090',
+    start: new Date(START).toISOString(),
+    end: new Date(START + SECONDS * 1000).toISOString(),
+    stepSeconds: 2,
+    charts: [
+      {
+        id: 'gateway-p95',
+        title: 'Gateway p95 latency per route (server side)',
+        unit: 'ms',
+        series: SERVER_ROUTES.map((r) => ({
+          name: `${r.method} ${r.route}`,
+          points: points((i) => r.p95Ms * (1 + i / 20)),
+        })),
+      },
+      {
+        id: '5xx-ratio',
+        title: 'Gateway 5xx ratio (server side)',
+        unit: '%',
+        series: [{ name: '5xx', points: points((i) => (i === 3 ? 2.5 : 0)) }],
+      },
+      {
+        id: 'hpa:api-gateway',
+        title: 'HPA api-gateway: replicas',
+        unit: 'replicas',
+        series: [
+          { name: 'current', points: points((i) => gateway[i]!) },
+          { name: 'desired', points: points((i) => gateway[Math.min(i + 1, 6)]!) },
+          { name: 'min', points: points(() => 3) },
+          { name: 'max', points: points(() => 15) },
+        ],
+      },
+      {
+        id: 'hpa:catalogue',
+        title: 'HPA catalogue: replicas',
+        unit: 'replicas',
+        series: [
+          { name: 'current', points: points(() => 2) },
+          { name: 'desired', points: points(() => 2) },
+          { name: 'min', points: points(() => 2) },
+          { name: 'max', points: points(() => 8) },
+        ],
+      },
+      {
+        id: 'queue-depth',
+        title: 'Order queue depth',
+        unit: 'messages',
+        series: [{ name: 'orders', points: points((i) => [0, 1, 4, 9, 5, 1, 0][i]!) }],
+      },
+    ],
+    routes: SERVER_ROUTES,
+    problems: [],
+  };
 }

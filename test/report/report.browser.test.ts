@@ -96,10 +96,16 @@ describe('report.html in a browser', () => {
       ]);
       expect(await rows.nth(1).getAttribute('title')).toContain('http_requests_total{code=~"5.."}');
       await rows.nth(1).locator('summary').click();
-      expect(await rows.nth(1).locator('details').innerText()).toContain('route="/api/<orders>"');
+      expect(await rows.nth(1).locator('details').innerText()).toMatch(
+        /route="\/api\/<orders>"\s+5 %/,
+      );
 
       // Failed thresholds and checks come first.
       expect(await page.locator('#thresholds tbody tr').first().innerText()).toContain('checks');
+      // Each threshold with the value it was judged on, in its unit.
+      const thresholds = await page.locator('#thresholds tbody').innerText();
+      expect(thresholds).toMatch(/checks\trate>0\.99\t97\.03 %/);
+      expect(thresholds).toMatch(/http_req_duration\{journey:checkout\}\tp\(95\)<1000\t120 ms/);
       const firstCheck = page.locator('#checks tbody tr').first();
       expect(await firstCheck.locator('.check-name').innerText()).toBe(HOSTILE_CHECK);
       expect(await firstCheck.innerText()).toContain('failed');
@@ -110,9 +116,9 @@ describe('report.html in a browser', () => {
       expect(http).toMatch(/checkout\t60\t0 \(0 %\)/);
       expect(http).toMatch(/browse\t60\t6 \(10 %\)/);
 
-      // Charts: four SVGs with a size, one path per series (all + 2 journeys; one VU series).
+      // Charts: five SVGs with a size, one path per series (all + 2 journeys; one VU series).
       const charts = page.locator('#timelines figure.chart');
-      expect(await charts.count()).toBe(4);
+      expect(await charts.count()).toBe(5);
       const shapes = await charts.evaluateAll((figures) =>
         figures.map((f) => {
           const svg = f.querySelector('svg[role=img]')!;
@@ -132,6 +138,7 @@ describe('report.html in a browser', () => {
       expect(shapes.map((s) => [s.title, s.series])).toEqual([
         ['Requests per second', ['all', 'browse', 'checkout']],
         ['p95 latency', ['all', 'browse', 'checkout']],
+        ['p99 latency', ['all', 'browse', 'checkout']],
         ['Failed requests per second', ['all', 'browse', 'checkout']],
         ['Virtual users', ['VUs']],
       ]);
@@ -175,7 +182,7 @@ describe('report.html in a browser', () => {
       );
       expect(await page.locator('#checks').innerText()).toContain('No k6 summary');
       // The half metrics file still draws what it holds.
-      expect(await page.locator('#timelines svg[role=img]').count()).toBe(4);
+      expect(await page.locator('#timelines svg[role=img]').count()).toBe(5);
       expect(await page.locator('#timelines').innerText()).toContain(
         '1 unreadable line(s) skipped',
       );
