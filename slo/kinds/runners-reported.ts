@@ -2,8 +2,8 @@
 // would otherwise shrink the load silently, its histograms still summed into
 // a verdict on fewer requests than planned. Each runner remote-writes with its
 // own `instance` label and the run's `testid`; one that reported to the end
-// has a k6 sample within `within` of the window's end (k6 pushes every 5 s and
-// once more when it stops). loadgate names its runners runner-1…runner-N, so a
+// has a k6_vus sample within `within` of the window's end (k6 samples vus
+// every second, pushes every 5 s and once more when it stops). loadgate names its runners runner-1…runner-N, so a
 // missing one is named; other names are counted all the same.
 import { z } from 'zod';
 import {
@@ -29,7 +29,7 @@ export const RunnersReported = z
         'How many runners the run was split over (default $runners: loadgate run --runners sets it; --var runners=N for a TestRun of parallelism N)',
       ),
     within: Duration.default('10s').describe(
-      "A runner reported to the end when its latest k6 sample is at most this old at the window's end",
+      "A runner reported to the end when its latest k6_vus sample is at most this old at the window's end",
     ),
   })
   .describe(
@@ -69,9 +69,9 @@ async function measure(o: RunnersReported, ctx: Context): Promise<Measurement> {
       "no testid: the runners are told apart within the run's series only",
       'Pass --testid ID (slo check), or judge a run of loadgate run, which tags its samples with testid',
     );
-  const sel = promqlTemplate(ctx, '__name__=~"k6_.+",testid="$testid"', where);
-  // Float samples only: Prometheus 2.42's timestamp() skips native histograms.
-  const query = `max by (instance) (timestamp({${sel}}))`;
+  const sel = promqlTemplate(ctx, 'testid="$testid"', where);
+  // k6_vus: one series per runner, sampled every second, so in every push of a live runner.
+  const query = `max by (instance) (timestamp(k6_vus{${sel}}))`;
   const result = await prometheus(ctx).query(query, ctx.window.end);
   if (result.warnings.length > 0)
     return noData(judged, query, `Prometheus warned: ${result.warnings.join('; ')}`, HINT);
