@@ -65,7 +65,13 @@ export async function runScript(opts: RunScriptOptions): Promise<RunScriptResult
     script,
     // k6 puts the system environment in __ENV, then -e values on top.
     env: { ...(process.env as Record<string, string>), ...opts.env },
-    overrides: { vus: opts.vus, duration: opts.duration, iterations: opts.iterations },
+    overrides: {
+      vus: opts.vus,
+      duration: opts.duration,
+      iterations: opts.iterations,
+      executionSegment: opts.executionSegment,
+      executionSegmentSequence: opts.executionSegmentSequence,
+    },
     summaryExport: at(opts.summaryExport),
     outputs,
     signal: opts.signal,

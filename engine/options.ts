@@ -12,6 +12,7 @@ import {
   type Scenario,
 } from './executors/index.ts';
 import { EXIT, ExitError } from '../core/errors.ts';
+import { ExecutionTuple, SegmentError, tupleOf } from './execution-segment.ts';
 import { formatZodIssues } from '../core/zod-issues.ts';
 
 export { parseDuration } from './k6-duration.ts';
@@ -51,6 +52,9 @@ export const optionsSchema = z
     batch: z.number().int().positive().optional(),
     batchPerHost: z.number().int().nonnegative().optional(),
     systemTags: z.array(z.string()).optional(),
+    // This instance's part of a test split over several (k6-operator's runners).
+    executionSegment: z.string().optional(),
+    executionSegmentSequence: z.string().optional(),
     // Accepted and without effect here (cloud and reporting knobs of k6).
     ext: z.unknown().optional(),
     cloud: z.unknown().optional(),
@@ -60,7 +64,13 @@ export const optionsSchema = z
   .passthrough();
 export type ScriptOptions = z.infer<typeof optionsSchema>;
 
-export type Overrides = { vus?: number; duration?: string; iterations?: number };
+export type Overrides = {
+  vus?: number;
+  duration?: string;
+  iterations?: number;
+  executionSegment?: string;
+  executionSegmentSequence?: string;
+};
 
 export type { Scenario, ScenarioConfig } from './executors/index.ts';
 
@@ -68,6 +78,8 @@ export type ResolvedOptions = {
   options: ScriptOptions;
   scenarios: Scenario[];
   summaryTrendStats: string[];
+  /** This instance's segment of the test: the whole test unless executionSegment says otherwise. */
+  tuple: ExecutionTuple;
 };
 
 /** Options the engine cannot run (k6's exit 104): reported as such, nothing was started. */
@@ -113,6 +125,18 @@ export function resolveOptions(raw: unknown, overrides: Overrides = {}): Resolve
   if (overrides.vus !== undefined) options.vus = overrides.vus;
   if (overrides.duration !== undefined) options.duration = overrides.duration;
   if (overrides.iterations !== undefined) options.iterations = overrides.iterations;
+  if (overrides.executionSegment !== undefined)
+    options.executionSegment = overrides.executionSegment;
+  if (overrides.executionSegmentSequence !== undefined)
+    options.executionSegmentSequence = overrides.executionSegmentSequence;
+  let tuple: ExecutionTuple;
+  try {
+    tuple = tupleOf(options);
+  } catch (e) {
+    if (e instanceof SegmentError)
+      throw new OptionsError(`invalid execution segment: ${e.message}`);
+    throw e;
+  }
 
   let configs: Record<string, unknown>;
   if (options.scenarios) configs = options.scenarios;
@@ -143,6 +167,7 @@ export function resolveOptions(raw: unknown, overrides: Overrides = {}): Resolve
     options,
     scenarios,
     summaryTrendStats: options.summaryTrendStats ?? DEFAULT_TREND_STATS,
+    tuple,
   };
 }
 

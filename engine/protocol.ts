@@ -1,6 +1,7 @@
 // Messages between the main thread and VU workers. Internal to the engine,
 // never user input, so plain types (nothing to validate).
 import type { MessagePort } from 'node:worker_threads';
+import type { Stripe } from './execution-segment.ts';
 import type { Tags } from './metrics.ts';
 
 /**
@@ -106,8 +107,12 @@ export type ScenarioInfo = {
   startTime: number;
   /** Planned length in ms, for exec.scenario.progress. */
   plannedMs: number;
-  /** Slot in the shared counters for exec.scenario.iterationInTest. */
+  /** Slot in the shared counters for exec.scenario.iterationInInstance. */
   iterSlot: number;
+  /** Which iterations of the whole test are this instance's (exec.scenario.iterationInTest). */
+  iterations: Stripe;
+  /** Which VUs of the whole test are this instance's (exec.vu.idInTest). */
+  vuIds: Stripe;
 };
 
 export type ToWorker =

@@ -12,6 +12,9 @@ export type K6Invocation = OutputShorthands & {
   vus?: number;
   duration?: string;
   iterations?: number;
+  /** This instance's part of a split test (k6's `--execution-segment`, `--execution-segment-sequence`). */
+  executionSegment?: string;
+  executionSegmentSequence?: string;
   summaryExport?: string;
   /** `--out` outputs, besides the shorthands outJson and remoteWrite. */
   outputs?: OutputRequest[];
@@ -45,6 +48,9 @@ export function k6Command(
   if (inv.vus !== undefined) args.push('--vus', String(inv.vus));
   if (inv.duration !== undefined) args.push('--duration', inv.duration);
   if (inv.iterations !== undefined) args.push('--iterations', String(inv.iterations));
+  if (inv.executionSegment !== undefined) args.push('--execution-segment', inv.executionSegment);
+  if (inv.executionSegmentSequence !== undefined)
+    args.push('--execution-segment-sequence', inv.executionSegmentSequence);
   if (inv.summaryExport) args.push('--summary-export', inv.summaryExport);
   const env: Record<string, string> = {};
   for (const output of requestedOutputs(inv)) {

@@ -96,7 +96,7 @@ async function run(
     // A VU that cannot start (its init threw, or ran out of memory) ends the
     // test before any load; the summary is still written, as after setup().
     let initFailure: ExitError | undefined;
-    const pools = await initScenarioVus(scenarios, fleet).catch((e: unknown) => {
+    const pools = await initScenarioVus(scenarios, fleet, plan.tuple).catch((e: unknown) => {
       if (!(e instanceof ExitError) || e.code !== EXIT.scriptException) throw e;
       initFailure = e;
       return new Map() as Awaited<ReturnType<typeof initScenarioVus>>;
@@ -135,6 +135,7 @@ async function run(
     if (exitCode === EXIT.ok)
       await runScenarios({
         scenarios,
+        tuple: plan.tuple,
         pools,
         fleet,
         registry,

@@ -5,6 +5,12 @@ import { isOneOf, onInterrupt, parseCommandLine, parsePairs, parseWholeNumber } 
 import { runScript } from '../../engine/index.ts';
 import { parseOut, type OutputRequest } from '../../engine/outputs/index.ts';
 import { EXIT, InputError } from '../../core/errors.ts';
+import {
+  ExecutionTuple,
+  parseSegment,
+  parseSequence,
+  SegmentError,
+} from '../../engine/execution-segment.ts';
 
 const USAGE = `Usage: loadgate k6 run [flags] script.js
 
@@ -14,6 +20,9 @@ loadgate's built-in k6-compatible engine. Flags (as k6's):
   -u, --vus N                       number of VUs
   -d, --duration D                  test duration (e.g. 30s, 1m30s)
   -i, --iterations N                total iterations (shared by the VUs)
+      --execution-segment SEG       run only this part of the test, e.g. 1/3:2/3
+      --execution-segment-sequence SEQ
+                                    the parts the test is split in, e.g. 0,1/3,2/3,1
       --summary-export FILE         legacy end-of-test summary JSON
   -o, --out json=FILE               every metric sample as NDJSON
   -o, --out experimental-prometheus-rw
@@ -43,6 +52,8 @@ export async function main(argv: string[]): Promise<number> {
         vus: { type: 'string', short: 'u' },
         duration: { type: 'string', short: 'd' },
         iterations: { type: 'string', short: 'i' },
+        'execution-segment': { type: 'string' },
+        'execution-segment-sequence': { type: 'string' },
         'summary-export': { type: 'string' },
         out: { type: 'string', short: 'o', multiple: true },
         quiet: { type: 'boolean', short: 'q' },
@@ -62,6 +73,20 @@ export async function main(argv: string[]): Promise<number> {
   const env = parsePairs(values.env, '--env');
   const vus = parseWholeNumber(values.vus, '--vus');
   const iterations = parseWholeNumber(values.iterations, '--iterations');
+  const executionSegment = checked(
+    values['execution-segment'],
+    '--execution-segment',
+    parseSegment,
+  );
+  const executionSegmentSequence = checked(
+    values['execution-segment-sequence'],
+    '--execution-segment-sequence',
+    parseSequence,
+  );
+  if (executionSegment !== undefined && executionSegmentSequence !== undefined)
+    checked(executionSegment, '--execution-segment', (seg) =>
+      ExecutionTuple.of(parseSegment(seg), parseSequence(executionSegmentSequence)),
+    );
   // One output per --out name, the last one given winning.
   const outputs = new Map<string, OutputRequest>();
   for (const out of values.out ?? []) {
@@ -85,6 +110,8 @@ export async function main(argv: string[]): Promise<number> {
       vus,
       duration: values.duration,
       iterations,
+      executionSegment,
+      executionSegmentSequence,
       summaryExport: values['summary-export'],
       outputs: [...outputs.values()],
       signal: interrupt.signal,
@@ -97,4 +124,20 @@ export async function main(argv: string[]): Promise<number> {
   } finally {
     interrupt.dispose();
   }
+}
+
+/** A flag's value once `parse` accepts it (exit 2 naming the flag otherwise). */
+function checked(
+  value: string | undefined,
+  flag: string,
+  parse: (text: string) => unknown,
+): string | undefined {
+  if (value === undefined) return undefined;
+  try {
+    parse(value);
+  } catch (e) {
+    if (e instanceof SegmentError) throw new InputError(`invalid ${flag} '${value}': ${e.message}`);
+    throw e;
+  }
+  return value;
 }

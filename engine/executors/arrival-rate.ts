@@ -2,6 +2,7 @@
 // (preAllocatedVUs, maxVUs, timeUnit) and the scheduler that starts each
 // iteration at its own clock time on an idle VU, or drops it.
 import * as z from 'zod';
+import { isOwn, type ExecutionTuple, type Stripe } from '../execution-segment.ts';
 import type { VuHost } from '../vu-host.ts';
 import { duration } from './base-config.ts';
 import { delay, endRuns, track, type ExecutorContext } from './executor.ts';
@@ -22,9 +23,29 @@ export function validateArrivalRate(s: ArrivalRateVus): string | undefined {
     : undefined;
 }
 
-/** The most VUs the scenario may grow to. */
+/** The most VUs the scenario may grow to (in the whole test). */
 export function maxVus(s: ArrivalRateVus): number {
   return Math.max(s.maxVUs ?? 0, s.preAllocatedVUs);
+}
+
+/**
+ * The VUs of an instance and the iterations it owns under an execution
+ * segment, as k6's arrival-rate executors have them: its share of
+ * preAllocatedVUs and maxVUs, and the stripe of the sequence re-cut by
+ * maxVUs (GetNewExecutionTupleFromValue), so that the instances' iterations
+ * are disjoint and together the whole schedule.
+ */
+export const segmentedVus = {
+  initialVus: (s: ArrivalRateVus, tuple: ExecutionTuple) => tuple.scale(s.preAllocatedVUs),
+  hasWork: (s: ArrivalRateVus, tuple: ExecutionTuple) => tuple.scale(maxVus(s)) > 0,
+  iterationStripe: (s: ArrivalRateVus, tuple: ExecutionTuple): Stripe =>
+    tuple.forValue(maxVus(s))?.stripe ?? { positions: [], lcd: 1 },
+};
+
+/** The start times, of the whole test's iterations, that are the instance's (its stripe). */
+export function* ownStarts(stripe: Stripe, starts: Iterator<number>): Generator<number> {
+  for (let i = 0, next = starts.next(); !next.done; i++, next = starts.next())
+    if (isOwn(stripe, i)) yield next.value;
 }
 
 /**

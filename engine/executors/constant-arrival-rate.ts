@@ -1,12 +1,16 @@
 // k6's constant-arrival-rate (lib/executor/constant_arrival_rate.go):
 // `rate` iterations per timeUnit for `duration`, whatever the response
-// times, on up to maxVUs VUs.
+// times, on up to maxVUs VUs. Under an execution segment the instance starts
+// the whole schedule's iterations its stripe holds (k6 re-cuts the sequence
+// by maxVUs for this) on its share of the VUs.
 import * as z from 'zod';
 import { parseDuration } from '../k6-duration.ts';
 import {
   arrivalRate,
   arrivalRateVusConfig,
   maxVus,
+  ownStarts,
+  segmentedVus,
   timeUnit,
   validateArrivalRate,
 } from './arrival-rate.ts';
@@ -25,7 +29,7 @@ export const constantArrivalRate = defineExecutor({
     })
     .strict(),
   validate: validateArrivalRate,
-  initialVus: (s) => s.preAllocatedVUs,
+  ...segmentedVus,
   plannedMs: (s) => parseDuration(s.duration),
   run(ctx) {
     const s = ctx.scenario;
@@ -38,6 +42,12 @@ export const constantArrivalRate = defineExecutor({
         yield t;
       }
     };
-    return arrivalRate(ctx, starts(), durationMs, maxVus(s), gracefulStopMs(s));
+    return arrivalRate(
+      ctx,
+      ownStarts(segmentedVus.iterationStripe(s, ctx.tuple), starts()),
+      durationMs,
+      ctx.tuple.scale(maxVus(s)),
+      gracefulStopMs(s),
+    );
   },
 });

@@ -1,5 +1,6 @@
 // k6's constant-vus (lib/executor/constant_vus.go): `vus` VUs loop over
-// their iterations for `duration`.
+// their iterations for `duration` (the segment's share of them under an
+// execution segment).
 import * as z from 'zod';
 import { parseDuration } from '../k6-duration.ts';
 import { baseConfig, duration } from './base-config.ts';
@@ -14,7 +15,8 @@ export const constantVus = defineExecutor({
       ...baseConfig,
     })
     .strict(),
-  initialVus: (s) => s.vus,
+  initialVus: (s, tuple) => tuple.scale(s.vus),
+  hasWork: (s, tuple) => tuple.scale(s.vus) > 0 && parseDuration(s.duration) > 0,
   plannedMs: (s) => parseDuration(s.duration),
   run(ctx) {
     const s = ctx.scenario;

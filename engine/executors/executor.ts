@@ -4,6 +4,7 @@
 // engine/executors/: each executor file builds on it, the registry lists them.
 import type * as z from 'zod';
 import { parseDuration } from '../k6-duration.ts';
+import type { ExecutionTuple, Stripe } from '../execution-segment.ts';
 import type { RunMode, ScenarioInfo } from '../protocol.ts';
 import type { VuHost } from '../vu-host.ts';
 
@@ -22,6 +23,8 @@ export type ExecutorContext<
 > = {
   scenario: Scenario;
   info: ScenarioInfo;
+  /** This instance's segment of the test (the whole test unless --execution-segment). */
+  tuple: ExecutionTuple;
   /** The VUs initialised for this scenario before the test started. */
   pool: VuHost[];
   data: string | undefined;
@@ -47,8 +50,16 @@ export type Executor<Schema extends z.ZodObject<{ executor: z.ZodLiteral<string>
   schema: Schema;
   /** A problem with a config the schema accepts (k6's Validate()), said after `scenario 'name': `. */
   validate?(config: z.output<Schema>): string | undefined;
-  /** VUs initialised before any load, as k6 does. */
-  initialVus(config: z.output<Schema>): number;
+  /** VUs this instance initialises before any load (its segment's share), as k6 does. */
+  initialVus(config: z.output<Schema>, tuple: ExecutionTuple): number;
+  /** Whether this instance's segment has anything to run (k6's HasWork); else the scenario is skipped. */
+  hasWork(config: z.output<Schema>, tuple: ExecutionTuple): boolean;
+  /**
+   * Which of the whole test's iterations are this instance's, for
+   * exec.scenario.iterationInTest (k6: the tuple's striping; arrival-rate
+   * executors re-cut it by maxVUs). Default: the tuple's stripe.
+   */
+  iterationStripe?(config: z.output<Schema>, tuple: ExecutionTuple): Stripe;
   /** The schedule's length in ms without gracefulStop (exec.scenario.progress). */
   plannedMs(config: z.output<Schema>): number;
   run(ctx: ExecutorContext<Named<z.output<Schema>>>): Promise<void>;

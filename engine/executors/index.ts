@@ -5,6 +5,7 @@
 import * as z from 'zod';
 import { constantArrivalRate } from './constant-arrival-rate.ts';
 import { constantVus } from './constant-vus.ts';
+import type { ExecutionTuple, Stripe } from '../execution-segment.ts';
 import type { Executor, ExecutorContext } from './executor.ts';
 import { perVuIterations } from './per-vu-iterations.ts';
 import { rampingArrivalRate } from './ramping-arrival-rate.ts';
@@ -49,8 +50,15 @@ function executorOf(s: { executor: string }): AnyExecutor {
 
 /** A problem with the scenario's config beyond its schema, or undefined. */
 export const validateScenario = (s: Scenario): string | undefined => executorOf(s).validate?.(s);
-/** VUs the scenario initialises before the test starts. */
-export const initialVus = (s: Scenario): number => executorOf(s).initialVus(s);
+/** VUs the scenario initialises before the test starts, in this instance's segment. */
+export const initialVus = (s: Scenario, tuple: ExecutionTuple): number =>
+  executorOf(s).initialVus(s, tuple);
+/** Whether this instance's segment of the scenario has anything to run. */
+export const hasWork = (s: Scenario, tuple: ExecutionTuple): boolean =>
+  executorOf(s).hasWork(s, tuple);
+/** Which of the scenario's iterations are this instance's (exec.scenario.iterationInTest). */
+export const iterationStripe = (s: Scenario, tuple: ExecutionTuple): Stripe =>
+  executorOf(s).iterationStripe?.(s, tuple) ?? tuple.stripe;
 /** The scenario's planned length in ms (exec.scenario.progress). */
 export const plannedMs = (s: Scenario): number => executorOf(s).plannedMs(s);
 /** Runs the scenario's schedule to its end (or the stop signal). */

@@ -1,11 +1,15 @@
 // k6's ramping-arrival-rate (lib/executor/ramping_arrival_rate.go): the
 // arrival rate follows `stages` linearly from startRate, on up to maxVUs VUs.
+// Under an execution segment, as constant-arrival-rate: the instance starts
+// the whole schedule's iterations its stripe holds, on its share of the VUs.
 import * as z from 'zod';
 import { parseDuration } from '../k6-duration.ts';
 import {
   arrivalRate,
   arrivalRateVusConfig,
   maxVus,
+  ownStarts,
+  segmentedVus,
   timeUnit,
   validateArrivalRate,
 } from './arrival-rate.ts';
@@ -24,7 +28,7 @@ export const rampingArrivalRate = defineExecutor({
     })
     .strict(),
   validate: validateArrivalRate,
-  initialVus: (s) => s.preAllocatedVUs,
+  ...segmentedVus,
   plannedMs: (s) => s.stages.reduce((n, st) => n + parseDuration(st.duration), 0),
   run(ctx) {
     const s = ctx.scenario;
@@ -36,9 +40,12 @@ export const rampingArrivalRate = defineExecutor({
     const durationMs = stages.reduce((n, st) => n + st.ms, 0);
     return arrivalRate(
       ctx,
-      rampingStarts(s.startRate / unit, stages),
+      ownStarts(
+        segmentedVus.iterationStripe(s, ctx.tuple),
+        rampingStarts(s.startRate / unit, stages),
+      ),
       durationMs,
-      maxVus(s),
+      ctx.tuple.scale(maxVus(s)),
       gracefulStopMs(s),
     );
   },

@@ -1,6 +1,8 @@
 // k6's ramping-vus (lib/executor/ramping_vus.go): the number of looping VUs
 // follows `stages` linearly from startVUs; a VU ramped down gets
-// gracefulRampDown to finish its iteration.
+// gracefulRampDown to finish its iteration. Under an execution segment the
+// instance runs, at every moment, its share of the whole test's VU count
+// (k6's getRawExecutionSteps: the segment's striped VUs at or below it).
 import * as z from 'zod';
 import { parseDuration } from '../k6-duration.ts';
 import type { VuHost } from '../vu-host.ts';
@@ -17,7 +19,8 @@ export const rampingVus = defineExecutor({
       ...baseConfig,
     })
     .strict(),
-  initialVus: (s) => Math.max(s.startVUs, ...s.stages.map((st) => st.target)),
+  initialVus: (s, tuple) => tuple.scale(Math.max(s.startVUs, ...s.stages.map((st) => st.target))),
+  hasWork: (s, tuple) => tuple.scale(Math.max(s.startVUs, ...s.stages.map((st) => st.target))) > 0,
   plannedMs: (s) => s.stages.reduce((n, st) => n + parseDuration(st.duration), 0),
   async run(ctx) {
     const s = ctx.scenario;
@@ -30,7 +33,7 @@ export const rampingVus = defineExecutor({
     for (;;) {
       const t = Date.now() - started;
       if (t >= total || ctx.stopped.aborted) break;
-      const want = vusAt(s.startVUs, stages, t);
+      const want = ctx.tuple.scale(vusAt(s.startVUs, stages, t));
       while (running.size < want) {
         const vu = ctx.pool.find((v) => !v.busy && !running.has(v));
         if (!vu) break;

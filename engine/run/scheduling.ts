@@ -1,8 +1,18 @@
 // The scenarios on the clock: every scenario's VUs initialised before any
 // load (as k6 does), then each scenario started at its startTime and run by
-// its executor until its schedule ends or the test stops.
+// its executor until its schedule ends or the test stops. Under an
+// execution segment each scenario runs this instance's share, and a
+// scenario whose share is nothing does not run here (k6's HasWork).
 import { EXIT, ExitError } from '../../core/errors.ts';
-import { initialVus, plannedMs, runExecutor, type Scenario } from '../executors/index.ts';
+import type { ExecutionTuple } from '../execution-segment.ts';
+import {
+  hasWork,
+  initialVus,
+  iterationStripe,
+  plannedMs,
+  runExecutor,
+  type Scenario,
+} from '../executors/index.ts';
 import { parseDuration } from '../k6-duration.ts';
 import type { Registry, Tags } from '../metrics.ts';
 import { GLOBAL, type ScenarioInfo } from '../protocol.ts';
@@ -15,12 +25,17 @@ import type { VuFleet } from './vu-fleet.ts';
 export type VuPools = Map<string, VuHost[]>;
 
 /** Starts every scenario's initial VUs, once the machine is known to hold them (104), all inits passing (107). */
-export async function initScenarioVus(scenarios: Scenario[], fleet: VuFleet): Promise<VuPools> {
-  checkRoomFor(scenarios.reduce((sum, s) => sum + initialVus(s), 0));
+export async function initScenarioVus(
+  scenarios: Scenario[],
+  fleet: VuFleet,
+  tuple: ExecutionTuple,
+): Promise<VuPools> {
+  const mine = scenarios.filter((s) => hasWork(s, tuple));
+  checkRoomFor(mine.reduce((sum, s) => sum + initialVus(s, tuple), 0));
   const pools: VuPools = new Map();
   try {
-    for (const s of scenarios) {
-      const n = initialVus(s);
+    for (const s of mine) {
+      const n = initialVus(s, tuple);
       pools.set(s.name, await Promise.all(Array.from({ length: n }, () => fleet.start())));
     }
   } catch (e) {
@@ -53,6 +68,7 @@ export class ActiveVus extends Set<VuHost> {
 
 export type Schedule = {
   scenarios: Scenario[];
+  tuple: ExecutionTuple;
   pools: VuPools;
   fleet: VuFleet;
   registry: Registry;
@@ -66,10 +82,11 @@ export type Schedule = {
 
 /** Runs every scenario, each from its startTime, until all have ended. */
 export async function runScenarios(schedule: Schedule): Promise<void> {
-  const { fleet, registry, stop } = schedule;
+  const { fleet, registry, stop, tuple } = schedule;
   let slot = GLOBAL.firstSlot;
   await Promise.all(
     schedule.scenarios.map(async (s) => {
+      if (!hasWork(s, tuple)) return;
       const startMs = parseDuration(s.startTime ?? '0s');
       const info: ScenarioInfo = {
         name: s.name,
@@ -80,6 +97,8 @@ export async function runScenarios(schedule: Schedule): Promise<void> {
         startTime: startMs,
         plannedMs: plannedMs(s),
         iterSlot: slot++,
+        iterations: iterationStripe(s, tuple),
+        vuIds: tuple.stripe,
       };
       // shared-iterations: iterations left; arrival-rate: tokens.
       const sharedSlot = slot++;
@@ -92,6 +111,7 @@ export async function runScenarios(schedule: Schedule): Promise<void> {
       await runExecutor({
         scenario: s,
         info,
+        tuple,
         pool: schedule.pools.get(s.name)!,
         data: schedule.data,
         newVu: () => oneMoreIfRoom(() => fleet.start()),

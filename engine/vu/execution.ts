@@ -1,4 +1,5 @@
 // The `k6/execution` module: what a VU knows about itself, its scenario and the test.
+import { globalIndex } from '../execution-segment.ts';
 import { GLOBAL } from '../protocol.ts';
 import { globalCounters, post, TestAbort, userTagsChanged, vu } from './state.ts';
 
@@ -12,7 +13,8 @@ const execution = {
   get vu() {
     return {
       idInInstance: vu.id,
-      idInTest: vu.id,
+      // Under an execution segment, the VU's number among the whole test's (k6's striping).
+      idInTest: vu.scenario && vu.id > 0 ? globalIndex(vu.scenario.vuIds, vu.id - 1) + 1 : vu.id,
       iterationInInstance: vu.iterationInInstance,
       iterationInScenario: vu.iter,
       tags: userTags,
@@ -27,8 +29,8 @@ const execution = {
       startTime: vu.scenarioStartedAt,
       progress:
         s.plannedMs > 0 ? Math.min(1, (Date.now() - vu.scenarioStartedAt) / s.plannedMs) : 0,
-      iterationInInstance: currentIterationInTest,
-      iterationInTest: currentIterationInTest,
+      iterationInInstance: currentIteration,
+      iterationInTest: globalIndex(s.iterations, currentIteration),
     };
   },
   get instance() {
@@ -70,10 +72,13 @@ const userTags = new Proxy(vu.userTags, {
   },
 });
 
-/** Set by the iteration loop: the scenario-wide number of the running iteration. */
-let currentIterationInTest = 0;
+/**
+ * Set by the iteration loop: the running iteration's number among this
+ * instance's iterations of the scenario (the whole test's without a segment).
+ */
+let currentIteration = 0;
 export function setIterationInTest(n: number): void {
-  currentIterationInTest = n;
+  currentIteration = n;
 }
 
 export default execution;
