@@ -34,8 +34,6 @@ export type RemoteWriteTarget = {
   insecure?: boolean;
   /** Trends as native histograms (K6_PROMETHEUS_RW_TREND_AS_NATIVE_HISTOGRAM), not stat gauges. */
   nativeHistograms?: boolean;
-  /** Labels on every series, as k6's `--tag NAME=VALUE` puts them (testid, instance). */
-  tags?: Record<string, string>;
 };
 
 export const remoteWrite: OutputDefinition<RemoteWriteTarget> = {
@@ -45,14 +43,7 @@ export const remoteWrite: OutputDefinition<RemoteWriteTarget> = {
   parse: (arg, env) => (arg === undefined ? targetFromK6Env(env) : undefined),
   create: (target, { warn }) =>
     remoteWriteOutput({ ...target, trendStats: RW_TREND_STATS.split(','), warn }),
-  k6: (target) => ({
-    args: [
-      '--out',
-      'experimental-prometheus-rw',
-      ...Object.entries(target.tags ?? {}).flatMap(([k, v]) => ['--tag', `${k}=${v}`]),
-    ],
-    env: k6Env(target),
-  }),
+  k6: (target) => ({ args: ['--out', 'experimental-prometheus-rw'], env: k6Env(target) }),
 };
 
 /** A trend's native histogram name, as k6's trend.go builds it (the unit suffix of `contains`). */
@@ -150,7 +141,7 @@ export function remoteWriteOutput(config: RemoteWriteConfig): Output {
   // No `url` label: URLs with ids (/orders/8123) would make a series, with
   // its trend, per request; `name` carries the route (k6-operator's advice).
   const labelsOf = (tags: Tags): [string, string][] =>
-    Object.entries({ ...tags, ...config.tags })
+    Object.entries(tags)
       .filter(([k, v]) => v !== '' && k !== 'url')
       .map(([k, v]): [string, string] => [k.replace(/[^a-zA-Z0-9_]/g, '_'), v]);
 

@@ -36,17 +36,23 @@ async function runner(testid: string, instance: string, latencyMs: number, runMs
   const output = remoteWriteOutput({
     url: `${prom.url}/api/v1/write`,
     nativeHistograms: true,
-    tags: { testid, instance },
     pushIntervalMs: 200,
   });
   output.start(registry, []);
+  // k6's --tag testid=… --tag instance=…: on every sample.
+  const tags = { testid, instance };
   const started = Date.now();
   while (Date.now() - started < runMs) {
-    registry.add(registry.get('vus'), 5, {}, Date.now());
+    registry.add(registry.get('vus'), 5, tags, Date.now());
     for (let i = 0; i < 20; i++) {
-      registry.add(registry.get('http_reqs'), 1, { status: '200' }, Date.now());
-      registry.add(registry.get('http_req_duration'), latencyMs, { status: '200' }, Date.now());
-      registry.add(registry.get('checks'), 1, { check: 'ok' }, Date.now());
+      registry.add(registry.get('http_reqs'), 1, { ...tags, status: '200' }, Date.now());
+      registry.add(
+        registry.get('http_req_duration'),
+        latencyMs,
+        { ...tags, status: '200' },
+        Date.now(),
+      );
+      registry.add(registry.get('checks'), 1, { ...tags, check: 'ok' }, Date.now());
     }
     await sleep(100);
   }

@@ -44,15 +44,15 @@ describe('native histogram buckets', () => {
 });
 
 describe('the native histogram switch', () => {
-  it("is k6's K6_PROMETHEUS_RW_TREND_AS_NATIVE_HISTOGRAM both ways, tags k6's --tag", () => {
+  it("is k6's K6_PROMETHEUS_RW_TREND_AS_NATIVE_HISTOGRAM both ways", () => {
     const ctx = { cwd: '/', warn: () => undefined };
     const k6 = remoteWrite.k6(
-      { url: 'http://127.0.0.1:9090/api/v1/write', nativeHistograms: true, tags: { testid: 't1' } },
+      { url: 'http://127.0.0.1:9090/api/v1/write', nativeHistograms: true },
       ctx,
     );
     expect(k6.env.K6_PROMETHEUS_RW_TREND_AS_NATIVE_HISTOGRAM).toBe('true');
     expect(k6.env.K6_PROMETHEUS_RW_TREND_STATS).toBeUndefined();
-    expect(k6.args).toEqual(['--out', 'experimental-prometheus-rw', '--tag', 'testid=t1']);
+    expect(k6.args).toEqual(['--out', 'experimental-prometheus-rw']);
     expect(
       remoteWrite.parse(undefined, { K6_PROMETHEUS_RW_TREND_AS_NATIVE_HISTOGRAM: 'true' }),
     ).toMatchObject({ nativeHistograms: true });
@@ -82,18 +82,18 @@ async function query(
   return body.data.result;
 }
 
-/** One writer (runner) remote-writing `values` (ms) as http_req_duration. */
+/** One writer (runner) remote-writing `values` (ms) as http_req_duration, tagged as loadgate's runners are. */
 async function writeRunner(instance: string, values: number[]): Promise<void> {
   const registry = new Registry();
   const output = remoteWriteOutput({
     url: `${prom.url}/api/v1/write`,
     nativeHistograms: true,
-    tags: { testid: 'nh-1', instance },
   });
   output.start(registry, []);
   const metric = registry.get('http_req_duration');
   const now = Date.now();
-  for (const v of values) registry.add(metric, v, { scenario: 'default', status: '200' }, now);
+  for (const v of values)
+    registry.add(metric, v, { scenario: 'default', status: '200', testid: 'nh-1', instance }, now);
   await output.stop();
 }
 
