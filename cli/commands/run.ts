@@ -24,6 +24,7 @@ import {
   type PrometheusAuthValues,
 } from '../prometheus-auth.ts';
 import { preflight } from '../run-preflight.ts';
+import { runSplit } from '../runners.ts';
 import { scenarioEnvProblems } from '../scenario-env.ts';
 // Everything the run needs after the load is imported here, with the command:
 // a Ctrl-C to the process group also stops the run-time TypeScript loader's
@@ -37,6 +38,7 @@ import { createDirectory } from '../../run-dir/create.ts';
 import { ranToEnd, runOutcome } from '../../run-dir/outcome.ts';
 import { writeRunRecord } from '../../run-dir/record.ts';
 import { runCheck } from '../../slo/index.ts';
+import { runnerInstance } from '../../slo/kinds/runners-reported.ts';
 import { JOURNEYS as CATALOGUE_JOURNEYS, MIX, PROFILES } from '../../lib/catalogue.ts';
 import { EXIT, InputError } from '../../core/errors.ts';
 import { redactUrl } from '../../core/urls.ts';
@@ -71,6 +73,10 @@ Options:
 Prometheus authentication (the SLO check's queries and the engine's remote write alike):
 ${PROMETHEUS_AUTH_USAGE}
   --engine NAME       auto | builtin | k6 (default: auto, real k6 when on PATH)
+  --runners N         split the test over N runner processes, as k6-operator splits a TestRun:
+                      each runs its --execution-segment, tagged instance=runner-i and the run's
+                      testid, all remote-writing into one Prometheus; one merged summary, k6
+                      thresholds judged once over it, one verdict (default 1)
   --latency ROUTE=MS, --error-ratio ROUTE=R, --pause-queue, --faults JSON|@FILE
                       inject faults into the local platform (see loadgate platform --help):
                       rehearse that the SLO check catches a breach
@@ -152,7 +158,7 @@ export async function main(argv: string[]): Promise<number> {
       );
 
     const startedAt = new Date();
-    const result = await runScript({
+    const invocation = {
       script: bundle,
       env: {
         ...options.env,
@@ -161,13 +167,36 @@ export async function main(argv: string[]): Promise<number> {
         PROFILE: options.profile,
         RESULTS_DIR: runDir,
       },
-      outJson: join(runDir, RUN_FILES.metrics),
       remoteWrite: remoteWrite ? remoteWriteTo(remoteWrite, auth) : undefined,
-      engine: options.engine,
-      signal: abort.signal,
-      // The local HPA at work, beside the load (a real target's is in Prometheus).
-      progress: { plain: true, extra: platform && (() => `HPA ${platform.replicas()} replicas`) },
-    });
+    };
+    // --runners N: N processes, each its segment (cli/runners.ts); else this one.
+    const split =
+      options.runners > 1
+        ? await runSplit({
+            runners: options.runners,
+            runDir,
+            testid: runId,
+            invocation,
+            engine: options.engine,
+            signal: abort.signal,
+          })
+        : undefined;
+    const result =
+      split ??
+      (await runScript({
+        ...invocation,
+        outJson: join(runDir, RUN_FILES.metrics),
+        // The same labels as a split run's runners: the SLO check finds the run by its testid.
+        tags: { testid: runId, instance: runnerInstance(1) },
+        engine: options.engine,
+        signal: abort.signal,
+        // The local HPA at work, beside the load (a real target's is in Prometheus).
+        progress: { plain: true, extra: platform && (() => `HPA ${platform.replicas()} replicas`) },
+      }));
+    if (split?.failedThresholds.length)
+      process.stderr.write(
+        `loadgate: k6 thresholds over the merged runners failed: ${split.failedThresholds.join(', ')}\n`,
+      );
     const endedAt = new Date();
     const interrupted = abort.signal.aborted;
 
@@ -183,6 +212,8 @@ export async function main(argv: string[]): Promise<number> {
       exitCode: result.exitCode,
       interrupted,
       prometheusUrl: prometheusUrl && redactUrl(prometheusUrl),
+      testid: runId,
+      ...(split && { runners: split.runners }),
     });
     process.stderr.write(
       `loadgate: ${result.engine} engine finished with exit code ${result.exitCode}; results in ${runDir}\n`,
@@ -251,7 +282,13 @@ async function judge(
     run: record,
     runDir: run.runDir,
     profile: record.profile,
-    vars: { profile: options.profile, ...(options.baseline && { baseline: options.baseline }) },
+    vars: {
+      profile: options.profile,
+      ...(options.baseline && { baseline: options.baseline }),
+      // The run's series (runners-reported; a split run's trends, merged).
+      ...(record.testid && { testid: record.testid }),
+      runners: String(record.runners?.length ?? 1),
+    },
     pushgatewayUrl: options.pushgateway,
   });
   return check.verdict;
@@ -265,6 +302,8 @@ type RunOptions = {
   /** true: the default spec for the target; a string: that file; false: skip. */
   slo: string | boolean;
   engine: 'auto' | 'builtin' | 'k6';
+  /** Runner processes the test is split over (1: not split). */
+  runners: number;
   results: string;
   baseline?: string;
   pushgateway?: string;
@@ -281,6 +320,9 @@ type RunOptions = {
 };
 
 const HINT = "see 'loadgate run --help'";
+
+/** Runner processes on one machine: each is a k6 with its own VUs, beyond a few they only compete. */
+const MAX_RUNNERS = 16;
 
 /** Flags to options, with every problem reported at once; undefined for --help. */
 export function parseRunArgs(argv: string[]): RunOptions | undefined {
@@ -303,6 +345,7 @@ export function parseRunArgs(argv: string[]): RunOptions | undefined {
         ...PROMETHEUS_AUTH_OPTIONS,
         ...FAULT_OPTIONS,
         engine: { type: 'string', default: 'auto' },
+        runners: { type: 'string', default: '1' },
         results: { type: 'string', default: 'results' },
         env: { type: 'string', short: 'e', multiple: true, default: [] },
         help: { type: 'boolean', short: 'h', default: false },
@@ -330,6 +373,9 @@ export function parseRunArgs(argv: string[]): RunOptions | undefined {
     parseHttpUrl(values['remote-write'], '--remote-write'),
   );
   const maxRps = collect(problems, () => parseNumber(values['max-rps'], '--max-rps'));
+  const runners = Number(values.runners);
+  if (!/^\d+$/.test(values.runners) || !(runners >= 1 && runners <= MAX_RUNNERS))
+    problems.push(`--runners ${values.runners}: must be a whole number from 1 to ${MAX_RUNNERS}`);
   if (maxRps !== undefined && !(maxRps > 0))
     problems.push(`--max-rps ${values['max-rps']}: must be a number of requests/s above 0`);
   if (hasFaultFlags(values) && values.target)
@@ -357,6 +403,7 @@ export function parseRunArgs(argv: string[]): RunOptions | undefined {
     prometheus,
     slo: values['no-slo'] ? false : (values.slo ?? true),
     engine: values.engine as RunOptions['engine'],
+    runners,
     results: values.results,
     baseline: values.baseline,
     pushgateway: values.pushgateway,
@@ -379,8 +426,9 @@ const AUTH_FLAGS = Object.keys(PROMETHEUS_AUTH_OPTIONS) as (keyof PrometheusAuth
  * as the SLO check's queries are: the same credentials, headers and TLS settings.
  */
 function remoteWriteTo(writeUrl: string, auth: PrometheusAuth): RemoteWriteTarget {
-  // The output itself turns the URL's user-info into basic auth.
-  return { ...auth, url: writeUrl };
+  // The output itself turns the URL's user-info into basic auth. Trends as native
+  // histograms: runners' latencies merge in Prometheus (a p95 of p95s is no p95).
+  return { ...auth, url: writeUrl, nativeHistograms: true };
 }
 
 /** Sortable and readable: smoke-20261124-224501-3f9a. */
