@@ -2,8 +2,10 @@
 // would otherwise shrink the load silently, its histograms still summed into
 // a verdict on fewer requests than planned. Each runner remote-writes with its
 // own `instance` label and the run's `testid`; one that reported to the end
-// has a k6_vus sample within `within` of the window's end (k6 samples vus
-// every second, pushes every 5 s and once more when it stops). loadgate names its runners runner-1…runner-N, so a
+// has a last k6_vus sample at most `within` before the last of any runner (k6
+// samples vus every second, pushes every 5 s and once more when it stops).
+// The latest runner, not the window's end, is the reference: runners on one
+// machine start seconds apart, and the window ends after their results merge. loadgate names its runners runner-1…runner-N, so a
 // missing one is named; other names are counted all the same.
 import { z } from 'zod';
 import {
@@ -28,8 +30,8 @@ export const RunnersReported = z
       .describe(
         'How many runners the run was split over (default $runners: loadgate run --runners sets it; --var runners=N for a TestRun of parallelism N)',
       ),
-    within: Duration.default('10s').describe(
-      "A runner reported to the end when its latest k6_vus sample is at most this old at the window's end",
+    within: Duration.default('15s').describe(
+      'A runner reported to the end when its last k6_vus sample is at most this much older than the last of any runner of the testid',
     ),
   })
   .describe(
@@ -75,13 +77,14 @@ async function measure(o: RunnersReported, ctx: Context): Promise<Measurement> {
   const result = await prometheus(ctx).query(query, ctx.window.end);
   if (result.warnings.length > 0)
     return noData(judged, query, `Prometheus warned: ${result.warnings.join('; ')}`, HINT);
-  const end = ctx.window.end.getTime() / 1000;
   const withinS = parseDuration(o.within) / 1000;
-  const seen = new Map<string, number>();
+  const lastAt = new Map<string, number>();
   for (const s of result.series) {
     const at = s.points.at(-1)?.[1];
-    if (at !== undefined) seen.set(s.labels.instance ?? '', end - at);
+    if (at !== undefined) lastAt.set(s.labels.instance ?? '', at);
   }
+  const end = Math.max(...lastAt.values());
+  const seen = new Map([...lastAt].map(([name, at]) => [name, end - at]));
   const reported = [...seen].filter(([, age]) => age <= withinS).map(([name]) => name);
   const missing: string[] = [];
   for (let i = 1; i <= expected; i++) {
@@ -89,7 +92,7 @@ async function measure(o: RunnersReported, ctx: Context): Promise<Measurement> {
     const age = seen.get(name);
     if (age === undefined) missing.push(`${name} (no sample)`);
     else if (age > withinS)
-      missing.push(`${name} (last sample ${formatDuration(Math.round(age))} before the end)`);
+      missing.push(`${name} (stopped ${formatDuration(Math.round(age))} before the last runner)`);
   }
   const strangers = [...seen.keys()].filter(
     (name) => !/^runner-\d+$/.test(name) || Number(name.slice(7)) > expected,

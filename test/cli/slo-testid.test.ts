@@ -130,7 +130,7 @@ it('fails runners-reported naming the runner that stopped early', async () => {
   const { verdict } = await check('op-split-2', 2);
   const runners = verdict.objectives.find((o) => o.name === 'runners')!;
   expect(runners.status).toBe('fail');
-  expect(runners.message).toMatch(/missing: runner-2 \(last sample/);
+  expect(runners.message).toMatch(/missing: runner-2 \(stopped/);
   expect(runners.message).not.toMatch(/runner-1/);
 });
 
