@@ -24,7 +24,6 @@ import {
   type PrometheusAuthValues,
 } from '../prometheus-auth.ts';
 import { preflight } from '../run-preflight.ts';
-import { runSplit } from '../runners.ts';
 import { scenarioEnvProblems } from '../scenario-env.ts';
 // Everything the run needs after the load is imported here, with the command:
 // a Ctrl-C to the process group also stops the run-time TypeScript loader's
@@ -38,7 +37,8 @@ import { createDirectory } from '../../run-dir/create.ts';
 import { ranToEnd, runOutcome } from '../../run-dir/outcome.ts';
 import { writeRunRecord } from '../../run-dir/record.ts';
 import { runCheck } from '../../slo/index.ts';
-import { runnerInstance } from '../../slo/kinds/runners-reported.ts';
+import { runnerInstance } from '../../engine/split/instance.ts';
+import { runSplit } from '../../engine/split/run.ts';
 import { JOURNEYS as CATALOGUE_JOURNEYS, MIX, PROFILES } from '../../lib/catalogue.ts';
 import { EXIT, InputError } from '../../core/errors.ts';
 import { redactUrl } from '../../core/urls.ts';
@@ -169,7 +169,7 @@ export async function main(argv: string[]): Promise<number> {
       },
       remoteWrite: remoteWrite ? remoteWriteTo(remoteWrite, auth) : undefined,
     };
-    // --runners N: N processes, each its segment (cli/runners.ts); else this one.
+    // --runners N: N processes, each its segment (engine/split/run.ts); else this one.
     const split =
       options.runners > 1
         ? await runSplit({

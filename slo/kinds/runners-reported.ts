@@ -18,6 +18,7 @@ import {
 } from '../measure.ts';
 import { Duration, formatDuration, parseDuration } from '../prom-duration.ts';
 import { common } from './common.ts';
+import { runnerInstance } from '../../engine/split/instance.ts';
 import { defineKind } from './kind.ts';
 
 export const RunnersReported = z
@@ -46,11 +47,6 @@ export const runnersReported = defineKind({
   displayKind: () => 'runners-reported',
   defaultOp: () => '>=',
 });
-
-/** loadgate run's name for runner i (1-based): its `instance` label. */
-export function runnerInstance(i: number): string {
-  return `runner-${i}`;
-}
 
 async function measure(o: RunnersReported, ctx: Context): Promise<Measurement> {
   const where = `objective ${o.name}`;

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { main as slo } from '../../cli/commands/slo.ts';
-import { runSplit, segmentsOf } from '../../cli/runners.ts';
+import { runSplit, segmentsOf } from '../../engine/split/run.ts';
 import { NATIVE_RELATIVE_ERROR, TrendSink } from '../../engine/histogram.ts';
 import { findK6 } from '../../engine/real-k6.ts';
 import { startPrometheus, type RunningPrometheus } from '../../infra/local/prometheus.ts';
@@ -18,7 +18,7 @@ import type { K6Summary } from '../../run-dir/summary.ts';
 import type { Verdict } from '../../slo/verdict.ts';
 import { serve, type TestServer } from '../engine/server.ts';
 
-const SCRIPT = join(import.meta.dirname, 'scripts', 'split.js');
+const SCRIPT = join(import.meta.dirname, '..', 'engine', 'scripts', 'split.js');
 
 let prom: RunningPrometheus;
 let server: TestServer;

@@ -5,8 +5,8 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { mergeRunnerSummaries } from '../../cli/merge-runners.ts';
-import { splitExitCode } from '../../cli/runners.ts';
+import { mergeRunnerSummaries } from '../../engine/split/merge.ts';
+import { splitExitCode } from '../../engine/split/run.ts';
 import { EXIT } from '../../core/errors.ts';
 import type { K6Summary } from '../../run-dir/summary.ts';
 

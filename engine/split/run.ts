@@ -5,22 +5,22 @@
 // one shared --execution-segment-sequence, `--tag instance=runner-i` and the
 // run's `--tag testid`, remote-writing into the one Prometheus. Each keeps its
 // own summaries, metrics and log under results/<run-id>/runner-i/; the run's
-// summary is their merge (cli/merge-runners.ts), its thresholds judged once.
+// summary is their merge (merge.ts), its thresholds judged once.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { mergeRunnerSummaries } from './merge-runners.ts';
-import { engineOf } from '../engine/index.ts';
-import { k6Command, type K6Invocation } from '../engine/real-k6.ts';
-import { EXIT } from '../core/errors.ts';
-import { RUN_FILES } from '../run-dir/files.ts';
-import type { RunRecord } from '../run-dir/record.ts';
-import { readValidSummaries } from '../run-dir/summary.ts';
-import { runnerInstance } from '../slo/kinds/runners-reported.ts';
+import { runnerInstance } from './instance.ts';
+import { mergeRunnerSummaries } from './merge.ts';
+import { engineOf } from '../index.ts';
+import { k6Command, type K6Invocation } from '../real-k6.ts';
+import { EXIT } from '../../core/errors.ts';
+import { RUN_FILES } from '../../run-dir/files.ts';
+import type { RunRecord } from '../../run-dir/record.ts';
+import { readValidSummaries } from '../../run-dir/summary.ts';
 
-const LOADGATE = fileURLToPath(new URL('../bin/loadgate.mjs', import.meta.url));
+const LOADGATE = fileURLToPath(new URL('../../bin/loadgate.mjs', import.meta.url));
 
 /** k6's segments for N equal parts: the sequence `0,1/3,2/3,1` and runner i's `1/3:2/3`. */
 export function segmentsOf(n: number): { sequence: string; segments: string[] } {

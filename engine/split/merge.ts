@@ -8,15 +8,15 @@ import { createReadStream, existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { Registry, sinkValues, type Contains, type MetricType } from '../engine/metrics.ts';
+import { Registry, sinkValues, type Contains, type MetricType } from '../metrics.ts';
 import {
   bindThresholds,
   evaluateThresholds,
   parseThresholds,
   type Threshold,
-} from '../engine/thresholds.ts';
-import { RUN_FILES, summaryFile } from '../run-dir/files.ts';
-import type { K6Summary } from '../run-dir/summary.ts';
+} from '../thresholds.ts';
+import { RUN_FILES, summaryFile } from '../../run-dir/files.ts';
+import type { K6Summary } from '../../run-dir/summary.ts';
 
 type Line =
   | { type: 'Metric'; data: { name: string; type: MetricType; contains?: Contains } }

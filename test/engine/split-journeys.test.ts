@@ -6,7 +6,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it, vi } from 'vitest';
-import { runSplit } from '../../cli/runners.ts';
+import { runSplit } from '../../engine/split/run.ts';
 import type { K6Summary } from '../../run-dir/summary.ts';
 import { root, startLocalGateway, type LocalGateway } from '../k6/local-gateway.ts';
 
