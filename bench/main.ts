@@ -7,6 +7,7 @@ const areas = {
   gateway: () => import('./gateway.ts'),
   engine: () => import('./engine.ts'),
   slo: () => import('./slo.ts'),
+  runners: () => import('./runners.ts'),
 } satisfies Record<string, () => Promise<{ bench(): Promise<void> }>>;
 
 const wanted = process.argv.slice(2);
