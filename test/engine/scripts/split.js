@@ -1,5 +1,6 @@
 // A test split over runners in which runner-3's requests are slow: each
 // runner's own p95 passes or fails its threshold differently from the whole.
+/* global __ENV */
 import http from 'k6/http';
 import exec from 'k6/execution';
 
