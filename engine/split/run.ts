@@ -164,6 +164,9 @@ function runProcess(
       cwd: opts.cwd,
       env: { ...process.env, ...opts.env },
       stdio: ['ignore', 'pipe', 'pipe'],
+      // Its own process group: a Ctrl-C reaches it once, forwarded below, not also from
+      // the terminal (a second SIGINT makes k6 quit without its summary).
+      detached: true,
     });
     child.stdout.pipe(log, { end: false });
     child.stderr.pipe(log, { end: false });
