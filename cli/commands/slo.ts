@@ -30,7 +30,8 @@ check options:
                          (without it, client objectives read the remote-written k6_* series)
   --testid ID            judge the test tagged testid=ID (a k6-operator TestRun, any split run): every
                          client objective reads its runners' remote-written series, merged; without
-                         --from/--to the window is its first to last sample within --lookback
+                         --from/--to the window is its first to last sample within --lookback;
+                         --var runners=N: the runners runners-reported expects (a TestRun's parallelism)
   --lookback DURATION    how far back --testid's samples are looked for (default 24h)
   --from T --to T        explicit window (RFC 3339 or unix seconds)
   --last DURATION        the window ending now, e.g. 15m
