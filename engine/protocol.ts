@@ -1,7 +1,10 @@
-// Messages between the main thread and VU workers. Internal to the engine,
-// never user input, so plain types (nothing to validate).
+// Messages between the main thread and VU workers, and between an engine
+// and its child engine processes. Internal to the engine, never user input,
+// so plain types (nothing to validate).
 import type { MessagePort } from 'node:worker_threads';
 import type { Stripe } from './execution-segment.ts';
+import type { ExitCode } from '../core/errors.ts';
+import type { Scenario } from './executors/index.ts';
 import type { Tags } from './metrics.ts';
 
 /**
@@ -129,6 +132,49 @@ export type FromWorker =
   | { t: 'inited'; options: unknown; exports: string[]; error?: string }
   | { t: 'done'; result?: string; error?: string }
   | { t: 'abort'; reason: string };
+
+/**
+ * What a child engine process starts with (engine/run/child-engine.ts): the
+ * run as the parent planned it, and which part of its share the child runs.
+ * Sent over IPC with the advanced serialization (typed arrays survive).
+ */
+export type ChildInit = {
+  t: 'init';
+  /** The VU worker's bundle (engine/script.ts workerSource) and the script's. */
+  workerCode: string;
+  code: string;
+  scriptPath: string;
+  env: Record<string, string>;
+  testStart: number;
+  /** The options as the VUs see them (executionSegment and its sequence included). */
+  vuOptions: Record<string, unknown>;
+  scenarios: Scenario[];
+  /** Part `index` of `count` of the parent's segment. */
+  split: { index: number; count: number };
+};
+
+export type ToChild =
+  | ChildInit
+  /** Start the scenarios, with setup()'s data. */
+  | { t: 'run'; data: string | undefined }
+  | { t: 'stop' }
+  | { t: 'exit' };
+
+/** What a child forwards, in order: its VUs' sample batches and its dropped iterations. */
+export type ChildItem =
+  | { kind: 'samples'; vuId: number; batch: SampleBatch }
+  | { kind: 'dropped'; scenario: string; time: number };
+
+export type FromChild =
+  | { t: 'ready'; vus: number }
+  /** The child could not start its VUs (their init threw, or no room): the exit code k6 gives. */
+  | { t: 'failed'; code: ExitCode; message: string }
+  | { t: 'items'; items: ChildItem[] }
+  /** VUs taking part in a scenario right now, and VUs initialised (arrival-rate scenarios grow). */
+  | { t: 'vus'; active: number; initialized: number }
+  | { t: 'abort'; reason: string }
+  | { t: 'fatal'; code: ExitCode; message: string }
+  | { t: 'done' };
 
 /** Layout of the per-VU control Int32Array. */
 export const CTRL = { reply: 0, stop: 1 } as const;

@@ -1,7 +1,9 @@
 // One test run of the built-in engine, from script to summary, as a
 // pipeline of engine/run/*: bundle the script, init VU 0 (options, exports),
 // plan the run, init the scenarios' VUs, setup(), run the scenarios,
-// teardown(), evaluate the thresholds, write the summaries.
+// teardown(), evaluate the thresholds, write the summaries. When one
+// process cannot hold the VUs, they run in child engine processes
+// (engine/run/children.ts) whose samples come back here: one run all the same.
 import { resolve } from 'node:path';
 import { EXIT, ExitError, type ExitCode } from '../core/errors.ts';
 import { buildSummary, CheckTree, type SummaryData } from './end-of-test-summary.ts';
@@ -12,14 +14,17 @@ import { sampleIngester } from './run/ingest.ts';
 import { runSetup, runTeardown, startVu0, writeSummaries } from './run/lifecycle.ts';
 import { progressState, startMonitor, type ProgressState } from './run/monitor.ts';
 import { planRun } from './run/plan.ts';
-import { ActiveVus, initScenarioVus, runScenarios } from './run/scheduling.ts';
+import { checkMemoryFor, processesFor, vusPerProcess } from './run/admission.ts';
+import { EngineChildren } from './run/children.ts';
+import { instanceShares } from './run/shares.ts';
+import { ActiveVus, initScenarioVus, runScenarios, type VuPools } from './run/scheduling.ts';
 import { TestStop } from './run/test-stop.ts';
 import { VuFleet } from './run/vu-fleet.ts';
 import { bundleScript, ScriptError, workerSource } from './script.ts';
 import { evaluateThresholds } from './thresholds.ts';
 import { GLOBAL } from './protocol.ts';
 import { parseDuration } from './k6-duration.ts';
-import { plannedMs } from './executors/index.ts';
+import { hasWork, initialVus, mostVus, plannedMs, type Scenario } from './executors/index.ts';
 
 export type { ProgressState } from './run/monitor.ts';
 
@@ -71,13 +76,16 @@ async function run(
   const registry = new Registry();
   const tree = new CheckTree();
   const stop = new TestStop();
+  const testStart = Date.now();
+  const ingest = sampleIngester(registry, tree, err);
+  const workerCode = await workerSource();
   const fleet = new VuFleet({
-    workerCode: await workerSource(),
+    workerCode,
     code,
     scriptPath,
     env: { ...config.env },
-    testStart: Date.now(),
-    onSamples: sampleIngester(registry, tree, err),
+    testStart,
+    onSamples: ingest,
     onAbort: (reason) => stop.abort(reason),
     onFatal: (error) => stop.fail(error),
     warn: (m) => err(`WARN ${m}\n`),
@@ -85,6 +93,7 @@ async function run(
   const onSignal = () => stop.abort('interrupted');
   config.signal?.addEventListener('abort', onSignal);
   if (config.signal?.aborted) onSignal();
+  let children: EngineChildren | undefined;
 
   try {
     const vu0 = await startVu0(fleet);
@@ -96,14 +105,64 @@ async function run(
     // A VU that cannot start (its init threw, or ran out of memory) ends the
     // test before any load; the summary is still written, as after setup().
     let initFailure: ExitError | undefined;
-    const pools = await initScenarioVus(scenarios, fleet, plan.tuple).catch((e: unknown) => {
+    const failedInit = (e: unknown): undefined => {
       if (!(e instanceof ExitError) || e.code !== EXIT.scriptException) throw e;
       initFailure = e;
-      return new Map() as Awaited<ReturnType<typeof initScenarioVus>>;
-    });
-    const vusMetric = registry.get('vus');
-    registry.add(registry.get('vus_max'), fleet.size - 1, {}, Date.now());
+    };
+    const { tuple } = plan;
     const testTags = (options.tags ?? {}) as Tags;
+    const dropped = (s: Scenario, time = Date.now()) =>
+      registry.add(
+        registry.get('dropped_iterations'),
+        1,
+        { ...testTags, ...s.tags, scenario: s.name },
+        time,
+      );
+    const mine = scenarios.filter((s) => hasWork(s, tuple));
+    const perProcess = vusPerProcess();
+    const processes = processesFor(
+      mine.reduce((n, s) => n + mostVus(s, tuple), 0),
+      perProcess,
+    );
+    const vusMetric = registry.get('vus');
+    let pools: VuPools = new Map();
+    let childrenActive = 0;
+    if (processes > 1) {
+      const vus = mine.reduce((n, s) => n + initialVus(s, tuple), 0);
+      checkMemoryFor(vus);
+      err(
+        `loadgate: ${vus} VUs in ${processes} engine processes (${perProcess} VU threads at most in one)\n`,
+      );
+      children = await EngineChildren.start({
+        count: processes,
+        init: {
+          workerCode,
+          code,
+          scriptPath,
+          env: { ...config.env },
+          testStart,
+          vuOptions: plan.vuOptions,
+          scenarios,
+        },
+        onSamples: ingest,
+        onDropped: (name, time) =>
+          dropped(
+            scenarios.find((s) => s.name === name)!,
+            time,
+          ),
+        onVus: (n, initialized) => {
+          childrenActive = n;
+          fleet.remoteVus = initialized;
+          registry.add(vusMetric, n, testTags, Date.now());
+        },
+        onAbort: (reason) => stop.abort(reason),
+        onFatal: (error) => stop.fail(error),
+      }).catch(failedInit);
+      if (children) fleet.remoteVus = children.vus;
+    } else
+      pools =
+        (await initScenarioVus(scenarios, fleet, instanceShares(tuple)).catch(failedInit)) ?? pools;
+    registry.add(registry.get('vus_max'), fleet.size - 1, {}, Date.now());
     const runStart = Date.now();
     // The progress line's planned total: the last scenario's end (gracefulStop aside).
     const planned = Math.max(
@@ -124,7 +183,13 @@ async function run(
       registry,
       thresholds,
       fleet,
-      active,
+      active: children
+        ? {
+            get size() {
+              return childrenActive;
+            },
+          }
+        : active,
       testTags,
       runStart,
       plannedMs: planned,
@@ -132,14 +197,14 @@ async function run(
       progress: config.progress,
       err,
     });
-    if (exitCode === EXIT.ok)
+    if (exitCode === EXIT.ok && children) await children.run(setup.data, stop.signal);
+    else if (exitCode === EXIT.ok)
       await runScenarios({
         scenarios,
-        tuple: plan.tuple,
+        shares: instanceShares(plan.tuple),
         pools,
         fleet,
-        registry,
-        testTags,
+        dropped,
         data: setup.data,
         active,
         stop,
@@ -183,6 +248,7 @@ async function run(
     return { exitCode, summary };
   } finally {
     config.signal?.removeEventListener('abort', onSignal);
+    await children?.close();
     await fleet.close();
   }
 }

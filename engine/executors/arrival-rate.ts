@@ -37,6 +37,7 @@ export function maxVus(s: ArrivalRateVus): number {
  */
 export const segmentedVus = {
   initialVus: (s: ArrivalRateVus, tuple: ExecutionTuple) => tuple.scale(s.preAllocatedVUs),
+  mostVus: (s: ArrivalRateVus, tuple: ExecutionTuple) => tuple.scale(maxVus(s)),
   hasWork: (s: ArrivalRateVus, tuple: ExecutionTuple) => tuple.scale(maxVus(s)) > 0,
   iterationStripe: (s: ArrivalRateVus, tuple: ExecutionTuple): Stripe =>
     tuple.forValue(maxVus(s))?.stripe ?? { positions: [], lcd: 1 },

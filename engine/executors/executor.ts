@@ -52,6 +52,8 @@ export type Executor<Schema extends z.ZodObject<{ executor: z.ZodLiteral<string>
   validate?(config: z.output<Schema>): string | undefined;
   /** VUs this instance initialises before any load (its segment's share), as k6 does. */
   initialVus(config: z.output<Schema>, tuple: ExecutionTuple): number;
+  /** The most VUs the scenario may grow to in this instance (default: initialVus). */
+  mostVus?(config: z.output<Schema>, tuple: ExecutionTuple): number;
   /** Whether this instance's segment has anything to run (k6's HasWork); else the scenario is skipped. */
   hasWork(config: z.output<Schema>, tuple: ExecutionTuple): boolean;
   /**

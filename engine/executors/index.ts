@@ -53,6 +53,9 @@ export const validateScenario = (s: Scenario): string | undefined => executorOf(
 /** VUs the scenario initialises before the test starts, in this instance's segment. */
 export const initialVus = (s: Scenario, tuple: ExecutionTuple): number =>
   executorOf(s).initialVus(s, tuple);
+/** The most VUs the scenario may grow to in this instance's segment. */
+export const mostVus = (s: Scenario, tuple: ExecutionTuple): number =>
+  executorOf(s).mostVus?.(s, tuple) ?? executorOf(s).initialVus(s, tuple);
 /** Whether this instance's segment of the scenario has anything to run. */
 export const hasWork = (s: Scenario, tuple: ExecutionTuple): boolean =>
   executorOf(s).hasWork(s, tuple);

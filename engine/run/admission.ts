@@ -2,7 +2,9 @@
 // thread with its own V8 isolate, much heavier than a k6 VU: a test that
 // cannot fit is refused before any load (exit 104), and an arrival-rate
 // scenario stops growing when the room runs out, rather than the process
-// dying minutes later out of memory or out of memory mappings.
+// dying minutes later out of memory or out of memory mappings. The mapping
+// limit is per process: a test that needs more VUs than one process can map
+// is spread over child engine processes (processesFor, engine/run/children.ts).
 import { readFileSync } from 'node:fs';
 import { freemem, totalmem } from 'node:os';
 import { EXIT, ExitError } from '../../core/errors.ts';
@@ -22,9 +24,23 @@ const VU_MAPPINGS = 50;
  * vm.max_map_count, 65,530 by default, about 1,300 VUs).
  */
 export function checkRoomFor(vus: number): void {
-  const lighter = 'or run real k6 (K6_BIN or k6 on PATH), whose VUs are far lighter.';
-  const lower =
-    'Lower the load (VUs, preAllocatedVUs; TARGET_RPS or THINK_TIME for the bundled profiles), ';
+  checkMemoryFor(vus);
+  const maps = mappingRoom();
+  if (maps !== undefined && vus * VU_MAPPINGS > maps.free)
+    throw new ExitError(
+      EXIT.invalidConfig,
+      `the scenarios start ${vus} VUs at once, more than the ~${Math.floor(maps.free / VU_MAPPINGS)} ` +
+        `this process can map (vm.max_map_count = ${maps.max}; each VU thread needs ~${VU_MAPPINGS}). ` +
+        `${LOWER}raise the limit (sysctl -w vm.max_map_count=262144), ${LIGHTER}`,
+    );
+}
+
+const LIGHTER = 'or run real k6 (K6_BIN or k6 on PATH), whose VUs are far lighter.';
+const LOWER =
+  'Lower the load (VUs, preAllocatedVUs; TARGET_RPS or THINK_TIME for the bundled profiles), ';
+
+/** Refuses (exit 104) `vus` VU threads when the machine's free memory cannot hold them, in however many processes. */
+export function checkMemoryFor(vus: number): void {
   const needed = vus * VU_BYTES;
   const available = freemem();
   const gib = (bytes: number) => `${(bytes / 2 ** 30).toFixed(1)} GiB`;
@@ -33,17 +49,26 @@ export function checkRoomFor(vus: number): void {
       EXIT.invalidConfig,
       `the scenarios start ${vus} VUs at once: about ${gib(needed)} for the built-in engine ` +
         `(a thread of ~12 MB per VU), more than the ${gib(available)} this machine has free. ` +
-        lower +
-        lighter,
+        LOWER +
+        LIGHTER,
     );
+}
+
+/**
+ * The most VU threads one engine process takes: LOADGATE_VUS_PER_PROCESS
+ * when set, else what a fresh process can map (vm.max_map_count, with a
+ * tenth kept for the rest of the process); no limit where it is unknown.
+ */
+export function vusPerProcess(env: NodeJS.ProcessEnv = process.env): number {
+  const forced = Number(env.LOADGATE_VUS_PER_PROCESS);
+  if (Number.isInteger(forced) && forced > 0) return forced;
   const maps = mappingRoom();
-  if (maps !== undefined && vus * VU_MAPPINGS > maps.free)
-    throw new ExitError(
-      EXIT.invalidConfig,
-      `the scenarios start ${vus} VUs at once, more than the ~${Math.floor(maps.free / VU_MAPPINGS)} ` +
-        `this process can map (vm.max_map_count = ${maps.max}; each VU thread needs ~${VU_MAPPINGS}). ` +
-        `${lower}raise the limit (sysctl -w vm.max_map_count=262144), ${lighter}`,
-    );
+  return maps ? Math.max(1, Math.floor((maps.max * 0.9) / VU_MAPPINGS)) : Infinity;
+}
+
+/** How many engine processes `vus` VU threads need (1: this one alone). */
+export function processesFor(vus: number, perProcess = vusPerProcess()): number {
+  return vus > perProcess ? Math.ceil(vus / perProcess) : 1;
 }
 
 /** Starts one more VU thread when there is room for it now, else rejects saying why. */

@@ -25,7 +25,8 @@ export type MonitorConfig = {
   registry: Registry;
   thresholds: Threshold[];
   fleet: VuFleet;
-  active: Set<unknown>;
+  /** The VUs taking part right now (this process's, or its children's). */
+  active: { readonly size: number };
   testTags: Tags;
   runStart: number;
   /** The scenarios' planned length, shown beside the elapsed time. */

@@ -4,9 +4,7 @@
 // execution segment each scenario runs this instance's share, and a
 // scenario whose share is nothing does not run here (k6's HasWork).
 import { EXIT, ExitError } from '../../core/errors.ts';
-import type { ExecutionTuple } from '../execution-segment.ts';
 import {
-  hasWork,
   initialVus,
   iterationStripe,
   plannedMs,
@@ -14,10 +12,10 @@ import {
   type Scenario,
 } from '../executors/index.ts';
 import { parseDuration } from '../k6-duration.ts';
-import type { Registry, Tags } from '../metrics.ts';
 import { GLOBAL, type ScenarioInfo } from '../protocol.ts';
 import type { VuHost } from '../vu-host.ts';
 import { checkRoomFor, oneMoreIfRoom } from './admission.ts';
+import type { Shares } from './shares.ts';
 import type { TestStop } from './test-stop.ts';
 import type { VuFleet } from './vu-fleet.ts';
 
@@ -28,14 +26,16 @@ export type VuPools = Map<string, VuHost[]>;
 export async function initScenarioVus(
   scenarios: Scenario[],
   fleet: VuFleet,
-  tuple: ExecutionTuple,
+  shares: Shares,
 ): Promise<VuPools> {
-  const mine = scenarios.filter((s) => hasWork(s, tuple));
-  checkRoomFor(mine.reduce((sum, s) => sum + initialVus(s, tuple), 0));
+  const mine = scenarios.flatMap((s) => {
+    const share = shares.of(s);
+    return share ? [{ s, vus: initialVus(s, share) }] : [];
+  });
+  checkRoomFor(mine.reduce((sum, { vus }) => sum + vus, 0));
   const pools: VuPools = new Map();
   try {
-    for (const s of mine) {
-      const n = initialVus(s, tuple);
+    for (const { s, vus: n } of mine) {
       pools.set(s.name, await Promise.all(Array.from({ length: n }, () => fleet.start())));
     }
   } catch (e) {
@@ -68,11 +68,11 @@ export class ActiveVus extends Set<VuHost> {
 
 export type Schedule = {
   scenarios: Scenario[];
-  tuple: ExecutionTuple;
+  shares: Shares;
   pools: VuPools;
   fleet: VuFleet;
-  registry: Registry;
-  testTags: Tags;
+  /** An arrival-rate iteration of `scenario` dropped (no VU free): a dropped_iterations sample. */
+  dropped(scenario: Scenario): void;
   /** setup()'s data, for every iteration. */
   data: string | undefined;
   active: ActiveVus;
@@ -82,11 +82,12 @@ export type Schedule = {
 
 /** Runs every scenario, each from its startTime, until all have ended. */
 export async function runScenarios(schedule: Schedule): Promise<void> {
-  const { fleet, registry, stop, tuple } = schedule;
+  const { fleet, stop, shares } = schedule;
   let slot = GLOBAL.firstSlot;
   await Promise.all(
     schedule.scenarios.map(async (s) => {
-      if (!hasWork(s, tuple)) return;
+      const tuple = shares.of(s);
+      if (!tuple) return;
       const startMs = parseDuration(s.startTime ?? '0s');
       const info: ScenarioInfo = {
         name: s.name,
@@ -98,7 +99,7 @@ export async function runScenarios(schedule: Schedule): Promise<void> {
         plannedMs: plannedMs(s),
         iterSlot: slot++,
         iterations: iterationStripe(s, tuple),
-        vuIds: tuple.stripe,
+        vuIds: shares.instance.stripe,
       };
       // shared-iterations: iterations left; arrival-rate: tokens.
       const sharedSlot = slot++;
@@ -115,13 +116,7 @@ export async function runScenarios(schedule: Schedule): Promise<void> {
         pool: schedule.pools.get(s.name)!,
         data: schedule.data,
         newVu: () => oneMoreIfRoom(() => fleet.start()),
-        dropped: () =>
-          registry.add(
-            registry.get('dropped_iterations'),
-            1,
-            { ...schedule.testTags, ...s.tags, scenario: s.name },
-            Date.now(),
-          ),
+        dropped: () => schedule.dropped(s),
         stopped: stop.signal,
         counters: fleet.counters,
         sharedSlot,

@@ -15,6 +15,8 @@ export type VuFleetConfig = {
   scriptPath: string;
   env: Record<string, string>;
   testStart: number;
+  /** The first VU's id (0: VU 0, which runs setup(); a child process has none, its VUs start at 1). */
+  firstId?: number;
   /** What the VUs say, besides HTTP: samples and test.abort(). */
   onSamples(vuId: number, batch: SampleBatch): void;
   onAbort(reason: string): void;
@@ -43,16 +45,19 @@ export class VuFleet {
     this.#nativeHttp = addon.path;
   }
 
-  /** VUs started so far, VU 0 included. */
+  /** VUs running in child engine processes (engine/run/children.ts), counted in `size`. */
+  remoteVus = 0;
+
+  /** VUs started so far, VU 0 and the children's included. */
   get size(): number {
-    return this.#hosts.length;
+    return this.#hosts.length + this.remoteVus;
   }
 
   /** Starts the next VU and waits for its init code to have run. */
   async start(): Promise<VuHost> {
     const c = this.#config;
     const host = new VuHost({
-      id: this.#hosts.length,
+      id: (c.firstId ?? 0) + this.#hosts.length,
       workerCode: c.workerCode,
       code: c.code,
       scriptPath: c.scriptPath,

@@ -19,6 +19,7 @@ import { ownStarts } from '../../engine/executors/arrival-rate.ts';
 import { rampingStarts } from '../../engine/executors/ramping-arrival-rate.ts';
 import { vusAt } from '../../engine/executors/ramping-vus.ts';
 import { resolveOptions } from '../../engine/options.ts';
+import { childShares } from '../../engine/run/shares.ts';
 
 const THIRDS = '0,1/3,2/3,1';
 const SEQUENCES = [THIRDS, '0,1/2,3/4,1', '0,1/4,1/2,3/4,1', '0,0.3,0.5,1', '0,1/7,2/5,1'];
@@ -231,3 +232,19 @@ describe('execution segments: an instance split over child processes', () => {
 });
 
 const sorted = (xs: number[]) => [...xs].sort((a, b) => a - b);
+
+describe('execution segments: child processes of one run', () => {
+  it('give every part of a scenario a VU, so shared iterations are not lost', () => {
+    for (const vus of [1, 2, 3, 7])
+      for (const outer of [tupleOf({}), ...instances(THIRDS)]) {
+        const s = scenario({ executor: 'shared-iterations', vus, iterations: 50 });
+        const parts = range(4)
+          .map((i) => childShares(outer, i, 4).of(s))
+          .filter((t) => t !== undefined);
+        for (const t of parts) expect(initialVus(s, t)).toBeGreaterThan(0);
+        expect(parts.reduce((n, t) => n + t.scale(50), 0)).toBe(
+          hasWork(s, outer) ? outer.scale(50) : 0,
+        );
+      }
+  });
+});

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runScript } from '../../engine/index.ts';
-import { findK6 } from '../../engine/real-k6.ts';
+import { findK6, k6Command } from '../../engine/real-k6.ts';
 
 /**
  * A test split in thirds with --execution-segment, as k6-operator splits it
@@ -20,7 +20,14 @@ beforeAll(async () => {
 });
 afterAll(() => rm(tmp, { recursive: true, force: true }));
 
-type Share = { iterations: number; dropped: number; iterationInTest: number[]; vus: Set<number> };
+type Share = {
+  iterations: number;
+  dropped: number;
+  iterationInTest: number[];
+  iterationInInstance: number[];
+  vusInitialized: number;
+  vus: Set<number>;
+};
 
 /** One instance's run: per scenario, its iterations, drops, iteration numbers and VU ids in the test. */
 async function runSegment(engine: 'builtin' | 'k6', segment?: string) {
@@ -44,11 +51,24 @@ async function runSegment(engine: 'builtin' | 'k6', segment?: string) {
     if (p.type !== 'Point' || !name) continue;
     let s = shares.get(name);
     if (!s)
-      shares.set(name, (s = { iterations: 0, dropped: 0, iterationInTest: [], vus: new Set() }));
+      shares.set(
+        name,
+        (s = {
+          iterations: 0,
+          dropped: 0,
+          iterationInTest: [],
+          iterationInInstance: [],
+          vusInitialized: 0,
+          vus: new Set(),
+        }),
+      );
     if (p.metric === 'iterations') s.iterations += p.data.value;
     else if (p.metric === 'dropped_iterations') s.dropped += p.data.value;
     else if (p.metric === 'iteration_in_test') s.iterationInTest.push(p.data.value);
     else if (p.metric === 'vu_in_test') s.vus.add(p.data.value);
+    else if (p.metric === 'iteration_in_instance') s.iterationInInstance.push(p.data.value);
+    else if (p.metric === 'vus_initialized')
+      s.vusInitialized = Math.max(s.vusInitialized, p.data.value);
   }
   return { exitCode, shares };
 }
@@ -100,6 +120,12 @@ for (const { engine, skip, label } of engines)
           expect(new Set(numbers).size).toBe(numbers.length);
           if (total(name, (s) => s.dropped) === 0) expect(sorted(numbers)).toEqual(range(arrived));
         }
+        // exec.scenario.iterationInInstance counts this instance's own, from 0;
+        // exec.instance.vusInitialized, this instance's VUs (2+2+2+2+1+1 = 10 in the first third).
+        for (const s of of('shared'))
+          expect(sorted(s!.iterationInInstance)).toEqual(range(s!.iterations));
+        expect(parts[0]!.shares.get('shared')!.vusInitialized).toBe(10);
+        expect(whole.shares.get('shared')!.vusInitialized).toBe(23);
         // The closed-loop executors: each instance runs its share of the VUs.
         expect(of('constant').map((s) => s?.vus.size)).toEqual([2, 1, 1]);
         expect(of('ramping').map((s) => s?.vus.size)).toEqual([2, 1, 1]);
@@ -111,6 +137,17 @@ for (const { engine, skip, label } of engines)
   });
 
 describe('execution segments: loadgate k6 run flags', () => {
+  it('hands the segment and its sequence to real k6 as its own flags', () => {
+    const { args } = k6Command({
+      script: 'x.js',
+      executionSegment: '1/3:2/3',
+      executionSegmentSequence: THIRDS,
+    });
+    expect(args.join(' ')).toContain(
+      '--execution-segment 1/3:2/3 --execution-segment-sequence 0,1/3,2/3,1',
+    );
+  });
+
   it('refuses a malformed segment or one not in the sequence (exit 2) before any load', async () => {
     const run = (args: string[]) =>
       new Promise<{ code: number | null; stderr: string }>((resolve) => {

@@ -6,6 +6,8 @@ import { Trend } from 'k6/metrics';
 
 const iterationInTest = new Trend('iteration_in_test');
 const vuInTest = new Trend('vu_in_test');
+const iterationInInstance = new Trend('iteration_in_instance');
+const vusInitialized = new Trend('vus_initialized');
 
 export const options = {
   scenarios: {
@@ -41,6 +43,8 @@ export const options = {
 
 export default function () {
   iterationInTest.add(exec.scenario.iterationInTest);
+  iterationInInstance.add(exec.scenario.iterationInInstance);
+  vusInitialized.add(exec.instance.vusInitialized);
   vuInTest.add(exec.vu.idInTest);
 }
 
