@@ -8,6 +8,7 @@ const areas = {
   engine: () => import('./engine.ts'),
   slo: () => import('./slo.ts'),
   'results-size': () => import('./results-size.ts'),
+  runners: () => import('./runners.ts'),
 } satisfies Record<string, () => Promise<{ bench(): Promise<void> }>>;
 
 const wanted = process.argv.slice(2);

@@ -102,3 +102,104 @@ export class TrendSink {
     throw new Error(`unknown trend stat '${name}'`);
   }
 }
+
+// Prometheus native histograms, as k6's experimental-prometheus-rw output
+// builds them with K6_PROMETHEUS_RW_TREND_AS_NATIVE_HISTOGRAM=true (client_golang
+// with NativeHistogramBucketFactor 1.1): schema 3, so bucket i holds values in
+// (2^((i−1)/8), 2^(i/8)], each bucket 2^(1/8) ≈ 1.0905 times wider than the
+// last; |v| ≤ 2^-128 counts in the zero bucket. A quantile read back lies in the
+// bucket of the true value: within a factor 2^(1/8) of it, i.e. a relative
+// error under NATIVE_RELATIVE_ERROR. Histograms of the same schema merge by
+// adding bucket counts, which is what summing them in PromQL does.
+
+/** The schema k6 ends up with: the largest whose bucket growth is at most 1.1. */
+export const NATIVE_SCHEMA = 3;
+/** client_golang's DefNativeHistogramZeroThreshold, 2^-128. */
+export const NATIVE_ZERO_THRESHOLD = 2.938735877055719e-39;
+/** The worst relative error of a quantile read from a schema-3 histogram: 2^(1/8) − 1. */
+export const NATIVE_RELATIVE_ERROR = Math.pow(2, Math.pow(2, -NATIVE_SCHEMA)) - 1;
+
+/** A run of consecutive buckets: `offset` from the end of the previous span (the first: from 0). */
+export type BucketSpan = { offset: number; length: number };
+
+/** A native histogram as remote write carries it: spans plus count deltas. */
+export type NativeHistogramSample = {
+  count: number;
+  sum: number;
+  schema: number;
+  zeroThreshold: number;
+  zeroCount: number;
+  negativeSpans: BucketSpan[];
+  negativeDeltas: number[];
+  positiveSpans: BucketSpan[];
+  positiveDeltas: number[];
+};
+
+export class NativeHistogram {
+  count = 0;
+  sum = 0;
+  zeroCount = 0;
+  private pos = new Map<number, number>();
+  private neg = new Map<number, number>();
+
+  add(value: number): void {
+    this.count++;
+    this.sum += value;
+    const magnitude = Math.abs(value);
+    if (magnitude <= NATIVE_ZERO_THRESHOLD) {
+      this.zeroCount++;
+      return;
+    }
+    const map = value > 0 ? this.pos : this.neg;
+    const i = nativeBucketIndex(magnitude);
+    map.set(i, (map.get(i) ?? 0) + 1);
+  }
+
+  /** The sample to remote-write: cumulative since the start, as k6's is. */
+  sample(): NativeHistogramSample {
+    const positive = spansAndDeltas(this.pos);
+    const negative = spansAndDeltas(this.neg);
+    return {
+      count: this.count,
+      sum: this.sum,
+      schema: NATIVE_SCHEMA,
+      zeroThreshold: NATIVE_ZERO_THRESHOLD,
+      zeroCount: this.zeroCount,
+      negativeSpans: negative.spans,
+      negativeDeltas: negative.deltas,
+      positiveSpans: positive.spans,
+      positiveDeltas: positive.deltas,
+    };
+  }
+}
+
+/** The schema-3 bucket of a positive value: the i with 2^((i−1)/8) < v ≤ 2^(i/8). */
+export function nativeBucketIndex(magnitude: number): number {
+  const perOctave = Math.pow(2, NATIVE_SCHEMA);
+  let i = Math.ceil(Math.log2(magnitude) * perOctave);
+  // log2 rounds: put values at a boundary on its lower side, as Prometheus does.
+  if (Math.pow(2, (i - 1) / perOctave) >= magnitude) i--;
+  else if (Math.pow(2, i / perOctave) < magnitude) i++;
+  return i;
+}
+
+/** The upper bound of schema-3 bucket i. */
+export function nativeBucketUpper(i: number): number {
+  return Math.pow(2, i / Math.pow(2, NATIVE_SCHEMA));
+}
+
+function spansAndDeltas(buckets: Map<number, number>): { spans: BucketSpan[]; deltas: number[] } {
+  const spans: BucketSpan[] = [];
+  const deltas: number[] = [];
+  let previousIndex: number | undefined;
+  let previousCount = 0;
+  for (const i of [...buckets.keys()].sort((a, b) => a - b)) {
+    const count = buckets.get(i)!;
+    if (previousIndex !== undefined && i === previousIndex + 1) spans[spans.length - 1]!.length++;
+    else spans.push({ offset: previousIndex === undefined ? i : i - previousIndex - 1, length: 1 });
+    deltas.push(count - previousCount);
+    previousCount = count;
+    previousIndex = i;
+  }
+  return { spans, deltas };
+}

@@ -71,6 +71,7 @@ export async function runScript(opts: RunScriptOptions): Promise<RunScriptResult
       iterations: opts.iterations,
       executionSegment: opts.executionSegment,
       executionSegmentSequence: opts.executionSegmentSequence,
+      tags: opts.tags,
     },
     summaryExport: at(opts.summaryExport),
     outputs,

@@ -70,6 +70,8 @@ export type Overrides = {
   iterations?: number;
   executionSegment?: string;
   executionSegmentSequence?: string;
+  /** `--tag NAME=VALUE`: tags on every sample of the test. */
+  tags?: Record<string, string>;
 };
 
 export type { Scenario, ScenarioConfig } from './executors/index.ts';
@@ -129,6 +131,8 @@ export function resolveOptions(raw: unknown, overrides: Overrides = {}): Resolve
     options.executionSegment = overrides.executionSegment;
   if (overrides.executionSegmentSequence !== undefined)
     options.executionSegmentSequence = overrides.executionSegmentSequence;
+  // As k6's Options.Apply: --tag replaces the script's tags, it does not add to them.
+  if (overrides.tags !== undefined) options.tags = overrides.tags;
   let tuple: ExecutionTuple;
   try {
     tuple = tupleOf(options);

@@ -15,6 +15,8 @@ export type K6Invocation = OutputShorthands & {
   /** This instance's part of a split test (k6's `--execution-segment`, `--execution-segment-sequence`). */
   executionSegment?: string;
   executionSegmentSequence?: string;
+  /** k6's `--tag NAME=VALUE`: on every sample (a split run's testid and instance). */
+  tags?: Record<string, string>;
   summaryExport?: string;
   /** `--out` outputs, besides the shorthands outJson and remoteWrite. */
   outputs?: OutputRequest[];
@@ -51,6 +53,7 @@ export function k6Command(
   if (inv.executionSegment !== undefined) args.push('--execution-segment', inv.executionSegment);
   if (inv.executionSegmentSequence !== undefined)
     args.push('--execution-segment-sequence', inv.executionSegmentSequence);
+  for (const [k, v] of Object.entries(inv.tags ?? {})) args.push('--tag', `${k}=${v}`);
   if (inv.summaryExport) args.push('--summary-export', inv.summaryExport);
   const env: Record<string, string> = {};
   for (const output of requestedOutputs(inv)) {

@@ -26,6 +26,23 @@ export const RunRecord = z.object({
   stages: z.array(Stage).optional(),
   /** How the load generator fared (generator.ts): a saturated one makes the run inconclusive. */
   generator: GeneratorHealth.optional(),
+  /** The tag on every sample the run remote-wrote (k6's --tag testid=…). */
+  testid: z.string().optional(),
+  /** A split run's runners (loadgate run --runners N), each with its own summaries. */
+  runners: z
+    .array(
+      z.object({
+        /** Its `instance` label: runner-1… */
+        instance: z.string().min(1),
+        /** k6's --execution-segment, e.g. 1/3:2/3 */
+        segment: z.string(),
+        engine: z.enum(['builtin', 'k6']),
+        exitCode: z.number().int(),
+        /** Its directory in the run directory: summaries and log. */
+        dir: z.string(),
+      }),
+    )
+    .optional(),
 });
 export type RunRecord = z.infer<typeof RunRecord>;
 

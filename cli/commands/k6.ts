@@ -23,6 +23,7 @@ loadgate's built-in k6-compatible engine. Flags (as k6's):
       --execution-segment SEG       run only this part of the test, e.g. 1/3:2/3
       --execution-segment-sequence SEQ
                                     the parts the test is split in, e.g. 0,1/3,2/3,1
+      --tag NAME=VALUE              tag on every sample of the test (repeatable)
       --summary-export FILE         legacy end-of-test summary JSON
   -o, --out json=FILE               every metric sample as NDJSON
   -o, --out experimental-prometheus-rw
@@ -54,6 +55,7 @@ export async function main(argv: string[]): Promise<number> {
         iterations: { type: 'string', short: 'i' },
         'execution-segment': { type: 'string' },
         'execution-segment-sequence': { type: 'string' },
+        tag: { type: 'string', multiple: true },
         'summary-export': { type: 'string' },
         out: { type: 'string', short: 'o', multiple: true },
         quiet: { type: 'boolean', short: 'q' },
@@ -71,6 +73,7 @@ export async function main(argv: string[]): Promise<number> {
   if (positionals.length !== 1) throw new InputError('expected exactly one script', USAGE);
 
   const env = parsePairs(values.env, '--env');
+  const tags = values.tag && parsePairs(values.tag, '--tag', { key: 'NAME' });
   const vus = parseWholeNumber(values.vus, '--vus');
   const iterations = parseWholeNumber(values.iterations, '--iterations');
   const executionSegment = checked(
@@ -112,6 +115,7 @@ export async function main(argv: string[]): Promise<number> {
       iterations,
       executionSegment,
       executionSegmentSequence,
+      tags,
       summaryExport: values['summary-export'],
       outputs: [...outputs.values()],
       signal: interrupt.signal,

@@ -49,6 +49,8 @@ import { saturationReasons } from '../../run-dir/generator.ts';
 import { stagesOf } from '../../run-dir/stages.ts';
 import { readSummaries } from '../../run-dir/summary.ts';
 import { runCheck } from '../../slo/index.ts';
+import { runnerInstance } from '../../engine/split/instance.ts';
+import { runSplit } from '../../engine/split/run.ts';
 import { JOURNEYS as CATALOGUE_JOURNEYS, MIX, PROFILES } from '../../lib/catalogue.ts';
 import { EXIT, InputError } from '../../core/errors.ts';
 import { redactUrl } from '../../core/urls.ts';
@@ -83,6 +85,10 @@ Options:
 Prometheus authentication (the SLO check's queries and the engine's remote write alike):
 ${PROMETHEUS_AUTH_USAGE}
   --engine NAME       auto | builtin | k6 (default: auto, real k6 when on PATH)
+  --runners N         split the test over N runner processes, as k6-operator splits a TestRun:
+                      each runs its --execution-segment, tagged instance=runner-i and the run's
+                      testid, all remote-writing into one Prometheus; one merged summary, k6
+                      thresholds judged once over it, one verdict (default 1)
   --latency ROUTE=MS, --error-ratio ROUTE=R, --pause-queue, --faults JSON|@FILE
                       inject faults into the local platform (see loadgate platform --help):
                       rehearse that the SLO check catches a breach
@@ -184,7 +190,7 @@ export async function main(argv: string[]): Promise<number> {
       );
     const startedAt = new Date();
     const generator = watchGenerator();
-    const result = await runScript({
+    const invocation = {
       script: bundle,
       env: {
         ...options.env,
@@ -193,18 +199,41 @@ export async function main(argv: string[]): Promise<number> {
         PROFILE: options.profile,
         RESULTS_DIR: runDir,
       },
-      // Per-second aggregates by default; every sample (gzipped) only when asked.
-      outJson: options.rawSamples ? join(runDir, RUN_FILES.rawSamples) : undefined,
-      outputs: [
-        parseOut(`aggregates=${join(runDir, RUN_FILES.aggregates)}`),
-        ...(dashboard ? [dashboard.output] : []),
-      ],
       remoteWrite: remoteWrite ? remoteWriteTo(remoteWrite, auth) : undefined,
-      engine: options.engine,
-      signal: abort.signal,
-      // The local HPA at work, beside the load (a real target's is in Prometheus).
-      progress: { plain: true, extra: platform && (() => `HPA ${platform.replicas()} replicas`) },
-    });
+    };
+    // --runners N: N processes, each its segment (engine/split/run.ts); else this one.
+    const split =
+      options.runners > 1
+        ? await runSplit({
+            runners: options.runners,
+            runDir,
+            testid: runId,
+            invocation,
+            engine: options.engine,
+            signal: abort.signal,
+          })
+        : undefined;
+    const result =
+      split ??
+      (await runScript({
+        ...invocation,
+        // Per-second aggregates by default; every sample (gzipped) only when asked.
+        outJson: options.rawSamples ? join(runDir, RUN_FILES.rawSamples) : undefined,
+        outputs: [
+          parseOut(`aggregates=${join(runDir, RUN_FILES.aggregates)}`),
+          ...(dashboard ? [dashboard.output] : []),
+        ],
+        // The same labels as a split run's runners: the SLO check finds the run by its testid.
+        tags: { testid: runId, instance: runnerInstance(1) },
+        engine: options.engine,
+        signal: abort.signal,
+        // The local HPA at work, beside the load (a real target's is in Prometheus).
+        progress: { plain: true, extra: platform && (() => `HPA ${platform.replicas()} replicas`) },
+      }));
+    if (split?.failedThresholds.length)
+      process.stderr.write(
+        `loadgate: k6 thresholds over the merged runners failed: ${split.failedThresholds.join(', ')}\n`,
+      );
     const endedAt = new Date();
     const interrupted = abort.signal.aborted;
     await dashboard?.close();
@@ -224,6 +253,8 @@ export async function main(argv: string[]): Promise<number> {
       prometheusUrl: prometheusUrl && redactUrl(prometheusUrl),
       stages: stagesOf(ready.plan.shapes, startedAt),
       generator: health,
+      testid: runId,
+      ...(split && { runners: split.runners }),
     });
     process.stderr.write(
       `loadgate: ${result.engine} engine finished with exit code ${result.exitCode}; results in ${runDir}\n`,
@@ -301,7 +332,13 @@ async function judge(
     run: record,
     runDir: run.runDir,
     profile: record.profile,
-    vars: { profile: options.profile, ...(options.baseline && { baseline: options.baseline }) },
+    vars: {
+      profile: options.profile,
+      ...(options.baseline && { baseline: options.baseline }),
+      // The run's series (runners-reported; a split run's trends, merged).
+      ...(record.testid && { testid: record.testid }),
+      runners: String(record.runners?.length ?? 1),
+    },
     pushgatewayUrl: options.pushgateway,
   });
   return check.verdict;
@@ -322,6 +359,8 @@ type RunOptions = {
   /** true: the default spec for the target; a string: that file; false: skip. */
   slo: string | boolean;
   engine: 'auto' | 'builtin' | 'k6';
+  /** Runner processes the test is split over (1: not split). */
+  runners: number;
   results: string;
   baseline?: string;
   pushgateway?: string;
@@ -342,6 +381,9 @@ type RunOptions = {
 };
 
 const HINT = "see 'loadgate run --help'";
+
+/** Runner processes on one machine: each is a k6 with its own VUs, beyond a few they only compete. */
+const MAX_RUNNERS = 16;
 
 /** Flags to options, with every problem reported at once; undefined for --help. */
 export function parseRunArgs(argv: string[]): RunOptions | undefined {
@@ -364,6 +406,7 @@ export function parseRunArgs(argv: string[]): RunOptions | undefined {
         ...PROMETHEUS_AUTH_OPTIONS,
         ...FAULT_OPTIONS,
         engine: { type: 'string', default: 'auto' },
+        runners: { type: 'string', default: '1' },
         results: { type: 'string', default: 'results' },
         'raw-samples': { type: 'boolean', default: false },
         dashboard: { type: 'boolean', default: false },
@@ -393,6 +436,9 @@ export function parseRunArgs(argv: string[]): RunOptions | undefined {
     parseHttpUrl(values['remote-write'], '--remote-write'),
   );
   const maxRps = collect(problems, () => parseNumber(values['max-rps'], '--max-rps'));
+  const runners = Number(values.runners);
+  if (!/^\d+$/.test(values.runners) || !(runners >= 1 && runners <= MAX_RUNNERS))
+    problems.push(`--runners ${values.runners}: must be a whole number from 1 to ${MAX_RUNNERS}`);
   if (maxRps !== undefined && !(maxRps > 0))
     problems.push(`--max-rps ${values['max-rps']}: must be a number of requests/s above 0`);
   if (hasFaultFlags(values) && values.target)
@@ -413,6 +459,11 @@ export function parseRunArgs(argv: string[]): RunOptions | undefined {
   problems.push(...scenarioEnvProblems(Object.keys(env)));
   const faults = collect(problems, () => faultSources(values)) ?? {};
   const dashboard = collect(problems, () => dashboardConfig(values.dashboard, process.env));
+  // The live page is fed by the one engine process of the run; runners are processes of their own.
+  if (dashboard && runners > 1)
+    problems.push(
+      '--dashboard (or K6_WEB_DASHBOARD=true) shows one engine process live: not with --runners; the report of the split run is written all the same',
+    );
   throwProblems(problems, HINT);
   return {
     profile: profile as RunOptions['profile'],
@@ -421,6 +472,7 @@ export function parseRunArgs(argv: string[]): RunOptions | undefined {
     prometheus,
     slo: values['no-slo'] ? false : (values.slo ?? true),
     engine: values.engine as RunOptions['engine'],
+    runners,
     results: values.results,
     baseline: values.baseline,
     pushgateway: values.pushgateway,
@@ -445,8 +497,9 @@ const AUTH_FLAGS = Object.keys(PROMETHEUS_AUTH_OPTIONS) as (keyof PrometheusAuth
  * as the SLO check's queries are: the same credentials, headers and TLS settings.
  */
 function remoteWriteTo(writeUrl: string, auth: PrometheusAuth): RemoteWriteTarget {
-  // The output itself turns the URL's user-info into basic auth.
-  return { ...auth, url: writeUrl };
+  // The output itself turns the URL's user-info into basic auth. Trends as native
+  // histograms: runners' latencies merge in Prometheus (a p95 of p95s is no p95).
+  return { ...auth, url: writeUrl, nativeHistograms: true };
 }
 
 /** Sortable and readable: smoke-20261124-224501-3f9a. */

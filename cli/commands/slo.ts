@@ -12,12 +12,14 @@ import { runCheck } from '../../slo/index.ts';
 import { specJsonSchema } from '../../slo/spec.ts';
 import { checkSpecFile } from '../../slo/spec-check.ts';
 import { parseTime } from '../../slo/window.ts';
+import { PrometheusClient } from '../../slo/prometheus.ts';
+import { testidWindow } from '../../slo/testid-window.ts';
 import { EXIT, ExitError, InputError } from '../../core/errors.ts';
 import { readRunRecord } from '../../run-dir/record.ts';
 import { PROFILES } from '../../lib/catalogue.ts';
 
 const USAGE = `Usage:
-  loadgate slo check --spec FILE [--prometheus URL] [--run DIR | --from T --to T | --last 15m] [options]
+  loadgate slo check --spec FILE [--prometheus URL] [--run DIR | --testid ID | --from T --to T | --last 15m] [options]
   loadgate slo validate FILE…
   loadgate slo schema [--write FILE]
 
@@ -26,6 +28,11 @@ check options:
   --prometheus URL       Prometheus API base URL (default: run.json's prometheusUrl, then $PROMETHEUS_URL)
   --run DIR              results/<run-id>: window from run.json, client side from summary*.json
                          (without it, client objectives read the remote-written k6_* series)
+  --testid ID            judge the test tagged testid=ID (a k6-operator TestRun, any split run): every
+                         client objective reads its runners' remote-written series, merged; without
+                         --from/--to the window is its first to last sample within --lookback;
+                         --var runners=N: the runners runners-reported expects (a TestRun's parallelism)
+  --lookback DURATION    how far back --testid's samples are looked for (default 24h)
   --from T --to T        explicit window (RFC 3339 or unix seconds)
   --last DURATION        the window ending now, e.g. 15m
   --out DIR              where slo.json, slo.md, junit.xml go (default: the run dir)
@@ -74,6 +81,8 @@ async function check(argv: string[]): Promise<number> {
         from: { type: 'string' },
         to: { type: 'string' },
         last: { type: 'string' },
+        testid: { type: 'string' },
+        lookback: { type: 'string', default: '24h' },
         profile: { type: 'string' },
         out: { type: 'string' },
         var: { type: 'string', multiple: true },
@@ -89,13 +98,22 @@ async function check(argv: string[]): Promise<number> {
     return EXIT.ok;
   }
   if (!values.spec) throw new InputError('missing --spec FILE', 'e.g. --spec slo/local.yaml');
-  if (values.last) {
+  for (const flag of ['last', 'lookback'] as const) {
+    const text = values[flag];
+    if (text === undefined) continue;
     try {
-      parseDuration(values.last);
+      parseDuration(text);
     } catch (error) {
-      throw new InputError(`--last: ${(error as Error).message}`);
+      throw new InputError(`--${flag}: ${(error as Error).message}`);
     }
   }
+  if (values.testid !== undefined && values.testid.trim() === '')
+    throw new InputError('--testid: empty', 'e.g. --testid capacity-20261202-013000-3f9a');
+  if (values.testid !== undefined && values.run !== undefined)
+    throw new InputError(
+      '--testid and --run contradict each other',
+      "a run directory's record gives its testid: pass one or the other",
+    );
   if (values.profile !== undefined && !isOneOf(values.profile, PROFILES))
     throw new InputError(
       `--profile: unknown profile '${values.profile}'`,
@@ -124,17 +142,37 @@ async function check(argv: string[]): Promise<number> {
       'Pass --prometheus URL (e.g. http://127.0.0.1:9090) or set PROMETHEUS_URL',
     );
 
-  const vars = parsePairs(values.var, '--var', { key: 'NAME' });
+  const vars: Record<string, string> = {
+    // A run's testid and runners (a split run's client trends come from its series).
+    ...(record?.testid && { testid: record.testid }),
+    ...(record?.runners && { runners: String(record.runners.length) }),
+    ...parsePairs(values.var, '--var', { key: 'NAME' }),
+    ...(values.testid !== undefined && { testid: values.testid }),
+  };
   // --profile, else the run's, else `--var profile=NAME` (as before --profile existed).
   const profile = values.profile ?? run?.profile ?? vars.profile;
+  // --testid alone: the test's own window, from its samples.
+  const found =
+    values.testid !== undefined && from === undefined && to === undefined && !values.last
+      ? await testidWindow(
+          new PrometheusClient({ ...auth, url: prometheusUrl, timeoutMs: 30_000 }),
+          values.testid,
+          values.lookback,
+          new Date(),
+        )
+      : undefined;
+  if (found)
+    process.stderr.write(
+      `slo: testid ${values.testid}: samples from ${found.from.toISOString()} to ${found.to.toISOString()}\n`,
+    );
   const { exitCode } = await runCheck({
     spec: values.spec,
     prometheusUrl,
     run,
     runDir: values.run,
     profile,
-    from,
-    to,
+    from: from ?? found?.from,
+    to: to ?? found?.to,
     last: values.last,
     outDir: values.out,
     quiet: values.quiet,

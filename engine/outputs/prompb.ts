@@ -1,7 +1,14 @@
 // The two encodings Prometheus remote write needs, small enough to own:
-// the protobuf of prometheus.WriteRequest and a snappy block.
+// the protobuf of prometheus.WriteRequest (with native histogram samples) and
+// a snappy block.
+import type { BucketSpan, NativeHistogramSample } from '../histogram.ts';
 
-export type TimeSeries = { labels: [string, string][]; samples: [number, number][] };
+export type TimeSeries = {
+  labels: [string, string][];
+  samples: [number, number][];
+  /** Native histogram samples with their timestamp (ms). */
+  histograms?: { histogram: NativeHistogramSample; timestamp: number }[];
+};
 
 class Writer {
   private chunks: Uint8Array[] = [];
@@ -33,6 +40,18 @@ class Writer {
     this.varint(b.length);
     this.bytes(b);
   }
+  /** A signed value in protobuf's zigzag form (sint32/sint64). */
+  sint(field: number, n: number): void {
+    this.tag(field, 0);
+    this.varint(zigzag(n));
+  }
+  /** A packed repeated sint64. */
+  packedSints(field: number, values: number[]): void {
+    if (values.length === 0) return;
+    const w = new Writer();
+    for (const v of values) w.varint(zigzag(v));
+    this.message(field, w);
+  }
   double(field: number, v: number): void {
     this.tag(field, 1);
     const b = Buffer.alloc(8);
@@ -44,7 +63,44 @@ class Writer {
   }
 }
 
-/** WriteRequest{ timeseries=1: TimeSeries{ labels=1: Label{name=1,value=2}, samples=2: Sample{value=1 double, timestamp=2 int64} } } */
+function zigzag(n: number): number {
+  return n >= 0 ? n * 2 : -n * 2 - 1;
+}
+
+/**
+ * prometheus.Histogram (prompb/types.proto): count_int=1, sum=3, schema=4
+ * (sint32), zero_threshold=5, zero_count_int=6, negative_spans=8,
+ * negative_deltas=9 (sint64), positive_spans=11, positive_deltas=12,
+ * timestamp=15; BucketSpan{offset=1 sint32, length=2 uint32}.
+ */
+function histogramMessage(h: NativeHistogramSample, timestamp: number): Writer {
+  const w = new Writer();
+  w.tag(1, 0);
+  w.varint(h.count);
+  w.double(3, h.sum);
+  w.sint(4, h.schema);
+  w.double(5, h.zeroThreshold);
+  w.tag(6, 0);
+  w.varint(h.zeroCount);
+  const spans = (field: number, list: BucketSpan[]) => {
+    for (const span of list) {
+      const s = new Writer();
+      s.sint(1, span.offset);
+      s.tag(2, 0);
+      s.varint(span.length);
+      w.message(field, s);
+    }
+  };
+  spans(8, h.negativeSpans);
+  w.packedSints(9, h.negativeDeltas);
+  spans(11, h.positiveSpans);
+  w.packedSints(12, h.positiveDeltas);
+  w.tag(15, 0);
+  w.varint(timestamp);
+  return w;
+}
+
+/** WriteRequest{ timeseries=1: TimeSeries{ labels=1: Label{name=1,value=2}, samples=2: Sample{value=1 double, timestamp=2 int64}, histograms=4 } } */
 export function encodeWriteRequest(series: TimeSeries[]): Uint8Array {
   const req = new Writer();
   for (const ts of series) {
@@ -62,6 +118,8 @@ export function encodeWriteRequest(series: TimeSeries[]): Uint8Array {
       s.varint(timestamp);
       w.message(2, s);
     }
+    for (const { histogram, timestamp } of ts.histograms ?? [])
+      w.message(4, histogramMessage(histogram, timestamp));
     req.message(1, w);
   }
   return req.finish();

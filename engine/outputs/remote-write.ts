@@ -1,13 +1,16 @@
 // Prometheus remote write with the names of k6's `experimental-prometheus-rw`
 // output, so dashboards and SLO queries do not care which engine ran:
 // counters `k6_<name>_total`, gauges `k6_<name>`, rates `k6_<name>_rate`,
-// trends one gauge per stat `k6_<name>_<stat>` (p(95) → p95), time values in
-// seconds. Every series is cumulative since the start and pushed every
-// `pushIntervalMs` and once at the end.
+// trends one gauge per stat `k6_<name>_<stat>` (p(95) → p95) or, with
+// K6_PROMETHEUS_RW_TREND_AS_NATIVE_HISTOGRAM=true, one native histogram
+// `k6_<name>_seconds` (times), `k6_<name>_bytes` (data) or `k6_<name>`, as
+// k6's trend.go names them. Time values in seconds. Every series is
+// cumulative since the start and pushed every `pushIntervalMs` and once at the
+// end, so summing the last sample of each runner's series merges a split run.
 import { readFileSync } from 'node:fs';
 import { Agent, request } from 'undici';
 import { basicAuthorization, splitCredentials } from '../../core/urls.ts';
-import { TrendSink } from '../histogram.ts';
+import { NativeHistogram, TrendSink } from '../histogram.ts';
 import type { Metric, Registry, Tags } from '../metrics.ts';
 import type { Output, OutputDefinition } from './output.ts';
 import { encodeWriteRequest, snappyBlock, type TimeSeries } from './prompb.ts';
@@ -29,6 +32,8 @@ export type RemoteWriteTarget = {
   /** PEM file of a CA to trust. */
   caFile?: string;
   insecure?: boolean;
+  /** Trends as native histograms (K6_PROMETHEUS_RW_TREND_AS_NATIVE_HISTOGRAM), not stat gauges. */
+  nativeHistograms?: boolean;
 };
 
 export const remoteWrite: OutputDefinition<RemoteWriteTarget> = {
@@ -40,6 +45,12 @@ export const remoteWrite: OutputDefinition<RemoteWriteTarget> = {
     remoteWriteOutput({ ...target, trendStats: RW_TREND_STATS.split(','), warn }),
   k6: (target) => ({ args: ['--out', 'experimental-prometheus-rw'], env: k6Env(target) }),
 };
+
+/** A trend's native histogram name, as k6's trend.go builds it (the unit suffix of `contains`). */
+export function nativeHistogramName(metric: string, contains: Metric['contains']): string {
+  const base = `k6_${metric.replace(/[^a-zA-Z0-9_]/g, '_')}`;
+  return contains === 'time' ? `${base}_seconds` : contains === 'data' ? `${base}_bytes` : base;
+}
 
 /** The target as k6 reads it: K6_PROMETHEUS_RW_SERVER_URL, _USERNAME/_PASSWORD, _HEADERS_<name>, … */
 function targetFromK6Env(env: NodeJS.ProcessEnv): RemoteWriteTarget {
@@ -57,6 +68,7 @@ function targetFromK6Env(env: NodeJS.ProcessEnv): RemoteWriteTarget {
     ...(user && { basicAuth: `${user}:${env.K6_PROMETHEUS_RW_PASSWORD ?? ''}` }),
     ...(Object.keys(headers).length > 0 && { headers }),
     ...(env.K6_PROMETHEUS_RW_INSECURE_SKIP_TLS_VERIFY === 'true' && { insecure: true }),
+    ...(env.K6_PROMETHEUS_RW_TREND_AS_NATIVE_HISTOGRAM === 'true' && { nativeHistograms: true }),
   };
 }
 
@@ -65,7 +77,9 @@ function k6Env(target: RemoteWriteTarget): Record<string, string> {
   const { url, basicAuth } = withBasicAuth(target);
   const env: Record<string, string> = {
     K6_PROMETHEUS_RW_SERVER_URL: url,
-    K6_PROMETHEUS_RW_TREND_STATS: RW_TREND_STATS,
+    ...(target.nativeHistograms
+      ? { K6_PROMETHEUS_RW_TREND_AS_NATIVE_HISTOGRAM: 'true' }
+      : { K6_PROMETHEUS_RW_TREND_STATS: RW_TREND_STATS }),
   };
   if (basicAuth) {
     const at = basicAuth.indexOf(':');
@@ -108,6 +122,7 @@ type Series = {
   passes: number;
   total: number;
   trend?: TrendSink;
+  native?: NativeHistogram;
 };
 
 export function statSuffix(stat: string): string {
@@ -151,6 +166,17 @@ export function remoteWriteOutput(config: RemoteWriteConfig): Output {
           push(`${base}_rate`, s.total ? s.passes / s.total : 0);
           break;
         case 'trend':
+          if (s.native) {
+            out.push({
+              labels: sortLabels([
+                ['__name__', nativeHistogramName(s.metric.name, s.metric.contains)],
+                ...s.labels,
+              ]),
+              samples: [],
+              histograms: [{ histogram: s.native.sample(), timestamp: now }],
+            });
+            break;
+          }
           for (const stat of stats)
             push(
               `${base}_${statSuffix(stat)}`,
@@ -213,7 +239,12 @@ export function remoteWriteOutput(config: RemoteWriteConfig): Output {
             value: 0,
             passes: 0,
             total: 0,
-            trend: metric.type === 'trend' ? new TrendSink() : undefined,
+            trend:
+              metric.type === 'trend' && !config.nativeHistograms ? new TrendSink() : undefined,
+            native:
+              metric.type === 'trend' && config.nativeHistograms
+                ? new NativeHistogram()
+                : undefined,
           };
           series.set(key, s);
         }
@@ -222,7 +253,8 @@ export function remoteWriteOutput(config: RemoteWriteConfig): Output {
         else if (metric.type === 'rate') {
           s.total++;
           if (value) s.passes++;
-        } else s.trend!.add(value);
+        } else if (s.native) s.native.add(metric.contains === 'time' ? value / 1000 : value);
+        else s.trend!.add(value);
       });
       timer = setInterval(() => {
         inflight = inflight.then(send);

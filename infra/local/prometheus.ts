@@ -69,6 +69,9 @@ export async function startPrometheus(options: PrometheusOptions): Promise<Runni
     `--web.listen-address=127.0.0.1:${port}`,
     // k6's experimental-prometheus-rw output (and the built-in engine) write here.
     '--web.enable-remote-write-receiver',
+    // Trends arrive as native histograms (K6_PROMETHEUS_RW_TREND_AS_NATIVE_HISTOGRAM),
+    // so a split run's latency merges: histogram_quantile over their sum.
+    '--enable-feature=native-histograms',
     // Backfilled test data lies in the past; keep it queryable.
     '--storage.tsdb.retention.time=3650d',
     ...(options.args ?? []),

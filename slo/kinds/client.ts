@@ -17,21 +17,28 @@
 //   checks              min(L(k6_checks_rate))      (max for an upper bound)
 //   dropped-iterations  sum(L(k6_dropped_iterations_total))
 //                         or 0 * sum(L(k6_iterations_total))   (absent = 0 once k6 ran)
-//   metric, p(N)/avg    max(L(k6_<metric>_pN|_avg)) (min for a lower bound), × 1000 for
-//                       times (remote-written in seconds, judged in ms like the summary)
-//   metric, min / max   min(L(k6_<metric>_min)) / max(L(k6_<metric>_max)), × 1000 for times
 //   metric, rate        max(L(k6_<metric>_rate))    (Rate metrics: http_req_failed, checks…)
 //   metric, count       sum(L(k6_<metric>_total))   (counters: http_reqs, iterations…)
-//   metric, other stats no-data: med, passes, fails, value… are not remote-written
 //   thresholds          no-data: k6 does not remote-write its thresholds
 //   script: NAME        no-data: the series do not say which script wrote them
 //
-//   Trend stats exist as series only when written: loadgate writes
-//   p(95),p(99),min,max,avg (RW_TREND_STATS); real k6 writes
-//   K6_PROMETHEUS_RW_TREND_STATS (default p(99)).
+//   Trends are native histograms (k6's K6_PROMETHEUS_RW_TREND_AS_NATIVE_HISTOGRAM=true,
+//   which loadgate sets): H = sum(k6_<metric>_seconds{testid}) (k6_<metric> for a trend
+//   that holds no times), the histograms of every runner merged, read at the window's end
+//   (Prometheus 2.42's last_over_time takes no histograms: its 5-minute lookback finds
+//   each runner's last push). × 1000 for times, as the summary writes them in ms.
+//   metric, p(N) / med  histogram_quantile(N/100, H)  (within 2^(1/8) − 1 ≈ 9.05 %)
+//   metric, avg         histogram_sum(H) / histogram_count(H)
+//   metric, count       histogram_count(H)          (a time trend's count)
+//   metric, min / max   no-data: a native histogram keeps neither
+//   metric, other stats no-data: passes, fails, value… are not remote-written
+//
+//   In a split run (`loadgate run --runners N`, $runners > 1) the trend stats are
+//   read this way even with a run directory: each runner's summary is its slice
+//   only, and the merged native histograms are the whole test.
 import { z } from 'zod';
 import { BUILTIN } from '../../engine/metrics.ts';
-import { RW_TREND_STATS, statSuffix } from '../../engine/outputs/remote-write.ts';
+import { nativeHistogramName } from '../../engine/outputs/remote-write.ts';
 import type { K6Summary } from '../../run-dir/summary.ts';
 import {
   noData,
@@ -107,7 +114,7 @@ export const client = defineKind({
   measure,
   displayKind: (o) => `client/${o.check}`,
   // Without a run directory, the run's remote-written k6 series in Prometheus.
-  needsPrometheus: (_o, ctx) => ctx.runDir === undefined,
+  needsPrometheus: (o, ctx) => readsSeries(o, ctx),
   // A pass rate is the one client value judged from below.
   defaultOp: (o) => (o.check === 'checks' ? '>=' : '<='),
 });
@@ -115,7 +122,29 @@ export const client = defineKind({
 /** The load generator's own view: the run's k6 summaries, or its remote-written series. */
 function measure(o: Client, ctx: Context): Promise<Measurement> | Measurement {
   const judged = { op: o.op, bound: o.bound, warning: o.warning, unit: unitOf(o) };
-  return ctx.runDir === undefined ? fromSeries(o, judged, ctx) : fromSummaries(o, judged, ctx);
+  return readsSeries(o, ctx) ? fromSeries(o, judged, ctx) : fromSummaries(o, judged, ctx);
+}
+
+/** Without a run directory, and for the trends of a split run: the remote-written series. */
+function readsSeries(o: Client, ctx: Pick<Context, 'runDir' | 'vars'>): boolean {
+  // A split run's min and max are exact in its merged summary; native histograms keep neither.
+  return (
+    ctx.runDir === undefined ||
+    (splitRun(ctx) && o.check === 'metric' && trendOf(o) && !/^(min|max)$/.test(o.stat))
+  );
+}
+
+/** A run split over several runners (loadgate run --runners N sets $runners). */
+function splitRun(ctx: Pick<Context, 'vars'>): boolean {
+  return Number(ctx.vars.runners ?? 1) > 1;
+}
+
+/** Whether the objective reads a trend stat (percentiles, avg, med; count of a time trend). */
+function trendOf(o: Extract<Client, { check: 'metric' }>): boolean {
+  return (
+    TREND_STAT.test(o.stat) ||
+    (o.stat === 'count' && (o.time ?? BUILTIN[o.metric]?.[0] === 'trend'))
+  );
 }
 
 /** From the run's k6 summary data. */
@@ -246,17 +275,15 @@ async function fromSeries(o: Client, judged: Judged, ctx: Context): Promise<Meas
       query = `sum(${last('k6_dropped_iterations_total')}) or 0 * sum(${last('k6_iterations_total')})`;
       break;
     case 'metric': {
-      const series = seriesOf(o);
-      if (!series)
+      const built = metricQuery(o, sel, last);
+      if ('missing' in built)
         return noData(
           judged,
           undefined,
-          `k6 does not remote-write the ${o.stat} of a metric`,
-          `From Prometheus: the trend stats written (${RW_TREND_STATS} by loadgate, K6_PROMETHEUS_RW_TREND_STATS for k6), rate or count; other stats need --run results/<run-id>`,
+          built.missing,
+          'From Prometheus: percentiles, med, avg and count of a trend (its native histogram), rate or count of others; other stats need --run results/<run-id>',
         );
-      const aggregate = series.aggregate === 'worst' ? worstOf(o.op) : series.aggregate;
-      query = `${aggregate}(${last(series.name)})`;
-      if (series.scale !== 1) query = `${series.scale} * ${query}`;
+      query = built.query;
       break;
     }
   }
@@ -266,27 +293,40 @@ async function fromSeries(o: Client, judged: Judged, ctx: Context): Promise<Meas
       judged,
       query,
       values.message,
-      o.check === 'metric' && TREND_STAT.test(o.stat)
-        ? `${hint}; trend stats exist only as written (${RW_TREND_STATS} by loadgate, K6_PROMETHEUS_RW_TREND_STATS for k6)`
+      o.check === 'metric' && trendOf(o)
+        ? `${hint}; trends are read from native histograms: k6 needs K6_PROMETHEUS_RW_TREND_AS_NATIVE_HISTOGRAM=true and Prometheus --enable-feature=native-histograms`
         : hint,
     );
   return { ...judged, value: values.series[0]!.values[0]!, query };
 }
 
-/** The series a `metric` objective reads, how its values combine, and the factor to the summary's units. */
-function seriesOf(
+/** The PromQL of a `metric` objective (see the header), or why it has none. */
+function metricQuery(
   o: Extract<Client, { check: 'metric' }>,
-): { name: string; aggregate: 'worst' | 'sum' | 'min' | 'max'; scale: number } | undefined {
+  sel: string,
+  last: (name: string) => string,
+): { query: string } | { missing: string } {
   const base = `k6_${o.metric.replace(/[^a-zA-Z0-9_]/g, '_')}`;
-  if (o.stat === 'count') return { name: `${base}_total`, aggregate: 'sum', scale: 1 };
-  if (o.stat === 'rate') return { name: `${base}_rate`, aggregate: 'worst', scale: 1 };
-  if (!/^(p\(\d+(\.\d+)?\)|avg|min|max)$/.test(o.stat)) return undefined;
+  // The worst series, as the bound sees it: the largest value for an upper bound.
+  const worstOf = o.op === '<' || o.op === '<=' ? 'max' : 'min';
+  if (o.stat === 'rate') return { query: `${worstOf}(${last(`${base}_rate`)})` };
+  if (!trendOf(o)) {
+    if (o.stat === 'count') return { query: `sum(${last(`${base}_total`)})` };
+    return { missing: `k6 does not remote-write the ${o.stat} of a metric` };
+  }
   const time = o.time ?? BUILTIN[o.metric]?.[1] === 'time';
-  return {
-    name: `${base}_${statSuffix(o.stat)}`,
-    aggregate: o.stat === 'min' || o.stat === 'max' ? o.stat : 'worst',
-    scale: time ? 1000 : 1,
-  };
+  const merged = `sum(${nativeHistogramName(o.metric, time ? 'time' : 'default')}${matchers(sel)})`;
+  const ms = (q: string) => (time ? `1000 * ${q}` : q);
+  if (o.stat === 'count') return { query: `histogram_count(${merged})` };
+  if (o.stat === 'avg')
+    return { query: ms(`histogram_sum(${merged}) / histogram_count(${merged})`) };
+  if (o.stat === 'min' || o.stat === 'max')
+    return {
+      missing: `a native histogram keeps no ${o.stat}: the ${o.stat} of a trend is in the summary only`,
+    };
+  const p = o.stat === 'med' ? 50 : Number(/^p\((\d+(?:\.\d+)?)\)$/.exec(o.stat)?.[1]);
+  if (!(p >= 0 && p <= 100)) return { missing: `k6 has no trend stat '${o.stat}'` };
+  return { query: ms(`histogram_quantile(${p / 100}, ${merged})`) };
 }
 
 function failedThresholds(summary: K6Summary): string[] {

@@ -11,6 +11,7 @@ import type { Kind } from './kind.ts';
 import { latency } from './latency.ts';
 import { promql } from './promql.ts';
 import { queueDrain } from './queue-drain.ts';
+import { runnersReported } from './runners-reported.ts';
 
 /** Every kind, in the order the JSON Schema lists them. */
 export const kinds = [
@@ -23,6 +24,7 @@ export const kinds = [
   alertState,
   queueDrain,
   baseline,
+  runnersReported,
 ] as const;
 
 const byName = new Map<unknown, Kind>(kinds.map((k) => [k.kind, k]));

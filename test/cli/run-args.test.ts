@@ -22,6 +22,7 @@ describe('loadgate run arguments', () => {
       prometheus: undefined,
       slo: true,
       engine: 'auto',
+      runners: 1,
       results: 'results',
       baseline: undefined,
       pushgateway: undefined,
@@ -55,6 +56,18 @@ describe('loadgate run arguments', () => {
     expect(parseRunArgs(['capacity', '--max-rps', '20'])?.maxRps).toBe(20);
     expect(() => parseRunArgs(['capacity', '--max-rps', '0'])).toThrow(/above 0/);
     expect(() => parseRunArgs(['capacity', '--max-rps', 'x'])).toThrow(/not a number/);
+  });
+
+  it('takes --runners from 1 to 16, as a whole number, before any load', () => {
+    expect(parseRunArgs(['capacity', '--runners', '3'])?.runners).toBe(3);
+    for (const bad of ['0', '17', '2.5', 'two'])
+      expect(() => parseRunArgs(['capacity', '--runners', bad]), bad).toThrow(
+        /--runners .*: must be a whole number from 1 to 16/,
+      );
+    // The live page shows one engine process: refused with runners, not left blank.
+    expect(() => parseRunArgs(['capacity', '--runners', '2', '--dashboard'])).toThrow(
+      /--dashboard .*not with --runners/,
+    );
   });
 
   it('keeps -e values whole and trims a trailing slash from URLs', () => {

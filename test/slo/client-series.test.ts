@@ -20,6 +20,8 @@ const EMPTY = { status: 'success', data: { resultType: 'vector', result: [] } };
 
 // The window is 00:00 → 00:10 with no warm-up: $window is 10m.
 const L = (name: string, testid = 'op-run-1') => `last_over_time(${name}{testid="${testid}"}[10m])`;
+/** Every runner's native histogram of a trend, merged. */
+const H = (name: string, testid = 'op-run-1') => `sum(${name}{testid="${testid}"})`;
 
 const SPEC = {
   apiVersion: 'loadgate/v1',
@@ -39,7 +41,7 @@ const SPEC = {
       bound: 800,
     },
     {
-      name: 'max.fail',
+      name: 'max.no-data',
       kind: 'client',
       check: 'metric',
       metric: 'http_req_duration',
@@ -81,7 +83,7 @@ const SPEC = {
       bound: 800,
     },
     {
-      name: 'med.no-data',
+      name: 'med.pass',
       kind: 'client',
       check: 'metric',
       metric: 'http_req_duration',
@@ -97,12 +99,13 @@ const ANSWERS: Answers = {
   [`min(${L('k6_checks_rate')})`]: vector('0.995'),
   [`sum(${L('k6_dropped_iterations_total')}) or 0 * sum(${L('k6_iterations_total')})`]: vector('3'),
   // Seconds on the wire, milliseconds in the spec, as in the summary.
-  [`1000 * max(${L('k6_http_req_duration_p95')})`]: vector('412'),
-  [`1000 * max(${L('k6_http_req_duration_max')})`]: vector('2300'),
+  [`1000 * histogram_quantile(0.95, ${H('k6_http_req_duration_seconds')})`]: vector('412'),
+  [`1000 * histogram_quantile(0.5, ${H('k6_http_req_duration_seconds')})`]: vector('200'),
   [`max(${L('k6_http_req_failed_rate')})`]: vector('0.002'),
   [`sum(${L('k6_http_reqs_total')})`]: vector('12345'),
-  [`1000 * max(${L('k6_basket_add_duration_avg')})`]: vector('120'),
-  [`1000 * max(${L('k6_http_req_duration_p90')})`]: EMPTY,
+  [`1000 * histogram_sum(${H('k6_basket_add_duration_seconds')}) / histogram_count(${H('k6_basket_add_duration_seconds')})`]:
+    vector('120'),
+  [`1000 * histogram_quantile(0.9, ${H('k6_http_req_duration_seconds')})`]: EMPTY,
 };
 
 let dir: string;
@@ -147,9 +150,11 @@ describe('client objectives without a run directory', () => {
     expect(byName.get('dropped.fail')).toMatchObject({ value: 3 });
     expect(byName.get('reqs.pass')).toMatchObject({ value: 12345 });
     expect(byName.get('thresholds.no-data')!.message).toMatch(/not remote-written/);
-    expect(byName.get('med.no-data')!.message).toMatch(/does not remote-write the med/);
+    expect(byName.get('max.no-data')!.message).toMatch(/native histogram keeps no max/);
     expect(byName.get('script.no-data')!.message).toMatch(/which script/);
-    expect(byName.get('p90-not-written.no-data')!.hint).toMatch(/K6_PROMETHEUS_RW_TREND_STATS/);
+    expect(byName.get('p90-not-written.no-data')!.hint).toMatch(
+      /K6_PROMETHEUS_RW_TREND_AS_NATIVE_HISTOGRAM=true/,
+    );
     // No query for what is not remote-written; every query filters by the testid.
     expect(queries).toHaveLength(Object.keys(ANSWERS).length);
     for (const q of queries) expect(q).toContain('testid="op-run-1"');

@@ -30,6 +30,7 @@ describe('the spec', () => {
           'alert-state',
           'queue-drain',
           'baseline',
+          'runners-reported',
         ]),
       );
     },
