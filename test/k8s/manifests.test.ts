@@ -114,7 +114,7 @@ describe.skipIf(!KUBECTL)(
           });
           expect(spec.cleanup).toBe('post');
           expect(spec.arguments).toMatch(
-            /^-o experimental-prometheus-rw --tag testid=\$\(RUN_ID\) /,
+            /^-o experimental-prometheus-rw --tag testid=\$\(RUN_ID\) --tag instance=\$\(POD_NAME\) /,
           );
           for (const pod of [spec.runner!, spec.initializer!]) {
             const env = Object.fromEntries(pod.env!.map((e) => [e.name, e.value ?? e.valueFrom]));
@@ -122,9 +122,12 @@ describe.skipIf(!KUBECTL)(
               'BASE_URL',
               'K6_PROMETHEUS_RW_SERVER_URL',
               'K6_PROMETHEUS_RW_TREND_AS_NATIVE_HISTOGRAM',
+              'POD_NAME',
               'PROFILE',
               'RUN_ID',
             ]);
+            // Each runner its own instance label: the pod's name.
+            expect(env.POD_NAME).toEqual({ fieldRef: { fieldPath: 'metadata.name' } });
             expect(env.PROFILE).toBe(profile);
             expect(env.K6_PROMETHEUS_RW_TREND_AS_NATIVE_HISTOGRAM).toBe('true');
             expect(pod.resources?.limits).toBeDefined();
