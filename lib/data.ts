@@ -1,7 +1,7 @@
 // Test data: unique identities, search terms, pre-provisioned users, ids.
 import { SharedArray } from 'k6/data';
 
-/** Unique per run, VU and iteration, so no two requests ever collide on an e-mail. */
+/** Unique per run, VU (exec.vu.idInTest) and iteration, so no two requests ever collide on an e-mail. */
 export function uniqueEmail(runId: string, vu: number, iter: number): string {
   return `loadtest+${runId}-${vu}-${iter}@example.test`;
 }

@@ -1,5 +1,6 @@
 // One customer account per VU, signed in on the VU's first iteration and kept
 // for the next ones (module state lives in each VU's own runtime).
+import exec from 'k6/execution';
 import { uniqueEmail, uuidv4, type UserCredentials } from './data.ts';
 import type { Gateway, Response } from './gateway.ts';
 
@@ -16,7 +17,9 @@ export function signIn(gw: Gateway, users?: readonly UserCredentials[]): Gateway
       const user = users[(__VU - 1) % users.length] as UserCredentials;
       token = gw.login(user).data?.token;
     } else {
-      const email = uniqueEmail(gw.runId, __VU, __ITER);
+      // idInTest, not __VU: __VU restarts at 1 in each instance of a split test
+      // (k6-operator's pods, --runners), which share the run id.
+      const email = uniqueEmail(gw.runId, exec.vu.idInTest, __ITER);
       token = gw.register({ name: `Load Test ${__VU}`, email, password: uuidv4() }).data?.token;
     }
   }

@@ -79,13 +79,9 @@ export async function runSplit(opts: SplitRunOptions): Promise<SplitRunResult> {
     const { args, env } = k6Command({
       ...opts.invocation,
       // Each runner's own summaries (lib/summary.ts writes under RESULTS_DIR) and points.
-      // Its own RUN_ID too: the journeys make unique e-mails from RUN_ID, __VU and
-      // __ITER, and __VU restarts at 1 in every instance.
-      env: {
-        ...opts.invocation.env,
-        RESULTS_DIR: dir,
-        ...(opts.invocation.env?.RUN_ID && { RUN_ID: `${opts.invocation.env.RUN_ID}.${instance}` }),
-      },
+      // One RUN_ID for all: the journeys' e-mails are unique by exec.vu.idInTest, which
+      // counts every instance (__VU restarts at 1 in each).
+      env: { ...opts.invocation.env, RESULTS_DIR: dir },
       outJson: join(dir, RUN_FILES.metrics),
       executionSegment: segment,
       executionSegmentSequence: sequence,

@@ -1,6 +1,7 @@
 // newsletter: a visitor subscribes (twice: the second must be idempotent), checks with the
 // unsubscribe token the first answer gave, and unsubscribes with it.
 import { check, group } from 'k6';
+import exec from 'k6/execution';
 import type { Config } from '../config.ts';
 import { pick, uniqueEmail } from '../data.ts';
 import { Gateway } from '../gateway.ts';
@@ -11,7 +12,8 @@ import { think } from '../think.ts';
 
 export function newsletter(config: Config, data: SetupData): void {
   const gw = new Gateway(config.baseUrl, data.runId);
-  const email = uniqueEmail(data.runId, __VU, __ITER);
+  // idInTest: unique over every instance of a split test (lib/session.ts).
+  const email = uniqueEmail(data.runId, exec.vu.idInTest, __ITER);
   const list = pick(NEWSLETTER_LISTS);
 
   const subscribed = group('subscribe', () => {

@@ -1,7 +1,7 @@
 // The journeys split over runners against the local platform's gateway: two
 // runners never register the same customer or subscribe the same address
-// (each VU makes its e-mail from RUN_ID, __VU and __ITER, and __VU restarts at
-// 1 in every instance).
+// (each VU makes its e-mail from RUN_ID, exec.vu.idInTest and __ITER; __VU
+// restarts at 1 in every instance, and every runner has the same RUN_ID).
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

@@ -17,6 +17,7 @@ vi.mock('k6', () => import('./shim/k6.ts'));
 vi.mock('k6/http', () => import('./shim/http.ts'));
 vi.mock('k6/metrics', () => import('./shim/metrics.ts'));
 vi.mock('k6/data', () => import('./shim/data.ts'));
+vi.mock('k6/execution', () => import('./shim/execution.ts'));
 
 const run = promisify(execFile);
 const SINGLE = [...JOURNEYS];

@@ -10,6 +10,7 @@ vi.mock('k6', () => import('./shim/k6.ts'));
 vi.mock('k6/http', () => import('./shim/http.ts'));
 vi.mock('k6/metrics', () => import('./shim/metrics.ts'));
 vi.mock('k6/data', () => import('./shim/data.ts'));
+vi.mock('k6/execution', () => import('./shim/execution.ts'));
 
 const { loadConfig } = await import('../../lib/config.ts');
 const config = loadConfig({ BASE_URL: 'http://127.0.0.1:8100', RUN_ID: 'unit-1', THINK_TIME: '0' });
@@ -87,6 +88,32 @@ describe('journeys against a contract-following gateway', () => {
       'loadtest+unit-1-3-0@example.test',
     ]);
     expect(state.samples.basket_add_duration).toHaveLength(4);
+  });
+
+  it('VU 1 of two instances of a split test uses its own e-mails, not those of the other instance', async () => {
+    const data = setupData();
+    const emails = (name: string) =>
+      state.requests
+        .filter((r) => r.tags.name === name)
+        .map((r) => JSON.parse(String(r.body)).email);
+    const seen: string[][] = [];
+    // The same __VU and run id in both instances (k6-operator's pods, --runners): only
+    // exec.vu.idInTest tells them apart.
+    for (const vuInTest of [1, 4]) {
+      reset(fakeGateway());
+      k6Globals({ vu: 1, vuInTest, iter: 0 });
+      const fresh = await freshVu();
+      fresh.basket(config, data);
+      fresh.newsletter(config, data);
+      seen.push([
+        ...emails('POST /api/auth/register'),
+        ...new Set(emails('POST /api/newsletters/subscriptions')),
+      ]);
+    }
+    expect(seen).toEqual([
+      ['loadtest+unit-1-1-0@example.test', 'loadtest+unit-1-1-0@example.test'],
+      ['loadtest+unit-1-4-0@example.test', 'loadtest+unit-1-4-0@example.test'],
+    ]);
   });
 
   it('checkout polls until the order is confirmed and records the confirmation time', () => {

@@ -12,6 +12,7 @@ vi.mock('k6', () => import('./shim/k6.ts'));
 vi.mock('k6/http', () => import('./shim/http.ts'));
 vi.mock('k6/metrics', () => import('./shim/metrics.ts'));
 vi.mock('k6/data', () => import('./shim/data.ts'));
+vi.mock('k6/execution', () => import('./shim/execution.ts'));
 
 const { loadConfig } = await import('../../lib/config.ts');
 const { discover } = await import('../../lib/setup.ts');
