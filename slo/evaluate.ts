@@ -172,7 +172,8 @@ async function judgeObjective(o: Objective, spec: SloSpec, ctx: Context): Promis
     m.status ?? (m.value === null ? 'no-data' : judge(m.value, m.op, m.bound, m.warning));
   const onNoData = o.onNoData ?? spec.defaults.onNoData;
   const details = m.details && worstFirst(m);
-  const beyond = details && status !== 'pass' ? groupsBeyond(m, details) : undefined;
+  const beyond =
+    details && status !== 'pass' && !m.detailsNotBounded ? groupsBeyond(m, details) : undefined;
   return {
     ...base,
     status,

@@ -36,6 +36,12 @@ export type Measurement = {
   query?: string;
   details?: { labels: Record<string, string>; value: number | null }[];
   /**
+   * The details are facts about the value, not groups judged against the
+   * bound (runners-reported: 1 or 0 per runner against "≥ N runners"), so no
+   * "beyond the bound" list is made of them.
+   */
+  detailsNotBounded?: true;
+  /**
    * Set when the value alone cannot be judged: missing data, a failure the
    * value does not show, or `unchecked`: what it depends on was not checked
    * for want of Prometheus (a baseline of an unchecked objective), or

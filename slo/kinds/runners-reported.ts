@@ -98,7 +98,8 @@ async function measure(o: RunnersReported, ctx: Context): Promise<Measurement> {
     ...judged,
     value: reported.length,
     query,
-    // 1: reported to the end, 0: stopped early.
+    // 1: reported to the end, 0: stopped early (each against nothing: the bound counts runners).
+    detailsNotBounded: true,
     details: [...seen].map(([instance, age]) => ({
       labels: { instance },
       value: age <= withinS ? 1 : 0,
