@@ -45,7 +45,9 @@ export function adminHandler(deployments: readonly Deployment[], token: string) 
       if (path === '/faults' && req.method === 'GET') return send(res, 200, pool.faults);
       if (path === '/faults' && req.method === 'PUT') {
         const faults = parse(FaultConfig, await readJson(req));
-        pool.setFaults(faults);
+        // Every pool gets them: the gateway injects route faults, the orders
+        // service pauses its consumer (app.ts keeps each its own part).
+        for (const d of deployments) d.pool.setFaults(faults);
         return send(res, 200, faults);
       }
       if (path === '/crash' && req.method === 'POST') {

@@ -117,11 +117,10 @@ export async function startPlatform(
       const pool = new PodPool({
         deployment: row.deployment,
         port: poolPort,
-        // Faults are injected at the gateway only: a service pool never sees them.
         gateway:
           row.deployment === GATEWAY
             ? { ...gateway, upstreams }
-            : { ...gateway, service: row.deployment, faults: { routes: [], queuePaused: false } },
+            : { ...gateway, service: row.deployment },
         log,
       });
       cleanups.push(() => pool.stop());

@@ -83,7 +83,9 @@ export function createGateway(input: GatewayOptionsInput): Gateway {
 
   const faults = new Faults();
   const setFaults = (next: FaultConfigInput): FaultConfig => {
-    const config = faults.set(next);
+    // Route faults are the gateway's to inject (a service never delays a
+    // request twice); the queue pause is the consumer's, wherever it runs.
+    const config = faults.set(options.service === GATEWAY ? next : { ...next, routes: [] });
     queue.paused = config.queuePaused;
     for (const rule of config.routes) {
       if (rule.route !== '*' && !ROUTE_TEMPLATES.includes(rule.route)) {
