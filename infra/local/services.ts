@@ -53,7 +53,19 @@ export function serviceOfRoute(template: string): string {
   return row?.deployment ?? GATEWAY;
 }
 
-/** A short name for the progress line: `gw`, `auth`, `products`… */
-export function shortName(deployment: string): string {
-  return deployment === GATEWAY ? 'gw' : deployment.replace(/-service$/, '');
+const SHORT: Record<string, string> = {
+  [GATEWAY]: 'gw',
+  'auth-service': 'auth',
+  'products-service': 'prod',
+  'baskets-service': 'bask',
+  'orders-service': 'ord',
+  'addresses-service': 'addr',
+  'sav-service': 'sav',
+  'newsletters-service': 'news',
+};
+
+/** The end of the progress line: `replicas gw 4 auth 3 prod 3 bask 2 ord 3 addr 2 sav 2 news 2`. */
+export function replicaSummary(replicas: Record<string, number>): string | undefined {
+  const parts = Object.entries(replicas).map(([d, n]) => `${SHORT[d] ?? d} ${n}`);
+  return parts.length > 0 ? `replicas ${parts.join(' ')}` : undefined;
 }
