@@ -24,7 +24,7 @@ Options:
   --admin-port N           admin endpoint port (default: a free one)
   --data-dir DIR           keep gateway data here (default: a temporary directory)
   --min N / --max N        the gateway's replica bounds (default 3 / 15; services: the documented table)
-  --cpu-request CORES      CPU request of one worker, every pool (default 0.005)
+  --cpu-request CORES      CPU request of one worker, every pool (default 0.01)
   --target-utilisation P   target average CPU, percent of request (default 70)
   --sync-period MS         autoscaler sync period (default 5000)
   --stabilisation MS       scale-down stabilisation window (default 30000)

@@ -55,11 +55,13 @@ export const PlatformOptions = z.strictObject({
   /**
    * CPU request of one worker, in cores: 100 % utilisation means this much.
    * Calibrated so that the default capacity run (50 req/s) takes the gateway
-   * past its 70 % target on a laptop: a gateway request costs ~0.3 ms of CPU
-   * here, so 50 req/s over 3 pods is ~5 millicores each. A cluster's pods
-   * request more because they serve more.
+   * past its 70 % target on a 2-core laptop: measured there, the gateway's
+   * pods spend 0.05–0.15 core in all at 50 req/s (the hop to the services,
+   * the metrics scrapes, more under contention), so 3 pods of 10 millicores
+   * run at 150–500 % and scale, and 15 are enough. A cluster's pods request
+   * more because each serves more.
    */
-  cpuRequestCores: z.number().positive().max(64).default(0.005),
+  cpuRequestCores: z.number().positive().max(64).default(0.01),
   /** Target average CPU utilisation, percent of the request. */
   targetUtilisation: z.number().int().min(1).max(1000).default(CPU_TARGET),
   /** Memory request of one worker, bytes: a worker's working set is ~100 MiB at rest. */
