@@ -15,9 +15,11 @@ import { admin, promQuery, scrape, sleep, waitFor } from './helpers.ts';
 let platform: Platform;
 const decisions: string[] = [];
 
-// Small pools (1 pod each, auth 1–3) so the test starts 8 workers, not 20;
-// a CPU request of 0.1 core, so the gateway's share of a login (routing it)
-// stays far under its target while the auth service's bcrypt goes over.
+// Small pools (1 pod each, auth 1–3) so the test starts 8 workers, not 20.
+// Logins at bcrypt cost 8 (~20 ms each) and a CPU request of 0.2 core: the
+// auth service's bcrypt goes far over its target, while the gateway's share
+// of a login (routing it, well under a millisecond) stays far under, even
+// on a busy machine.
 beforeAll(async () => {
   platform = await startPlatform(
     {
@@ -28,7 +30,8 @@ beforeAll(async () => {
           d === 'auth-service' ? { min: 1, max: 3 } : { min: 1, max: 2 },
         ]),
       ),
-      cpuRequestCores: 0.1,
+      cpuRequestCores: 0.2,
+      gateway: { bcryptCost: 8 },
       syncPeriodMs: 1000,
       scaleDownStabilisationMs: 3000,
       prometheus: true,
