@@ -147,13 +147,10 @@ export async function startPlatform(
     platform.replicas = () => gatewayPool.pods.length;
     platform.replicasByDeployment = () =>
       Object.fromEntries(deployments.map((d) => [d.pool.deployment, d.pool.pods.length]));
-    await Promise.all(deployments.map((d) => d.pool.whenReady()));
-    platform.gatewayUrl = `http://127.0.0.1:${port}`;
-
-    for (const { autoscaler } of deployments) {
-      autoscaler.start();
-      cleanups.push(async () => autoscaler.stop());
-    }
+    // Twenty workers take a while to start: the endpoints and Prometheus
+    // start meanwhile, off the quick start's critical path.
+    const ready = Promise.all(deployments.map((d) => d.pool.whenReady()));
+    ready.catch(() => {}); // awaited below; not unhandled while Prometheus starts
 
     const metrics = await listen(
       metricsHandler(deployments, { memoryLimitBytes: options.memoryLimitBytes }),
@@ -185,6 +182,12 @@ export async function startPlatform(
       });
       cleanups.push(() => prometheus.stop());
       platform.prometheusUrl = prometheus.url;
+    }
+    await ready;
+    platform.gatewayUrl = `http://127.0.0.1:${port}`;
+    for (const { autoscaler } of deployments) {
+      autoscaler.start();
+      cleanups.push(async () => autoscaler.stop());
     }
     return platform;
   } catch (error) {
