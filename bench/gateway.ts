@@ -5,11 +5,14 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { startPlatform } from '../infra/local/platform.ts';
 import { freePort } from '../infra/local/ports.ts';
+import { GATEWAY, SERVICES } from '../infra/local/services.ts';
 
 // The local platform's gateway throughput on `GET /api/products/{id}` with 3
-// workers, measured by wrk, beside a reference measured in the same run: a
-// bare node:http cluster of 3 workers answering a constant JSON (the ceiling
-// of node:cluster on this machine). Target: ≥ 5,000 req/s on 2 cores, so the
+// workers, measured by wrk, beside two references measured in the same run:
+// its previous shape (the gateway's workers serving every route themselves,
+// no service pools: what this figure was before issue 16) and a bare
+// node:http cluster of 3 workers answering a constant JSON (the ceiling of
+// node:cluster on this machine). Target: ≥ 5,000 req/s on 2 cores, so the
 // platform is never the bottleneck of a smoke run.
 
 const run = promisify(execFile);
@@ -81,9 +84,19 @@ function latencyMs(stdout: string, percentile: string): number {
   return m[2] === 'us' ? value / 1000 : m[2] === 's' ? value * 1000 : value;
 }
 
-async function measureGateway(script: string): Promise<WrkResult> {
-  // Fixed replicas: min = max = 3; Prometheus off (it would share the CPU).
-  const platform = await startPlatform({ replicas: { min: 3, max: 3 } }, { log: () => {} });
+async function measureGateway(script: string, servicePools: boolean): Promise<WrkResult> {
+  // Fixed replicas: every pool at its documented min (the gateway's 3);
+  // Prometheus off (it would share the CPU).
+  const fixed = Object.fromEntries(
+    SERVICES.filter((s) => s.deployment !== GATEWAY).map((s) => [
+      s.deployment,
+      { min: s.minReplicas, max: s.minReplicas },
+    ]),
+  );
+  const platform = await startPlatform(
+    { replicas: { min: 3, max: 3 }, servicePools, serviceReplicas: fixed },
+    { log: () => {} },
+  );
   try {
     await wrk(`${platform.gatewayUrl}/api/products/1`, script, '2s'); // warm-up: JIT, SQLite cache
     return await wrk(`${platform.gatewayUrl}/api/products/1`, script);
@@ -119,15 +132,18 @@ export async function bench(): Promise<void> {
   try {
     const script = join(dir, 'products.lua');
     await writeFile(script, PRODUCTS_LUA);
-    const gateway = await measureGateway(script);
+    const gateway = await measureGateway(script, true);
+    const previous = await measureGateway(script, false);
     const reference = await measureReference(dir);
     const fmt = (r: WrkResult) =>
       `${Math.round(r.requestsPerSecond).toLocaleString('en')} req/s  p50 ${r.p50Ms.toFixed(2)} ms  p99 ${r.p99Ms.toFixed(2)} ms` +
       (r.errors ? `  errors ${r.errors}` : '');
     const lines = [
       `machine: ${cpus().length} cores; wrk -t2 -c${CONNECTIONS} -d${DURATION} on 127.0.0.1 (wrk shares the CPU)`,
-      `gateway   GET /api/products/{id}, 3 workers       ${fmt(gateway)}`,
-      `reference bare node:http cluster, 3 workers, JSON ${fmt(reference)}`,
+      `gateway   GET /api/products/{id}, 3 workers → products-service (3) ${fmt(gateway)}`,
+      `previous  the same, gateway workers alone (no service pools)     ${fmt(previous)}`,
+      `reference bare node:http cluster, 3 workers, JSON                 ${fmt(reference)}`,
+      `gateway / previous: ${((100 * gateway.requestsPerSecond) / previous.requestsPerSecond).toFixed(0)} % (the hop to the service's pool)`,
       `gateway / reference: ${((100 * gateway.requestsPerSecond) / reference.requestsPerSecond).toFixed(0)} %; ` +
         `target ≥ ${TARGET.toLocaleString('en')} req/s: ${gateway.requestsPerSecond >= TARGET ? 'met' : 'NOT met'}`,
     ];

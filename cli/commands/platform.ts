@@ -12,20 +12,22 @@ const HINT = "Run 'loadgate platform --help' for the options.";
 
 const USAGE = `Usage: loadgate platform [options]
 
-Starts the local platform on 127.0.0.1: the gateway as autoscaled worker
-processes, its metrics and admin endpoints, and a Prometheus loading the
-platform's alert rules. Ctrl-C stops everything.
+Starts the local platform on 127.0.0.1: the gateway and the services behind
+it (auth, products, baskets, orders, addresses, SAV, newsletters), each an
+autoscaled pool of worker processes with its documented HPA, the metrics and
+admin endpoints, and a Prometheus loading the platform's alert rules. Ctrl-C
+stops everything.
 
 Options:
   --port N                 gateway port (default: a free one)
   --metrics-port N         metrics endpoint port (default: a free one)
   --admin-port N           admin endpoint port (default: a free one)
   --data-dir DIR           keep gateway data here (default: a temporary directory)
-  --min N / --max N        replica bounds (default 3 / 15)
-  --cpu-request CORES      CPU request of one worker (default 0.25)
+  --min N / --max N        the gateway's replica bounds (default 3 / 15; services: the documented table)
+  --cpu-request CORES      CPU request of one worker, every pool (default 0.01)
   --target-utilisation P   target average CPU, percent of request (default 70)
-  --sync-period MS         autoscaler sync period (default 15000)
-  --stabilisation MS       scale-down stabilisation window (default 300000)
+  --sync-period MS         autoscaler sync period (default 5000)
+  --stabilisation MS       scale-down stabilisation window (default 30000)
   --no-prometheus          do not start Prometheus
   --scrape-interval S      Prometheus scrape/evaluation interval (default 2)
 Faults (also from env LOADGATE_FAULTS, a FaultConfig JSON; flags add to it):

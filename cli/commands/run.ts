@@ -41,6 +41,7 @@ import { parseOut } from '../../engine/outputs/index.ts';
 import { readFaults, type FaultSources } from '../../infra/local/faults-config.ts';
 import { startPlatform } from '../../infra/local/platform.ts';
 import { INSTALL_PROMETHEUS } from '../../infra/local/prometheus.ts';
+import { replicaSummary } from '../../infra/local/services.ts';
 import { keepServerSeries, writeReport } from '../../report/index.ts';
 import { createDirectory } from '../../run-dir/create.ts';
 import { ranToEnd, runOutcome } from '../../run-dir/outcome.ts';
@@ -227,8 +228,11 @@ export async function main(argv: string[]): Promise<number> {
         tags: { testid: runId, instance: runnerInstance(1) },
         engine: options.engine,
         signal: abort.signal,
-        // The local HPA at work, beside the load (a real target's is in Prometheus).
-        progress: { plain: true, extra: platform && (() => `HPA ${platform.replicas()} replicas`) },
+        // The local HPAs at work, beside the load (a real target's are in Prometheus).
+        progress: {
+          plain: true,
+          extra: platform && (() => replicaSummary(platform.replicasByDeployment())),
+        },
       }));
     if (split?.failedThresholds.length)
       process.stderr.write(

@@ -1,18 +1,19 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
-import type { Autoscaler } from './autoscaler.ts';
 import { FaultConfig } from './gateway/options.ts';
-import type { PodPool } from './pods.ts';
+import type { Deployment } from './kube-metrics.ts';
 import { formatZodIssues } from '../../core/zod-issues.ts';
 
 // The admin endpoint (its own port, never the gateway's): fault injection
 // and platform state for tests and humans.
 //
 //   GET  /faults   current FaultConfig
-//   PUT  /faults   replace it (zod-validated; 400 with ✖ lines), sent to every worker, current and future
-//   POST /crash    {} one worker crashes; {"pod": name}; {"crashLoop": {"everyMs": n}} or {"crashLoop": null}
-//   GET  /state    replicas, utilisation, pods, faults, last decisions
+//   PUT  /faults   replace it (zod-validated; 400 with ✖ lines), sent to every gateway worker, current and future
+//   POST /crash    {} one gateway worker crashes; {"pod": name} (any deployment's);
+//                  {"crashLoop": {"everyMs": n}} or {"crashLoop": null} (the gateway's)
+//   GET  /state    the gateway's replicas, utilisation, pods, faults, last decisions;
+//                  `deployments`: every deployment's replicas and utilisations
 //
 // It can crash workers, so it answers only a request that carries the
 // per-start token (`Authorization: Bearer <token>`, printed with its URL),
@@ -30,7 +31,9 @@ const CrashRequest = z.strictObject({
 
 const MAX_BODY = 64 * 1024;
 
-export function adminHandler(pool: PodPool, autoscaler: Autoscaler, token: string) {
+/** `deployments[0]` is the gateway: faults and crash loops apply to it. */
+export function adminHandler(deployments: readonly Deployment[], token: string) {
+  const { pool } = deployments[0]!;
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const path = new URL(req.url ?? '/', 'http://admin').pathname;
     const refused = refusal(req, token);
@@ -42,7 +45,9 @@ export function adminHandler(pool: PodPool, autoscaler: Autoscaler, token: strin
       if (path === '/faults' && req.method === 'GET') return send(res, 200, pool.faults);
       if (path === '/faults' && req.method === 'PUT') {
         const faults = parse(FaultConfig, await readJson(req));
-        pool.setFaults(faults);
+        // Every pool gets them: the gateway injects route faults, the orders
+        // service pauses its consumer (app.ts keeps each its own part).
+        for (const d of deployments) d.pool.setFaults(faults);
         return send(res, 200, faults);
       }
       if (path === '/crash' && req.method === 'POST') {
@@ -51,14 +56,17 @@ export function adminHandler(pool: PodPool, autoscaler: Autoscaler, token: strin
           pool.crashLoop(body.crashLoop?.everyMs);
           return send(res, 200, { crashLoop: body.crashLoop });
         }
-        const crashed = pool.crash(body.pod);
+        const owner = body.pod
+          ? (deployments.find((d) => d.pool.pods.some((p) => p.name === body.pod))?.pool ?? pool)
+          : pool;
+        const crashed = owner.crash(body.pod);
         if (!crashed)
           return send(res, 409, {
             message: body.pod ? `no ready pod named ${body.pod}` : 'no ready pod',
           });
         return send(res, 202, { crashed });
       }
-      if (path === '/state' && req.method === 'GET') return send(res, 200, state(pool, autoscaler));
+      if (path === '/state' && req.method === 'GET') return send(res, 200, state(deployments));
       if (['/faults', '/crash', '/state'].includes(path))
         return send(res, 405, { message: 'method not allowed' });
       return send(res, 404, { message: 'not found: GET|PUT /faults, POST /crash, GET /state' });
@@ -69,10 +77,24 @@ export function adminHandler(pool: PodPool, autoscaler: Autoscaler, token: strin
   };
 }
 
-export function state(pool: PodPool, autoscaler: Autoscaler) {
+export function state(deployments: readonly Deployment[]) {
+  const { pool, autoscaler } = deployments[0]!;
   const spec = autoscaler.spec;
   const last = autoscaler.lastDecision;
   return {
+    deployments: Object.fromEntries(
+      deployments.map((d) => [
+        d.pool.deployment,
+        {
+          current: d.pool.pods.length,
+          desired: d.autoscaler.lastDecision?.desired ?? d.pool.pods.length,
+          min: d.autoscaler.spec.minReplicas,
+          max: d.autoscaler.spec.maxReplicas,
+          cpuUtilisation: d.autoscaler.lastDecision?.utilisation ?? null,
+          memoryUtilisation: d.autoscaler.lastDecision?.memoryUtilisation ?? null,
+        },
+      ]),
+    ),
     replicas: {
       current: pool.pods.length,
       desired: last?.desired ?? pool.pods.length,
@@ -81,6 +103,8 @@ export function state(pool: PodPool, autoscaler: Autoscaler) {
     },
     utilisation: last?.utilisation ?? null,
     targetUtilisation: spec.targetUtilisation,
+    memoryUtilisation: last?.memoryUtilisation ?? null,
+    memoryTargetUtilisation: spec.memoryTargetUtilisation ?? null,
     conditions: autoscaler.conditions,
     pods: pool.pods.map((p) => ({
       name: p.name,
@@ -88,6 +112,7 @@ export function state(pool: PodPool, autoscaler: Autoscaler) {
       ready: p.readyAt !== undefined,
       restarts: p.restarts,
       cpuCores: autoscaler.podCpu.get(p.name) ?? null,
+      memoryBytes: autoscaler.podMemory.get(p.name) ?? null,
     })),
     faults: pool.faults,
     crashLoop: pool.crashLoopEveryMs === undefined ? null : { everyMs: pool.crashLoopEveryMs },

@@ -6,12 +6,13 @@ import {
   type HpaState,
   type PodSample,
 } from './hpa.ts';
-import { DEPLOYMENT, type Pod, type PodPool } from './pods.ts';
+import type { Pod, PodPool } from './pods.ts';
 import { readProcStats } from './proc.ts';
 
-// The HPA controller loop for the gateway's pods: every sync period, measure
-// each pod's CPU over the period from /proc (what metrics-server reports),
-// run the pure HPA rule (hpa.ts), scale the pool, log the decision.
+// The HPA controller loop of one deployment's pods: every sync period,
+// measure each pod's CPU over the period and its working set from /proc
+// (what metrics-server reports), run the pure HPA rule (hpa.ts), scale the
+// pool, log the decision.
 
 export interface AutoscalerOptions {
   spec: HpaSpec;
@@ -35,6 +36,8 @@ export class Autoscaler {
   readonly decisions: Decision[] = [];
   /** Last measured CPU per pod, cores (for container metrics and /state). */
   readonly podCpu = new Map<string, number>();
+  /** Last measured working set per pod, bytes. */
+  readonly podMemory = new Map<string, number>();
   readonly #pool: PodPool;
   readonly #options: AutoscalerOptions;
 
@@ -45,6 +48,10 @@ export class Autoscaler {
 
   get spec(): HpaSpec {
     return this.#options.spec;
+  }
+
+  get pool(): PodPool {
+    return this.#pool;
   }
 
   get conditions(): HpaState['conditions'] {
@@ -77,7 +84,7 @@ export class Autoscaler {
       this.#state = state;
       this.decisions.push(decision);
       if (this.decisions.length > 50) this.decisions.shift();
-      this.#options.log(formatDecision(decision, this.spec.targetUtilisation));
+      this.#options.log(formatDecision(this.#pool.deployment, decision, this.spec));
       if (decision.desired !== current && this.#timer !== undefined)
         this.#pool.scaleTo(decision.desired);
       return decision;
@@ -96,6 +103,7 @@ export class Autoscaler {
       if (!names.has(name)) {
         this.#marks.delete(name);
         this.podCpu.delete(name);
+        this.podMemory.delete(name);
       }
     }
     return samples;
@@ -110,21 +118,31 @@ export class Autoscaler {
       return { name: pod.name, state: pod.readyAt === undefined ? 'unready' : 'missing' };
     }
     this.#marks.set(pod.name, { at: now, cpuSeconds: stats.cpuSeconds, pid });
+    this.podMemory.set(pod.name, stats.rssBytes);
+    const memoryBytes = stats.rssBytes;
     // A new container (restart) has a new pid: its first window starts now.
     if (!previous || previous.pid !== pid || now <= previous.at) {
-      return { name: pod.name, state: pod.readyAt === undefined ? 'unready' : 'missing' };
+      return {
+        name: pod.name,
+        state: pod.readyAt === undefined ? 'unready' : 'missing',
+        memoryBytes,
+      };
     }
     const cpuCores = (stats.cpuSeconds - previous.cpuSeconds) / ((now - previous.at) / 1000);
     this.podCpu.set(pod.name, cpuCores);
     // The CPU initialisation rule: a window that covers the start-up (it
     // began before the pod was ready) does not count.
     const ready = pod.readyAt !== undefined && pod.readyAt <= previous.at;
-    return { name: pod.name, state: ready ? 'ready' : 'unready', cpuCores };
+    return { name: pod.name, state: ready ? 'ready' : 'unready', cpuCores, memoryBytes };
   }
 }
 
-/** One stderr line per decision: time, utilisation, current → desired, reason. */
-export function formatDecision(d: Decision, target: number): string {
-  const cpu = d.utilisation === undefined ? 'cpu <unknown>' : `cpu ${d.utilisation}%`;
-  return `${new Date(d.at).toISOString()} hpa ${DEPLOYMENT}: ${cpu}/${target}% replicas ${d.current} → ${d.desired} (${d.reason})`;
+/** One stderr line per decision: time, utilisation per metric, current → desired, reason. */
+export function formatDecision(deployment: string, d: Decision, spec: HpaSpec): string {
+  const cpu = `cpu ${d.utilisation ?? '<unknown>'}${d.utilisation === undefined ? '' : '%'}/${spec.targetUtilisation}%`;
+  const memory =
+    spec.memoryTargetUtilisation === undefined
+      ? ''
+      : ` memory ${d.memoryUtilisation ?? '<unknown>'}${d.memoryUtilisation === undefined ? '' : '%'}/${spec.memoryTargetUtilisation}%`;
+  return `${new Date(d.at).toISOString()} hpa ${deployment}: ${cpu}${memory} replicas ${d.current} → ${d.desired} (${d.reason})`;
 }

@@ -3,9 +3,12 @@
 //
 // It follows the controller's own code, kubernetes/pkg/controller/podautoscaler:
 // - replica_calculator.go GetResourceReplicas: integer utilisation of the
-//   ready pods' CPU against their requests, 0.1 tolerance, missing pods
-//   counted at 100 % on a scale-down and 0 % on a scale-up, unready pods
-//   counted at 0 % on a scale-up, no change when that flips the direction;
+//   ready pods' CPU (or memory) against their requests, 0.1 tolerance,
+//   missing pods counted at 100 % on a scale-down and 0 % on a scale-up,
+//   unready pods counted at 0 % on a scale-up (CPU only: for memory every
+//   pod with a sample counts), no change when that flips the direction;
+// - horizontal.go computeReplicasForMetrics: the largest proposal over the
+//   metrics (CPU and memory), no scale-down while one metric is unknown;
 // - horizontal.go normalizeDesiredReplicas: the scale-down stabilisation
 //   window (highest recommendation seen within it), then
 //   convertDesiredReplicasWithRules: min/max and the scale-up limit
@@ -22,6 +25,8 @@ export interface PodSample {
   state: 'ready' | 'unready' | 'missing';
   /** Average CPU over the sample window, in cores (ignored unless ready). */
   cpuCores?: number;
+  /** Working set (RSS) at the sync, bytes; undefined when it could not be read. */
+  memoryBytes?: number;
 }
 
 export interface HpaSpec {
@@ -31,6 +36,10 @@ export interface HpaSpec {
   targetUtilisation: number;
   /** CPU request of one pod, in cores (0.25). */
   cpuRequestCores: number;
+  /** Target average memory utilisation, percent of the request (80); undefined: CPU only. */
+  memoryTargetUtilisation?: number;
+  /** Memory request of one pod, bytes (needed with memoryTargetUtilisation). */
+  memoryRequestBytes?: number;
   /** --horizontal-pod-autoscaler-tolerance (0.1). */
   tolerance: number;
   /** --horizontal-pod-autoscaler-downscale-stabilization (300 s). */
@@ -62,8 +71,12 @@ export interface HpaState {
 
 export interface Decision {
   at: number;
-  /** Average utilisation of the ready pods, percent of request; undefined without metrics. */
+  /** Average CPU utilisation of the ready pods, percent of request; undefined without metrics. */
   utilisation: number | undefined;
+  /** Average memory utilisation, percent of request; undefined when not a metric or unknown. */
+  memoryUtilisation?: number;
+  /** The metric whose proposal won (the largest), when one did. */
+  metric?: ResourceName;
   current: number;
   desired: number;
   /** Human reason, as the controller would put in its event. */
@@ -89,6 +102,11 @@ export type MetricReplicas =
     }
   | { error: string };
 
+export type ResourceName = 'cpu' | 'memory';
+
+/** A metric's answer that is a replica count. */
+export type Proposal = Exclude<MetricReplicas, { error: string }>;
+
 /** replica_calculator.go GetResourceReplicas, for CPU utilisation. */
 export function replicasForCpu(
   pods: readonly PodSample[],
@@ -99,36 +117,82 @@ export function replicasForCpu(
     return { error: 'no pods returned by selector while calculating replica count' };
   // Kubernetes works in milli-cores and whole percents; so do we, so that
   // the tolerance edge behaves exactly the same.
-  const request = Math.round(spec.cpuRequestCores * 1000);
   const ready = pods.filter((p) => p.state === 'ready');
-  const unready = pods.filter((p) => p.state === 'unready');
-  const missing = pods.filter((p) => p.state === 'missing');
-  if (ready.length === 0) {
+  return resourceReplicas(
+    ready.map((p) => Math.round((p.cpuCores ?? 0) * 1000)),
+    pods.filter((p) => p.state === 'unready').length,
+    pods.filter((p) => p.state === 'missing').length,
+    currentReplicas,
+    Math.round(spec.cpuRequestCores * 1000),
+    spec.targetUtilisation,
+    spec.tolerance,
+  );
+}
+
+/**
+ * replica_calculator.go GetResourceReplicas, for memory utilisation. The
+ * readiness and start-up rules are CPU's only (groupPods): every pod with a
+ * sample counts as ready, one without is missing.
+ */
+export function replicasForMemory(
+  pods: readonly PodSample[],
+  currentReplicas: number,
+  spec: Pick<HpaSpec, 'memoryTargetUtilisation' | 'memoryRequestBytes' | 'tolerance'>,
+): MetricReplicas {
+  if (spec.memoryTargetUtilisation === undefined || spec.memoryRequestBytes === undefined)
+    return { error: 'no memory target' };
+  if (pods.length === 0)
+    return { error: 'no pods returned by selector while calculating replica count' };
+  const sampled = pods.filter((p) => p.memoryBytes !== undefined);
+  return resourceReplicas(
+    sampled.map((p) => p.memoryBytes!),
+    0,
+    pods.length - sampled.length,
+    currentReplicas,
+    spec.memoryRequestBytes,
+    spec.memoryTargetUtilisation,
+    spec.tolerance,
+  );
+}
+
+/**
+ * The shared body of GetResourceReplicas, in the resource's integer units:
+ * `usage` of the ready pods, how many are unready and missing.
+ */
+function resourceReplicas(
+  usage: readonly number[],
+  unready: number,
+  missing: number,
+  currentReplicas: number,
+  request: number,
+  target: number,
+  tolerance: number,
+): MetricReplicas {
+  if (usage.length === 0) {
     return { error: 'did not receive metrics for targeted pods (pods might be unready)' };
   }
-  const usage = ready.map((p) => Math.round((p.cpuCores ?? 0) * 1000));
-  const ratioOf = (values: number[]) => {
+  const ratioOf = (values: readonly number[]) => {
     const utilisation = Math.trunc((sum(values) * 100) / (request * values.length));
-    return { utilisation, ratio: utilisation / spec.targetUtilisation };
+    return { utilisation, ratio: utilisation / target };
   };
   const { utilisation, ratio } = ratioOf(usage);
 
-  const scaleUpWithUnready = unready.length > 0 && ratio > 1;
-  if (!scaleUpWithUnready && missing.length === 0) {
-    if (Math.abs(1 - ratio) <= spec.tolerance) {
+  const scaleUpWithUnready = unready > 0 && ratio > 1;
+  if (!scaleUpWithUnready && missing === 0) {
+    if (Math.abs(1 - ratio) <= tolerance) {
       return { replicas: currentReplicas, utilisation, kept: 'within tolerance' };
     }
-    return { replicas: Math.ceil(ratio * ready.length), utilisation };
+    return { replicas: Math.ceil(ratio * usage.length), utilisation };
   }
 
   // Be conservative about pods we cannot judge: assume the worst for the
   // direction we are going, then re-check that the direction still holds.
   const adjusted = [...usage];
-  if (missing.length > 0) {
-    const fallback = ratio < 1 ? (request * Math.max(100, spec.targetUtilisation)) / 100 : 0;
-    if (ratio !== 1) for (const _ of missing) adjusted.push(fallback);
+  if (missing > 0 && ratio !== 1) {
+    const fallback = ratio < 1 ? (request * Math.max(100, target)) / 100 : 0;
+    adjusted.push(...Array<number>(missing).fill(fallback));
   }
-  if (scaleUpWithUnready) for (const _ of unready) adjusted.push(0);
+  if (scaleUpWithUnready) adjusted.push(...Array<number>(unready).fill(0));
   const { ratio: newRatio } = ratioOf(adjusted);
   const keep = {
     replicas: currentReplicas,
@@ -136,7 +200,7 @@ export function replicasForCpu(
     kept: 'unready or missing pods would cancel or reverse the change',
   } as const;
   if (
-    Math.abs(1 - newRatio) <= spec.tolerance ||
+    Math.abs(1 - newRatio) <= tolerance ||
     (ratio < 1 && newRatio > 1) ||
     (ratio > 1 && newRatio < 1)
   ) {
@@ -184,6 +248,46 @@ export function limitReplicas(
   return { replicas: desired, limited: false, reason: 'DesiredWithinRange' };
 }
 
+/**
+ * horizontal.go computeReplicasForMetrics: the largest proposal wins; when
+ * one metric is unknown, no scale-down (the unknown one might disagree).
+ */
+export function replicasForMetrics(
+  pods: readonly PodSample[],
+  current: number,
+  spec: HpaSpec,
+):
+  | {
+      metric: ResourceName;
+      proposal: Proposal;
+      memory?: number;
+      cpu?: number;
+    }
+  | { error: string; cpu?: number; memory?: number } {
+  const proposals: [ResourceName, MetricReplicas][] = [
+    ['cpu', replicasForCpu(pods, current, spec)],
+  ];
+  if (spec.memoryTargetUtilisation !== undefined)
+    proposals.push(['memory', replicasForMemory(pods, current, spec)]);
+  const valueOf = (name: ResourceName) => {
+    const found = proposals.find(([n]) => n === name)?.[1];
+    return found && 'utilisation' in found ? found.utilisation : undefined;
+  };
+  const utilisations = { cpu: valueOf('cpu'), memory: valueOf('memory') };
+  let best: { metric: ResourceName; proposal: Proposal } | undefined;
+  let firstError: string | undefined;
+  for (const [metric, proposal] of proposals) {
+    if ('error' in proposal) {
+      firstError ??= `${metric}: ${proposal.error}`;
+      continue;
+    }
+    if (!best || proposal.replicas > best.proposal.replicas) best = { metric, proposal };
+  }
+  if (!best || (firstError !== undefined && best.proposal.replicas < current))
+    return { error: firstError!, ...utilisations };
+  return { ...best, ...utilisations };
+}
+
 /** One sync of the controller (horizontal.go reconcileAutoscaler). */
 export function reconcile(
   state: HpaState,
@@ -196,10 +300,12 @@ export function reconcile(
   const done = (
     desired: number,
     reason: string,
-    utilisation?: number,
+    measured: Pick<Decision, 'utilisation' | 'memoryUtilisation' | 'metric'> = {
+      utilisation: undefined,
+    },
     recommendations = state.recommendations,
   ) => ({
-    decision: { at: now, utilisation, current, desired, reason, conditions },
+    decision: { at: now, ...measured, current, desired, reason, conditions },
     state: { recommendations, conditions },
   });
 
@@ -210,41 +316,43 @@ export function reconcile(
     return done(spec.minReplicas, 'Current number of replicas below Spec.MinReplicas');
   }
 
-  const metric = replicasForCpu(pods, current, spec);
-  if ('error' in metric) {
+  const result = replicasForMetrics(pods, current, spec);
+  const measured = { utilisation: result.cpu, memoryUtilisation: result.memory };
+  if ('error' in result) {
     conditions.ScalingActive = { status: 'false', reason: 'FailedGetResourceMetric' };
     conditions.AbleToScale = { status: 'true', reason: 'SucceededGetScale' };
-    return done(current, `failed to compute desired number of replicas: ${metric.error}`);
+    return done(current, `failed to compute desired number of replicas: ${result.error}`, measured);
   }
   conditions.ScalingActive = { status: 'true', reason: 'ValidMetricFound' };
+  const { metric, proposal } = result;
 
   const stable = stabilise(
     state.recommendations,
     now,
     spec.scaleDownStabilisationMs,
-    metric.replicas,
+    proposal.replicas,
   );
   conditions.AbleToScale =
-    stable.replicas !== metric.replicas
+    stable.replicas !== proposal.replicas
       ? { status: 'true', reason: 'ScaleDownStabilized' }
       : { status: 'true', reason: 'ReadyForNewScale' };
   const limit = limitReplicas(current, stable.replicas, spec.minReplicas, spec.maxReplicas);
   conditions.ScalingLimited = { status: limit.limited ? 'true' : 'false', reason: limit.reason };
 
   const reasons: string[] = [];
-  if (metric.kept === 'within tolerance') reasons.push(`within tolerance ${spec.tolerance}`);
-  else if (metric.kept) reasons.push(metric.kept);
-  else if (metric.replicas > current)
-    reasons.push('cpu resource utilization (percentage of request) above target');
-  else if (metric.replicas < current) reasons.push('All metrics below target');
+  if (proposal.kept === 'within tolerance') reasons.push(`within tolerance ${spec.tolerance}`);
+  else if (proposal.kept) reasons.push(proposal.kept);
+  else if (proposal.replicas > current)
+    reasons.push(`${metric} resource utilization (percentage of request) above target`);
+  else if (proposal.replicas < current) reasons.push('All metrics below target');
   else reasons.push('recommended size matches current size');
-  if (stable.replicas !== metric.replicas) {
+  if (stable.replicas !== proposal.replicas) {
     reasons.push(
-      `ScaleDownStabilized: recommendation ${metric.replicas}, highest in window ${stable.replicas}`,
+      `ScaleDownStabilized: recommendation ${proposal.replicas}, highest in window ${stable.replicas}`,
     );
   }
   if (limit.limited) reasons.push(`ScalingLimited: ${limit.reason}`);
-  return done(limit.replicas, reasons.join('; '), metric.utilisation, stable.recommendations);
+  return done(limit.replicas, reasons.join('; '), { ...measured, metric }, stable.recommendations);
 }
 
 function sum(values: readonly number[]): number {

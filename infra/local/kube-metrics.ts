@@ -1,7 +1,8 @@
 import { AggregatorRegistry } from 'prom-client';
 import type { Autoscaler } from './autoscaler.ts';
 import type { ConditionStatus } from './hpa.ts';
-import { DEPLOYMENT, NAMESPACE, type PodPool } from './pods.ts';
+import { NAMESPACE, type Pod, type PodPool } from './pods.ts';
+import { hpaName } from './services.ts';
 import { readProcStats } from './proc.ts';
 
 // The series a cluster's Prometheus would scrape besides the gateway itself:
@@ -20,102 +21,181 @@ type Sample = [Labels, number];
 const CONDITIONS = ['AbleToScale', 'ScalingActive', 'ScalingLimited'] as const;
 const STATUSES: ConditionStatus[] = ['true', 'false', 'unknown'];
 
+/** One deployment of the platform: its pods and its HPA. */
+export interface Deployment {
+  pool: PodPool;
+  autoscaler: Autoscaler;
+}
+
 export async function renderKubeMetrics(
-  pool: PodPool,
-  autoscaler: Autoscaler,
+  deployments: readonly Deployment[],
   options: KubeMetricsOptions,
 ): Promise<string> {
-  const spec = autoscaler.spec;
-  const hpa = { namespace: NAMESPACE, horizontalpodautoscaler: DEPLOYMENT };
-  const cpuTarget = { ...hpa, metric_name: 'cpu', metric_target_type: 'utilization' };
-  const current = pool.pods.length;
-  const desired = autoscaler.lastDecision?.desired ?? current;
-  const utilisation = autoscaler.lastDecision?.utilisation;
+  const hpas = deployments.map(({ pool, autoscaler }) => {
+    const spec = autoscaler.spec;
+    const labels = { namespace: NAMESPACE, horizontalpodautoscaler: hpaName(pool.deployment) };
+    const target = (metric: 'cpu' | 'memory') => ({
+      ...labels,
+      metric_name: metric,
+      metric_target_type: 'utilization',
+    });
+    const current = pool.pods.length;
+    const last = autoscaler.lastDecision;
+    return {
+      pool,
+      autoscaler,
+      spec,
+      labels,
+      target,
+      current,
+      desired: last?.desired ?? current,
+      last,
+    };
+  });
 
   const out: string[] = [];
+  family(
+    out,
+    'kube_horizontalpodautoscaler_info',
+    'gauge',
+    'Information about this autoscaler.',
+    hpas.map((h) => [
+      {
+        ...h.labels,
+        scaletargetref_api_version: 'apps/v1',
+        scaletargetref_kind: 'Deployment',
+        scaletargetref_name: h.pool.deployment,
+      },
+      1,
+    ]),
+  );
   family(
     out,
     'kube_horizontalpodautoscaler_spec_min_replicas',
     'gauge',
     'Lower limit for the number of pods that can be set by the autoscaler, default 1.',
-    [[hpa, spec.minReplicas]],
+    hpas.map((h) => [h.labels, h.spec.minReplicas]),
   );
   family(
     out,
     'kube_horizontalpodautoscaler_spec_max_replicas',
     'gauge',
     'Upper limit for the number of pods that can be set by the autoscaler; cannot be smaller than MinReplicas.',
-    [[hpa, spec.maxReplicas]],
+    hpas.map((h) => [h.labels, h.spec.maxReplicas]),
   );
   family(
     out,
     'kube_horizontalpodautoscaler_spec_target_metric',
     'gauge',
     'The metric specifications used by this autoscaler when calculating the desired replica count.',
-    [[cpuTarget, spec.targetUtilisation]],
+    hpas.flatMap((h): Sample[] => [
+      [h.target('cpu'), h.spec.targetUtilisation],
+      ...(h.spec.memoryTargetUtilisation === undefined
+        ? []
+        : [[h.target('memory'), h.spec.memoryTargetUtilisation] as Sample]),
+    ]),
   );
   family(
     out,
     'kube_horizontalpodautoscaler_status_target_metric',
     'gauge',
     'The current metric status used by this autoscaler when calculating the desired replica count.',
-    utilisation === undefined ? [] : [[cpuTarget, utilisation]],
+    hpas.flatMap((h): Sample[] => [
+      ...(h.last?.utilisation === undefined
+        ? []
+        : [[h.target('cpu'), h.last.utilisation] as Sample]),
+      ...(h.last?.memoryUtilisation === undefined
+        ? []
+        : [[h.target('memory'), h.last.memoryUtilisation] as Sample]),
+    ]),
   );
   family(
     out,
     'kube_horizontalpodautoscaler_status_current_replicas',
     'gauge',
     'Current number of replicas of pods managed by this autoscaler.',
-    [[hpa, current]],
+    hpas.map((h) => [h.labels, h.current]),
   );
   family(
     out,
     'kube_horizontalpodautoscaler_status_desired_replicas',
     'gauge',
     'Desired number of replicas of pods managed by this autoscaler.',
-    [[hpa, desired]],
+    hpas.map((h) => [h.labels, h.desired]),
   );
-  const conditions = autoscaler.conditions;
   family(
     out,
     'kube_horizontalpodautoscaler_status_condition',
     'gauge',
     'The condition of this autoscaler.',
-    CONDITIONS.flatMap((condition) =>
-      STATUSES.map((status): Sample => [
-        { ...hpa, condition, status },
-        conditions[condition].status === status ? 1 : 0,
-      ]),
+    hpas.flatMap((h) =>
+      CONDITIONS.flatMap((condition) =>
+        STATUSES.map((status): Sample => [
+          { ...h.labels, condition, status },
+          h.autoscaler.conditions[condition].status === status ? 1 : 0,
+        ]),
+      ),
     ),
   );
-
-  const pods = pool.pods;
-  const stats = await Promise.all(
-    pods.map((p) => (p.worker?.process.pid ? readProcStats(p.worker.process.pid) : undefined)),
+  const deployment = (pool: PodPool) => ({ namespace: NAMESPACE, deployment: pool.deployment });
+  family(
+    out,
+    'kube_deployment_spec_replicas',
+    'gauge',
+    'Number of desired pods for a deployment.',
+    hpas.map((h) => [deployment(h.pool), h.current]),
   );
-  const container = (name: string) => ({ namespace: NAMESPACE, pod: name, container: DEPLOYMENT });
+  family(
+    out,
+    'kube_deployment_status_replicas_available',
+    'gauge',
+    'The number of available replicas per deployment.',
+    hpas.map((h) => [
+      deployment(h.pool),
+      h.pool.pods.filter((p) => p.readyAt !== undefined).length,
+    ]),
+  );
+
+  const pods = hpas.flatMap((h) => h.pool.pods.map((pod) => ({ pod, h })));
+  const stats = await Promise.all(
+    pods.map(({ pod }) =>
+      pod.worker?.process.pid ? readProcStats(pod.worker.process.pid) : undefined,
+    ),
+  );
+  const container = (pod: Pod, h: (typeof hpas)[number]) => ({
+    namespace: NAMESPACE,
+    pod: pod.name,
+    container: h.pool.deployment,
+  });
   family(
     out,
     'kube_pod_container_status_restarts_total',
     'counter',
     'The number of container restarts per container.',
-    pods.map((p) => [container(p.name), p.restarts]),
+    pods.map(({ pod, h }) => [container(pod, h), pod.restarts]),
   );
   family(
     out,
     'kube_pod_container_status_ready',
     'gauge',
     'Describes whether the containers readiness check succeeded.',
-    pods.map((p) => [container(p.name), p.readyAt === undefined ? 0 : 1]),
+    pods.map(({ pod, h }) => [container(pod, h), pod.readyAt === undefined ? 0 : 1]),
   );
   family(
     out,
     'kube_pod_container_resource_requests',
     'gauge',
     'The number of requested request resource by a container.',
-    pods.map((p) => [
-      { ...container(p.name), resource: 'cpu', unit: 'core' },
-      spec.cpuRequestCores,
+    pods.flatMap(({ pod, h }): Sample[] => [
+      [{ ...container(pod, h), resource: 'cpu', unit: 'core' }, h.spec.cpuRequestCores],
+      ...(h.spec.memoryRequestBytes === undefined
+        ? []
+        : [
+            [
+              { ...container(pod, h), resource: 'memory', unit: 'byte' },
+              h.spec.memoryRequestBytes,
+            ] as Sample,
+          ]),
     ]),
   );
   family(
@@ -123,8 +203,8 @@ export async function renderKubeMetrics(
     'kube_pod_container_resource_limits',
     'gauge',
     'The number of requested limit resource by a container.',
-    pods.map((p) => [
-      { ...container(p.name), resource: 'memory', unit: 'byte' },
+    pods.map(({ pod, h }) => [
+      { ...container(pod, h), resource: 'memory', unit: 'byte' },
       options.memoryLimitBytes,
     ]),
   );
@@ -134,14 +214,14 @@ export async function renderKubeMetrics(
     'container_cpu_usage_seconds_total',
     'counter',
     'Cumulative cpu time consumed in seconds.',
-    measured.map(([p, s]) => [container(p.name), s.cpuSeconds]),
+    measured.map(([{ pod, h }, s]) => [container(pod, h), s.cpuSeconds]),
   );
   family(
     out,
     'container_memory_working_set_bytes',
     'gauge',
     'Current working set in bytes.',
-    measured.map(([p, s]) => [container(p.name), s.rssBytes]),
+    measured.map(([{ pod, h }, s]) => [container(pod, h), s.rssBytes]),
   );
   return out.join('');
 }
@@ -153,8 +233,8 @@ export async function renderKubeMetrics(
  * go backwards. Gauges declaring a non-sum aggregator (the shared queue,
  * `max`) describe one shared thing: they are merged without a `pod` label.
  */
-export async function renderWorkerMetrics(pool: PodPool): Promise<string> {
-  const answers = await pool.workerMetrics();
+export async function renderWorkerMetrics(pools: readonly PodPool[]): Promise<string> {
+  const answers = (await Promise.all(pools.map((pool) => pool.workerMetrics()))).flat();
   const labelled = answers.map(({ pod, metrics }) =>
     metrics.flat().map((m) => {
       const shared = m.type === 'gauge' && m.aggregator !== undefined && m.aggregator !== 'sum';

@@ -2,6 +2,10 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { rm } from 'node:fs/promises';
 import { adminHandler } from './admin.ts';
 import { Autoscaler } from './autoscaler.ts';
+import type { HpaSpec } from './hpa.ts';
+import type { Deployment } from './kube-metrics.ts';
+import { GATEWAY, SERVICES, type ServiceRow } from './services.ts';
+import { openDatabase } from './gateway/db.ts';
 import { GatewayOptions } from './gateway/options.ts';
 import { metricsHandler } from './metrics-endpoint.ts';
 import { PlatformOptions, type PlatformOptionsInput } from './options.ts';
@@ -20,8 +24,8 @@ import { InputError } from '../../core/errors.ts';
 import { formatZodIssues } from '../../core/zod-issues.ts';
 
 /**
- * The local platform: the gateway as autoscaled worker processes, its
- * metrics endpoint, its admin endpoint and, on request, a Prometheus that
+ * The local platform: the gateway and the services behind it (services.ts)
+ * as autoscaled pools of worker processes, its metrics endpoint, its admin endpoint and, on request, a Prometheus that
  * scrapes it and loads the platform's alert rules (or, on request, one only
  * if installed: `prometheusUrl` then says whether it runs). All on 127.0.0.1.
  */
@@ -33,6 +37,8 @@ export interface Platform {
   adminToken: string;
   /** The gateway's replicas right now, as its HPA has set them (0 before the pool starts). */
   replicas(): number;
+  /** Every deployment's replicas right now, gateway first (empty before the pools start). */
+  replicasByDeployment(): Record<string, number>;
   prometheusUrl?: string;
   /** Stops everything (workers, servers, Prometheus) and removes temporary data. */
   stop(): Promise<void>;
@@ -71,6 +77,7 @@ export async function startPlatform(
     adminUrl: '',
     adminToken: options.adminToken,
     replicas: () => 0,
+    replicasByDeployment: () => ({}),
     stop,
   };
   running = platform;
@@ -82,30 +89,71 @@ export async function startPlatform(
     if (options.port) await assertPortFree(options.port, 'gateway (--port)');
     const port = options.port || (await freePort());
     const gateway = GatewayOptions.parse({ ...options.gateway, dataDir, faults: options.faults });
-    const pool = new PodPool({ port, gateway, log });
-    platform.replicas = () => pool.pods.length;
-    cleanups.push(() => pool.stop());
-    pool.scaleTo(options.replicas.min);
-    await pool.whenReady();
-    platform.gatewayUrl = `http://127.0.0.1:${port}`;
-
-    const autoscaler = new Autoscaler(pool, {
-      log,
-      syncPeriodMs: options.syncPeriodMs,
-      spec: {
-        minReplicas: options.replicas.min,
-        maxReplicas: options.replicas.max,
+    // Created, switched to WAL and seeded once here: twenty workers doing it
+    // at once on a busy machine outwaited SQLite's busy timeout.
+    openDatabase(dataDir, gateway.bcryptCost).close();
+    const spec = (row: ServiceRow): HpaSpec => {
+      const range =
+        row.deployment === GATEWAY
+          ? options.replicas
+          : (options.serviceReplicas[row.deployment] ?? {
+              min: row.minReplicas,
+              max: row.maxReplicas,
+            });
+      return {
+        minReplicas: range.min,
+        maxReplicas: range.max,
         targetUtilisation: options.targetUtilisation,
         cpuRequestCores: options.cpuRequestCores,
+        memoryTargetUtilisation: options.memoryTargetUtilisation || undefined,
+        memoryRequestBytes: options.memoryRequestBytes,
         tolerance: options.tolerance,
         scaleDownStabilisationMs: options.scaleDownStabilisationMs,
-      },
-    });
-    autoscaler.start();
-    cleanups.push(async () => autoscaler.stop());
+      };
+    };
+    const deployments: Deployment[] = [];
+    const startPool = (row: ServiceRow, poolPort: number, upstreams: Record<string, number>) => {
+      const hpa = spec(row);
+      const pool = new PodPool({
+        deployment: row.deployment,
+        port: poolPort,
+        gateway:
+          row.deployment === GATEWAY
+            ? { ...gateway, upstreams }
+            : { ...gateway, service: row.deployment },
+        log,
+      });
+      cleanups.push(() => pool.stop());
+      pool.scaleTo(hpa.minReplicas);
+      const autoscaler = new Autoscaler(pool, {
+        log,
+        syncPeriodMs: options.syncPeriodMs,
+        spec: hpa,
+      });
+      deployments.push({ pool, autoscaler });
+      return pool;
+    };
+    // The services first, so the gateway knows where each one listens.
+    const upstreams: Record<string, number> = {};
+    const services = options.servicePools ? SERVICES.filter((s) => s.deployment !== GATEWAY) : [];
+    for (const row of services) upstreams[row.deployment] = await freePort();
+    const gatewayPool = startPool(
+      SERVICES.find((s) => s.deployment === GATEWAY)!,
+      port,
+      upstreams,
+    );
+    for (const row of services) startPool(row, upstreams[row.deployment]!, {});
+    // deployments[0] is the gateway's: faults and crashes are its (admin.ts).
+    platform.replicas = () => gatewayPool.pods.length;
+    platform.replicasByDeployment = () =>
+      Object.fromEntries(deployments.map((d) => [d.pool.deployment, d.pool.pods.length]));
+    // Twenty workers take a while to start: the endpoints and Prometheus
+    // start meanwhile, off the quick start's critical path.
+    const ready = Promise.all(deployments.map((d) => d.pool.whenReady()));
+    ready.catch(() => {}); // awaited below; not unhandled while Prometheus starts
 
     const metrics = await listen(
-      metricsHandler(pool, autoscaler, { memoryLimitBytes: options.memoryLimitBytes }),
+      metricsHandler(deployments, { memoryLimitBytes: options.memoryLimitBytes }),
       options.metricsPort,
       'metrics endpoint (--metrics-port)',
     );
@@ -113,7 +161,7 @@ export async function startPlatform(
     platform.metricsUrl = `http://127.0.0.1:${metrics.port}`;
 
     const admin = await listen(
-      adminHandler(pool, autoscaler, options.adminToken),
+      adminHandler(deployments, options.adminToken),
       options.adminPort,
       'admin endpoint (--admin-port)',
     );
@@ -134,6 +182,12 @@ export async function startPlatform(
       });
       cleanups.push(() => prometheus.stop());
       platform.prometheusUrl = prometheus.url;
+    }
+    await ready;
+    platform.gatewayUrl = `http://127.0.0.1:${port}`;
+    for (const { autoscaler } of deployments) {
+      autoscaler.start();
+      cleanups.push(async () => autoscaler.stop());
     }
     return platform;
   } catch (error) {

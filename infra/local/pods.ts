@@ -3,14 +3,14 @@ import { fileURLToPath } from 'node:url';
 import type { FaultConfig, GatewayOptions } from './gateway/options.ts';
 import { METRICS_REQUEST, METRICS_RESPONSE } from './worker-agent.ts';
 
-// The gateway's "pods": node:cluster workers running infra/local/gateway/
-// worker.ts, all listening on one shared port. A pod keeps its name across
+// A deployment's "pods": node:cluster workers running infra/local/gateway/
+// worker.ts as the gateway or one service, all of a pool listening on one
+// shared port (its Service). A pod keeps its name across
 // container restarts (a crash restarts the worker in place and counts it,
 // like the kubelet); scaling down deletes the newest pods with a graceful
-// SIGTERM. One pool per process: node:cluster has one primary.
+// SIGTERM. The pools of a platform share the process' node:cluster primary.
 
 export const NAMESPACE = 'e-commerce-local';
-export const DEPLOYMENT = 'api-gateway';
 
 const WORKER_FILE = fileURLToPath(new URL('./gateway/worker.ts', import.meta.url));
 // Absolute, so workers find tsx whatever the current directory is.
@@ -18,6 +18,8 @@ const TSX = import.meta.resolve('tsx');
 const AGENT = new URL('./worker-agent.ts', import.meta.url).href;
 
 export interface PodPoolOptions {
+  /** Deployment name: the pods' name prefix and container name (`api-gateway`). */
+  deployment: string;
   /** Shared listening port of every worker (127.0.0.1). */
   port: number;
   gateway: GatewayOptions;
@@ -78,6 +80,14 @@ export class PodPool {
   }
 
   /** Pods that are not being deleted, oldest first. */
+  get deployment(): string {
+    return this.#options.deployment;
+  }
+
+  get port(): number {
+    return this.#options.port;
+  }
+
   get pods(): readonly Pod[] {
     return this.#pods.filter((p) => !p.deleting);
   }
@@ -96,7 +106,7 @@ export class PodPool {
     const live = this.pods;
     for (let i = live.length; i < replicas; i++) {
       const pod: Pod = {
-        name: `${DEPLOYMENT}-${this.#next++}`,
+        name: `${this.#options.deployment}-${this.#next++}`,
         restarts: 0,
         worker: undefined,
         startedAt: 0,
@@ -123,16 +133,15 @@ export class PodPool {
   }
 
   /** Resolves when every live pod listens; rejects if one keeps failing to start. */
-  async whenReady(timeoutMs = 30_000): Promise<void> {
+  async whenReady(timeoutMs = 120_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const pods = this.pods;
       if (pods.length > 0 && pods.every((p) => p.readyAt !== undefined)) return;
       const failing = pods.find((p) => p.failedStarts >= 2);
-      if (failing)
-        throw new Error(`gateway worker ${failing.name} cannot start: ${failing.lastExit}`);
+      if (failing) throw new Error(`worker ${failing.name} cannot start: ${failing.lastExit}`);
       if (Date.now() > deadline)
-        throw new Error(`gateway workers not listening after ${timeoutMs} ms`);
+        throw new Error(`${this.#options.deployment} workers not listening after ${timeoutMs} ms`);
       await sleep(50);
     }
   }

@@ -7,6 +7,7 @@ import { baseline } from './baseline.ts';
 import { client } from './client.ts';
 import { errorRatio } from './error-ratio.ts';
 import { hpa } from './hpa.ts';
+import { hpaDrift } from './hpa-drift.ts';
 import type { Kind } from './kind.ts';
 import { latency } from './latency.ts';
 import { promql } from './promql.ts';
@@ -20,6 +21,7 @@ export const kinds = [
   promql,
   client,
   hpa,
+  hpaDrift,
   alertRule,
   alertState,
   queueDrain,

@@ -262,7 +262,8 @@ describe('loading with --yes --max-rps 20', () => {
   beforeAll(async () => {
     platform = await startPlatform({}, { log: () => undefined });
     proxy = await countingServer(platform.gatewayUrl);
-  }, 60_000);
+    // Twenty workers (every service's pool at its min): slow on a busy machine.
+  }, 180_000);
   afterAll(async () => {
     await proxy?.close();
     await platform?.stop();

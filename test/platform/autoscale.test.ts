@@ -1,21 +1,37 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPlatform, type Platform } from '../../infra/local/platform.ts';
-import { promQuery, scrape, sleep, state, waitFor } from './helpers.ts';
+import { DEPLOYMENTS, hpaName } from '../../infra/local/services.ts';
+import { admin, promQuery, scrape, sleep, waitFor } from './helpers.ts';
 
 /**
- * The autoscaler end to end: CPU load on the gateway's workers makes the
- * replica count rise above min (never above max) within a few sync periods,
- * and fall back to min once the load stops and the stabilisation window has
- * passed; seen in the metrics endpoint and through a real Prometheus.
+ * The autoscalers end to end, one per deployment: CPU load on the auth
+ * service's pods (logins: bcrypt) makes its replica count rise above min,
+ * never above max, and fall back to min once the load stops and the
+ * stabilisation window has passed, while every other pool (the gateway that
+ * routes the logins included) stays at its min; seen in the metrics endpoint
+ * and through a real Prometheus.
  */
 
 let platform: Platform;
 const decisions: string[] = [];
 
+// Small pools (1 pod each, auth 1–3) so the test starts 8 workers, not 20.
+// Logins at bcrypt cost 8 (~20 ms each) and a CPU request of 0.2 core: the
+// auth service's bcrypt goes far over its target, while the gateway's share
+// of a login (routing it, well under a millisecond) stays far under, even
+// on a busy machine.
 beforeAll(async () => {
   platform = await startPlatform(
     {
       replicas: { min: 1, max: 3 },
+      serviceReplicas: Object.fromEntries(
+        DEPLOYMENTS.filter((d) => d !== 'api-gateway').map((d) => [
+          d,
+          d === 'auth-service' ? { min: 1, max: 3 } : { min: 1, max: 2 },
+        ]),
+      ),
+      cpuRequestCores: 0.2,
+      gateway: { bcryptCost: 8 },
       syncPeriodMs: 1000,
       scaleDownStabilisationMs: 3000,
       prometheus: true,
@@ -23,12 +39,12 @@ beforeAll(async () => {
     },
     { log: (line) => decisions.push(line) },
   );
-});
+}, 180_000);
 afterAll(async () => {
   await platform?.stop();
 });
 
-/** Logins (bcrypt) in a loop: the gateway's most CPU-hungry request. */
+/** Logins (bcrypt) in a loop: the auth service's most CPU-hungry request. */
 async function loadCpu(until: () => boolean): Promise<number> {
   let done = 0;
   const body = JSON.stringify({ email: 'demo@example.test', password: 'demo-password' });
@@ -47,55 +63,79 @@ async function loadCpu(until: () => boolean): Promise<number> {
   return done;
 }
 
-const current = async () =>
-  (
-    await scrape(
-      `${platform.metricsUrl}/metrics/kube`,
-      'kube_horizontalpodautoscaler_status_current_replicas',
-    )
-  )[0]?.value;
+/** Current replicas of every HPA, from the kube-state-metrics series. */
+async function replicas(): Promise<Record<string, number>> {
+  const series = await scrape(
+    `${platform.metricsUrl}/metrics/kube`,
+    'kube_horizontalpodautoscaler_status_current_replicas',
+  );
+  return Object.fromEntries(
+    series.map((s) => [/horizontalpodautoscaler="([^"]+)"/.exec(s.labels)![1]!, s.value]),
+  );
+}
 
-describe('autoscaler', () => {
-  it('scales up under CPU load within max, and back down to min after it', async () => {
-    expect(await current()).toBe(1);
+const AUTH = hpaName('auth-service');
+
+describe('autoscalers', () => {
+  it('scale the loaded pool alone, within its min and max, and back down after', async () => {
+    const before = await replicas();
+    expect(Object.keys(before).sort()).toEqual(DEPLOYMENTS.map(hpaName).sort());
+    expect(Object.values(before).every((n) => n === 1)).toBe(true);
 
     let loaded = true;
-    let highest = 1;
+    const highest: Record<string, number> = { ...before };
     const watch = setInterval(() => {
-      void state(platform).then((s) => (highest = Math.max(highest, s.replicas.current)));
-    }, 100);
+      void replicas().then((now) => {
+        for (const [hpa, n] of Object.entries(now)) highest[hpa] = Math.max(highest[hpa] ?? 0, n);
+      });
+    }, 200);
     try {
       const load = loadCpu(() => !loaded);
-      const scaled = await waitFor('replicas above min', async () => {
-        const n = await current();
-        return n !== undefined && n > 1 ? n : undefined;
-      });
+      await waitFor(
+        'auth-service above min',
+        async () => ((await replicas())[AUTH]! > 1 ? true : undefined),
+        60_000,
+      );
       // Keep loading a few more syncs: it must never go above max.
       await sleep(3000);
       loaded = false;
       expect(await load).toBeGreaterThan(0);
-      expect(scaled).toBeLessThanOrEqual(3);
 
       await waitFor(
-        'replicas back to min',
-        async () => ((await current()) === 1 ? true : undefined),
+        'auth-service back to min',
+        async () => ((await replicas())[AUTH] === 1 ? true : undefined),
         30_000,
       );
-      expect(highest).toBeGreaterThan(1);
-      expect(highest).toBeLessThanOrEqual(3);
     } finally {
       loaded = false;
       clearInterval(watch);
     }
-    expect(decisions.some((d) => /replicas 1 → [23] \(cpu resource utilization/.test(d))).toBe(
-      true,
-    );
-    expect(decisions.some((d) => /replicas [23] → 1 \(All metrics below target/.test(d))).toBe(
-      true,
-    );
+    expect(highest[AUTH]).toBeGreaterThan(1);
+    expect(highest[AUTH]).toBeLessThanOrEqual(3);
+    // Only the loaded pool scaled: the gateway routed every login and stayed at 1.
+    for (const [hpa, n] of Object.entries(highest))
+      if (hpa !== AUTH) expect([hpa, n]).toEqual([hpa, 1]);
+
+    expect(
+      decisions.some((d) =>
+        /hpa auth-service: .*replicas 1 → [23] \(cpu resource utilization/.test(d),
+      ),
+    ).toBe(true);
+    expect(
+      decisions.some((d) =>
+        /hpa auth-service: .*replicas [23] → 1 \(All metrics below target/.test(d),
+      ),
+    ).toBe(true);
+    expect(decisions.some((d) => /hpa api-gateway: .*replicas 1 → [2-9]/.test(d))).toBe(false);
+    const deployments = (
+      (await (await admin(platform, '/state')).json()) as {
+        deployments: Record<string, { max: number }>;
+      }
+    ).deployments;
+    expect(deployments['auth-service']).toMatchObject({ max: 3 });
 
     // The same story through a real Prometheus scraping the metrics endpoint.
-    const series = '{namespace="e-commerce-local",horizontalpodautoscaler="api-gateway"}';
+    const series = `{namespace="e-commerce-local",horizontalpodautoscaler="${AUTH}"}`;
     await sleep(2500); // one more scrape of the final count
     const [peak] = await promQuery(
       platform.prometheusUrl!,
@@ -112,10 +152,15 @@ describe('autoscaler', () => {
     expect(peak).toBeGreaterThan(1);
     expect(peak).toBeLessThanOrEqual(max!);
     expect(now).toBe(1);
-    const [target] = await promQuery(
+    const [gatewayPeak] = await promQuery(
       platform.prometheusUrl!,
-      `kube_horizontalpodautoscaler_spec_target_metric{metric_name="cpu",metric_target_type="utilization"}`,
+      `max_over_time(kube_horizontalpodautoscaler_status_current_replicas{horizontalpodautoscaler="api-gateway-hpa"}[5m])`,
     );
-    expect(target).toBe(70);
-  });
+    expect(gatewayPeak).toBe(1);
+    const targets = await promQuery(
+      platform.prometheusUrl!,
+      `kube_horizontalpodautoscaler_spec_target_metric${series}`,
+    );
+    expect(targets.sort()).toEqual([70, 80]);
+  }, 180_000);
 });

@@ -75,7 +75,8 @@ async function startCli(): Promise<{ child: ChildProcess; urls: URL[]; stdout: (
       if (child.exitCode !== null) throw new Error(`exited ${child.exitCode}: ${stderr}`);
       return stdout.includes('Ctrl-C') ? true : undefined;
     },
-    40_000,
+    // Twenty workers (every service's pool at its min): slow on a busy machine.
+    150_000,
   );
   const urls = [...stdout.matchAll(/http:\/\/127\.0\.0\.1:\d+/g)].map((m) => new URL(m[0]));
   return { child, urls, stdout: () => stdout };
@@ -105,11 +106,11 @@ async function stopsCleanly(send: (child: ChildProcess) => void): Promise<void> 
 describe('loadgate platform', () => {
   it('stops everything on Ctrl-C (SIGINT to the process group)', async () => {
     await stopsCleanly((child) => process.kill(-child.pid!, 'SIGINT'));
-  });
+  }, 200_000);
 
   it('stops everything on SIGTERM', async () => {
     await stopsCleanly((child) => child.kill('SIGTERM'));
-  });
+  }, 200_000);
 
   it('rejects an unknown flag with exit code 2 and a hint', async () => {
     const child = spawn(process.execPath, [BIN, 'platform', '--bogus'], {

@@ -25,7 +25,7 @@ beforeAll(async () => {
     { log: () => {} },
   );
   prometheus = platform.prometheusUrl!;
-});
+}, 180_000);
 afterAll(async () => {
   await platform?.stop();
 });
@@ -102,7 +102,7 @@ describe('admin endpoint', () => {
     await waitFor('route series in Prometheus', async () => {
       const n = await promQuery(
         prometheus,
-        `http_request_duration_seconds_count{route="${route}"}`,
+        `http_request_duration_seconds_count{service="api-gateway",route="${route}"}`,
       );
       return n.length === 2 ? true : undefined;
     });
@@ -119,12 +119,12 @@ describe('admin endpoint', () => {
     expect(
       new Set(
         pods
-          .filter((p) => p.labels.includes(route))
+          .filter((p) => p.labels.includes(route) && p.labels.includes('service="api-gateway"'))
           .map((p) => /pod="([^"]+)"/.exec(p.labels)?.[1]),
       ).size,
     ).toBe(2);
 
-    const expr = `histogram_quantile(0.95, sum by (le) (rate(http_request_duration_seconds_bucket{route="${route}"}[1m])))`;
+    const expr = `histogram_quantile(0.95, sum by (le) (rate(http_request_duration_seconds_bucket{service="api-gateway",route="${route}"}[1m])))`;
     const p95 = await waitFor('p95 in Prometheus', async () => {
       const [value] = await promQuery(prometheus, expr);
       return value !== undefined && value > 1 ? value : undefined;
@@ -220,8 +220,11 @@ describe('admin endpoint', () => {
     const loop = (body: unknown) =>
       admin(platform, '/crash', { method: 'POST', body: JSON.stringify(body) });
     expect((await loop({ crashLoop: { everyMs: 300 } })).status).toBe(200);
-    await waitFor('crash loop', async () =>
-      ((await restarts(crashed)) ?? 0) >= 3 ? true : undefined,
+    // Each restart starts a worker: slow on a busy machine.
+    await waitFor(
+      'crash loop',
+      async () => (((await restarts(crashed)) ?? 0) >= 3 ? true : undefined),
+      90_000,
     );
     expect((await loop({ crashLoop: null })).status).toBe(200);
     expect((await loop({ crashLoop: { everyMs: 1 } })).status).toBe(400);
@@ -235,5 +238,5 @@ describe('admin endpoint', () => {
       return alerts.length > 0 ? alerts : undefined;
     });
     expect(firing).toEqual([1]);
-  });
+  }, 180_000);
 });

@@ -4,6 +4,7 @@ import {
   limitReplicas,
   reconcile,
   replicasForCpu,
+  replicasForMemory,
   stabilise,
   type HpaSpec,
   type PodSample,
@@ -169,5 +170,52 @@ describe('reconcile', () => {
   it('brings an out-of-range count back into range', () => {
     expect(reconcile(initialHpaState(), pods(2, 0), 2, spec, 0).decision.desired).toBe(3);
     expect(reconcile(initialHpaState(), pods(16, 1), 16, spec, 0).decision.desired).toBe(15);
+  });
+});
+
+describe('CPU and memory (computeReplicasForMetrics)', () => {
+  const both: HpaSpec = {
+    ...spec,
+    memoryTargetUtilisation: 80,
+    memoryRequestBytes: 100 * 1024 * 1024,
+  };
+  const mib = 1024 * 1024;
+  /** `n` ready pods at `cores` CPU and `mebibytes` of working set. */
+  const loaded = (n: number, cores: number, mebibytes: number): PodSample[] =>
+    pods(n, cores).map((p) => ({ ...p, memoryBytes: mebibytes * mib }));
+
+  it('computes memory utilisation against the request, every sampled pod counted', () => {
+    // 3 pods at 120 MiB of 100 MiB = 120 %; 120/80 = 1.5 → ceil(4.5) = 5.
+    expect(replicasForMemory(loaded(3, 0, 120), 3, both)).toEqual({
+      replicas: 5,
+      utilisation: 120,
+    });
+    // An unready pod still counts for memory (the readiness rule is CPU's).
+    const starting: PodSample[] = [
+      ...loaded(2, 0, 120),
+      { name: 'new', state: 'unready', memoryBytes: 120 * mib },
+    ];
+    expect(replicasForMemory(starting, 3, both)).toMatchObject({ replicas: 5 });
+  });
+
+  it('scales to the largest proposal: memory wins over an idle CPU', () => {
+    const d = reconcile(initialHpaState(), loaded(3, 0.01, 120), 3, both, 0).decision;
+    expect(d).toMatchObject({ desired: 5, metric: 'memory', memoryUtilisation: 120 });
+    expect(d.reason).toMatch(/^memory resource utilization/);
+  });
+
+  it('scales to the largest proposal: CPU wins over a memory within target', () => {
+    // CPU 200 % → ceil(3 × 2.857) = 9, capped at max(2 × 3, 4) = 6; memory 50 % → 2.
+    const d = reconcile(initialHpaState(), loaded(3, 0.5, 50), 3, both, 0).decision;
+    expect(d).toMatchObject({ desired: 6, metric: 'cpu', utilisation: 200 });
+  });
+
+  it('does not scale down while one metric is unknown', () => {
+    // CPU idle (would go to min), memory unknown: keep the current count.
+    const d = reconcile(initialHpaState(), pods(5, 0.001), 5, both, 0).decision;
+    expect(d.desired).toBe(5);
+    expect(d.conditions.ScalingActive.reason).toBe('FailedGetResourceMetric');
+    // Without a memory target, the same pods scale down.
+    expect(reconcile(initialHpaState(), pods(5, 0.001), 5, spec, 0).decision.desired).toBe(3);
   });
 });

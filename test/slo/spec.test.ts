@@ -26,6 +26,7 @@ describe('the spec', () => {
           'promql',
           'client',
           'hpa',
+          'hpa-drift',
           'alert-rule',
           'alert-state',
           'queue-drain',
@@ -37,8 +38,13 @@ describe('the spec', () => {
   );
 
   it('platform.yaml and local.yaml judge the same objectives', async () => {
+    // The cluster's documented services that the journeys never reach have
+    // no local pool: only platform.yaml checks their configuration.
+    const clusterOnly = new Set(['hpa-config-other-services']);
     const names = async (file: string) =>
-      parseSpec(await readFile(join(SLO, file), 'utf8')).objectives.map((o) => JSON.stringify(o));
+      parseSpec(await readFile(join(SLO, file), 'utf8'))
+        .objectives.filter((o) => !clusterOnly.has(o.name))
+        .map((o) => JSON.stringify(o));
     expect(await names('local.yaml')).toEqual(await names('platform.yaml'));
   });
 

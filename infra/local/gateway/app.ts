@@ -7,7 +7,13 @@ import { Catalogue } from './catalogue.ts';
 import { openDatabase } from './db.ts';
 import { Faults } from './faults.ts';
 import { type Ctx, HttpError, type Reply, cutUnreadBody } from './http.ts';
-import { addQueueSource, countDbError, methodLabel, observeRequest } from './metrics.ts';
+import {
+  addQueueSource,
+  countDbError,
+  methodLabel,
+  observeRequest,
+  setServiceLabel,
+} from './metrics.ts';
 import { Newsletter } from './newsletter.ts';
 import {
   type FaultConfig,
@@ -16,6 +22,8 @@ import {
   type GatewayOptionsInput,
 } from './options.ts';
 import { Orders } from './orders.ts';
+import { proxy } from './proxy.ts';
+import { GATEWAY, serviceOfRoute } from '../services.ts';
 import { OrderQueue } from './queue.ts';
 import { ROUTES, ROUTE_TEMPLATES, type RouteSpec, type Services } from './routes.ts';
 import { Router } from './router.ts';
@@ -41,6 +49,14 @@ const HEALTH: Reply = { status: 200, json: JSON.stringify({ status: 'ok' }) };
  */
 export function createGateway(input: GatewayOptionsInput): Gateway {
   const options = GatewayOptions.parse(input);
+  setServiceLabel(options.service);
+  // The gateway serves every route (routing some to their service's pool); a
+  // service, its own routes and /health.
+  const served = (template: string) =>
+    options.service === GATEWAY ||
+    template === '/health' ||
+    serviceOfRoute(template) === options.service;
+  const upstreamOf = (template: string) => options.upstreams[serviceOfRoute(template)];
   const db = openDatabase(options.dataDir, options.bcryptCost, options.dbBusyTimeoutMs);
   const queue = new OrderQueue(db, options.orderConfirmDelayMs);
   const baskets = new Baskets(db);
@@ -60,11 +76,16 @@ export function createGateway(input: GatewayOptionsInput): Gateway {
     newsletter: new Newsletter(db),
   };
   const router = new Router<RouteSpec>();
-  for (const route of ROUTES) router.add(route.method, route.template, route);
+  for (const route of ROUTES.filter((r) => served(r.template)))
+    router.add(route.method, route.template, route);
+  // The order queue's consumer runs where orders are served.
+  const consumesQueue = served('/api/orders') && upstreamOf('/api/orders') === undefined;
 
   const faults = new Faults();
   const setFaults = (next: FaultConfigInput): FaultConfig => {
-    const config = faults.set(next);
+    // Route faults are the gateway's to inject (a service never delays a
+    // request twice); the queue pause is the consumer's, wherever it runs.
+    const config = faults.set(options.service === GATEWAY ? next : { ...next, routes: [] });
     queue.paused = config.queuePaused;
     for (const rule of config.routes) {
       if (rule.route !== '*' && !ROUTE_TEMPLATES.includes(rule.route)) {
@@ -77,15 +98,17 @@ export function createGateway(input: GatewayOptionsInput): Gateway {
   };
   setFaults(options.faults);
 
-  const removeQueueSource = addQueueSource(() => {
-    try {
-      return queue.ready();
-    } catch (err) {
-      countDbError(err);
-      return 0;
-    }
-  });
-  queue.start();
+  const removeQueueSource = consumesQueue
+    ? addQueueSource(() => {
+        try {
+          return queue.ready();
+        } catch (err) {
+          countDbError(err);
+          return 0;
+        }
+      })
+    : () => {};
+  if (consumesQueue) queue.start();
 
   async function serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const start = performance.now();
@@ -105,8 +128,13 @@ export function createGateway(input: GatewayOptionsInput): Gateway {
         throw new HttpError(405, `Method ${method} not allowed`, undefined, { allow: match.allow });
       }
       const injected = faults.active ? await faults.apply(route, method) : undefined;
+      const upstream = upstreamOf(route);
       if (injected) {
         reply = injected;
+      } else if (upstream !== undefined) {
+        const status = await proxy(req, res, upstream, serviceOfRoute(route));
+        observeRequest(route, method, status, (performance.now() - start) / 1000);
+        return;
       } else {
         const spec = match.handler;
         const ctx: Ctx = {
@@ -132,6 +160,10 @@ export function createGateway(input: GatewayOptionsInput): Gateway {
       res.destroy();
     });
   });
+
+  // A service's connections are recycled, so the gateway's kept-alive ones
+  // reach pods added by a scale-up (a Service balances connections, not requests).
+  if (options.service !== GATEWAY) server.maxRequestsPerSocket = 100;
 
   return {
     server,

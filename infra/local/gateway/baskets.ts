@@ -10,7 +10,7 @@ import {
   unprocessable,
   validate,
 } from './http.ts';
-import { SERVICE, basketItemsAdded } from './metrics.ts';
+import { serviceLabel, basketItemsAdded } from './metrics.ts';
 
 const quantity = z.number().int().min(1).max(99);
 const AddItemBody = z.object({ product_id: z.number().int().positive(), quantity });
@@ -133,7 +133,7 @@ export class Baskets {
     if (!this.productExists.get(body.product_id))
       throw unprocessable('product_id', 'Unknown product.');
     this.addItemTx.immediate(basket.id, body.product_id, body.quantity);
-    basketItemsAdded.labels({ service: SERVICE }).inc();
+    basketItemsAdded.labels({ service: serviceLabel() }).inc();
     return data(this.serialise(this.view(basket.id, ctx.userId)), 201);
   }
 

@@ -7,7 +7,29 @@ import { METHODS } from './options.ts';
 // are summed; the queue gauge uses `max` because all workers see the same
 // SQLite queue). Created once per process, shared by every gateway in it.
 
-export const SERVICE = 'api-gateway';
+// The deployment this process is a pod of: the `service` label of its series.
+let service = 'api-gateway';
+
+/** The `service` label of this process' series. */
+export function serviceLabel(): string {
+  return service;
+}
+
+/** Names the deployment this process serves (a service pool's worker calls it once, first). */
+export function setServiceLabel(name: string): void {
+  if (name === service) return;
+  service = name;
+  children.clear();
+  for (const metric of [
+    httpDuration,
+    httpRequests,
+    dbConnectionErrors,
+    ordersTotal,
+    basketItemsAdded,
+  ])
+    metric.reset();
+  touchAlertSeries();
+}
 
 const httpLabels = ['service', 'route', 'method', 'status'] as const;
 
@@ -15,7 +37,10 @@ export const httpDuration = new Histogram({
   name: 'http_request_duration_seconds',
   help: 'Gateway request duration, by route template, method and status.',
   labelNames: httpLabels,
-  buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+  // Finer than a cluster's services (DESIGN.md: 0.1 … 5 s at least): local
+  // requests take ~1 ms, so buckets start at 0.5 ms, or every quantile below
+  // 5 ms would be a bucket artefact and a baseline could not see a regression.
+  buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
 });
 
 export const httpRequests = new Counter({
@@ -75,10 +100,12 @@ export function addQueueSource(read: () => number): () => void {
 }
 
 // Series that must exist before anything happens (alerts compare them to 0).
-dbConnectionErrors.labels({ service: SERVICE }).inc(0);
-ordersTotal.labels({ service: SERVICE, status: 'pending' }).inc(0);
-ordersTotal.labels({ service: SERVICE, status: 'confirmed' }).inc(0);
-basketItemsAdded.labels({ service: SERVICE }).inc(0);
+function touchAlertSeries(): void {
+  dbConnectionErrors.labels({ service }).inc(0);
+  ordersTotal.labels({ service, status: 'pending' }).inc(0);
+  ordersTotal.labels({ service, status: 'confirmed' }).inc(0);
+  basketItemsAdded.labels({ service }).inc(0);
+}
 
 const KNOWN_METHODS = new Set<string>(METHODS);
 
@@ -94,6 +121,7 @@ interface HttpChildren {
 
 // Label children reused across requests: no label object built on the hot path.
 const children = new Map<string, HttpChildren>();
+touchAlertSeries();
 
 export function observeRequest(
   route: string,
@@ -104,7 +132,7 @@ export function observeRequest(
   const key = `${route} ${method} ${status}`;
   let child = children.get(key);
   if (!child) {
-    const labels = { service: SERVICE, route, method, status: String(status) };
+    const labels = { service, route, method, status: String(status) };
     child = { duration: httpDuration.labels(labels), requests: httpRequests.labels(labels) };
     children.set(key, child);
   }
@@ -123,6 +151,6 @@ export function countDbError(err: unknown): boolean {
   const code = (err as { code?: unknown } | null)?.code;
   if (typeof code !== 'string') return false;
   if (!CONNECTION_CODES.some((c) => code === c || code.startsWith(`${c}_`))) return false;
-  dbConnectionErrors.labels({ service: SERVICE }).inc();
+  dbConnectionErrors.labels({ service }).inc();
   return true;
 }

@@ -2,7 +2,7 @@ import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 import { now, type Db } from './db.ts';
 import { type Ctx, type Reply, data, idParam, notFound, readJson, validate } from './http.ts';
-import { SERVICE, newsletterSubscriptions } from './metrics.ts';
+import { serviceLabel, newsletterSubscriptions } from './metrics.ts';
 
 const SubscriptionBody = z.object({
   email: z
@@ -54,7 +54,7 @@ export class Newsletter {
     // The UNIQUE (email, list) constraint decides, so racing workers agree on who created it.
     const token = randomBytes(18).toString('base64url');
     const created = this.insert.run(body.email, body.list, token, now()).changes === 1;
-    if (created) newsletterSubscriptions.labels({ service: SERVICE, list: body.list }).inc();
+    if (created) newsletterSubscriptions.labels({ service: serviceLabel(), list: body.list }).inc();
     const row = this.byEmail.get(body.email, body.list);
     if (!row) throw notFound('Subscription'); // unsubscribed in between
     return created

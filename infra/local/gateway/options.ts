@@ -65,6 +65,14 @@ export const GatewayOptions = z.strictObject({
     .int()
     .positive()
     .default(10 * 1024 * 1024),
+  /**
+   * The deployment this gateway is a pod of. `api-gateway` serves every
+   * route, or routes to `upstreams`; a service (`auth-service`) serves its
+   * own routes only (infra/local/services.ts) and `/health`.
+   */
+  service: z.string().min(1).default('api-gateway'),
+  /** Gateway only: the port (127.0.0.1) of each service pool to proxy its routes to. */
+  upstreams: z.record(z.string(), z.number().int().min(1).max(65_535)).default({}),
   /** Serve `GET /metrics` (single-process use; cluster workers leave it to the primary). */
   exposeMetrics: z.boolean().default(false),
 });

@@ -14,7 +14,7 @@ import {
   unprocessable,
   validate,
 } from './http.ts';
-import { SERVICE, ordersTotal } from './metrics.ts';
+import { serviceLabel, ordersTotal } from './metrics.ts';
 import type { OrderQueue } from './queue.ts';
 
 const OrderBody = z.object({
@@ -113,7 +113,7 @@ export class Orders {
       });
     }
     const { orderId, created } = this.placeTx.immediate(ctx.userId, key.data, body);
-    if (created) ordersTotal.labels({ service: SERVICE, status: 'pending' }).inc();
+    if (created) ordersTotal.labels({ service: serviceLabel(), status: 'pending' }).inc();
     return data(this.view(orderId, ctx.userId), 202);
   }
 

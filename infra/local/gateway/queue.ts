@@ -1,5 +1,5 @@
 import { now, type Db } from './db.ts';
-import { SERVICE, countDbError, ordersTotal } from './metrics.ts';
+import { serviceLabel, countDbError, ordersTotal } from './metrics.ts';
 
 /**
  * The order queue: a table in the shared SQLite file stands in for RabbitMQ.
@@ -76,7 +76,7 @@ export class OrderQueue {
       if (!this.anyDue.get(cutoff)) return 0;
       const confirmed = this.consumeTx.immediate(cutoff);
       if (confirmed > 0)
-        ordersTotal.labels({ service: SERVICE, status: 'confirmed' }).inc(confirmed);
+        ordersTotal.labels({ service: serviceLabel(), status: 'confirmed' }).inc(confirmed);
       return confirmed;
     } catch (err) {
       // A busy database must not kill the consumer: count it and retry next tick.

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { now, type Db } from './db.ts';
 import { type Ctx, HttpError, type Reply, data, idParam, notFound } from './http.ts';
-import { SERVICE, savTickets } from './metrics.ts';
+import { serviceLabel, savTickets } from './metrics.ts';
 import { receiveMultipart, safeClientName, sniffType } from './multipart.ts';
 
 const TicketFields = z.object({
@@ -105,7 +105,7 @@ export class SavTickets {
           now(),
         ).lastInsertRowid,
       );
-      savTickets.labels({ service: SERVICE, mime_type: type.mime }).inc();
+      savTickets.labels({ service: serviceLabel(), mime_type: type.mime }).inc();
       return data(this.view(id, ctx.userId), 201);
     } finally {
       // Rejected uploads leave nothing behind (after the rename this is a no-op).
