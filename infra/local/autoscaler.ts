@@ -84,9 +84,11 @@ export class Autoscaler {
       this.#state = state;
       this.decisions.push(decision);
       if (this.decisions.length > 50) this.decisions.shift();
-      this.#options.log(formatDecision(this.#pool.deployment, decision, this.spec));
-      if (decision.desired !== current && this.#timer !== undefined)
-        this.#pool.scaleTo(decision.desired);
+      // Scale events only: eight HPAs syncing every 5 s would bury the run's own output.
+      if (decision.desired !== current) {
+        this.#options.log(formatDecision(this.#pool.deployment, decision, this.spec));
+        if (this.#timer !== undefined) this.#pool.scaleTo(decision.desired);
+      }
       return decision;
     } finally {
       this.#syncing = false;
@@ -137,7 +139,7 @@ export class Autoscaler {
   }
 }
 
-/** One stderr line per decision: time, utilisation per metric, current → desired, reason. */
+/** One stderr line per scale event: time, utilisation per metric, current → desired, reason. */
 export function formatDecision(deployment: string, d: Decision, spec: HpaSpec): string {
   const cpu = `cpu ${d.utilisation ?? '<unknown>'}${d.utilisation === undefined ? '' : '%'}/${spec.targetUtilisation}%`;
   const memory =

@@ -127,6 +127,11 @@ describe('autoscalers', () => {
       ),
     ).toBe(true);
     expect(decisions.some((d) => /hpa api-gateway: .*replicas 1 → [2-9]/.test(d))).toBe(false);
+    // The log has scale events only, not a line per HPA per sync.
+    for (const d of decisions) {
+      const [, from, to] = / replicas (\d+) → (\d+) /.exec(d) ?? [];
+      expect(from, d).not.toBe(to);
+    }
     const deployments = (
       (await (await admin(platform, '/state')).json()) as {
         deployments: Record<string, { max: number }>;
