@@ -108,6 +108,8 @@ async function measure(o: HpaDrift, ctx: Context): Promise<Measurement> {
       drifts.length === 0
         ? undefined
         : 'The cluster differs from the documented table: fix the HPA (kubectl get hpa -o yaml) or the documents, then the spec',
+    // The live value of each field that differs: judged against its row, not against "≤ 0".
+    detailsNotBounded: true,
     details: drifts.map((d) => ({
       labels: { horizontalpodautoscaler: d.hpa, field: d.field, documented: String(d.documented) },
       value: d.live,

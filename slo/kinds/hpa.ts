@@ -144,6 +144,8 @@ async function measureTable(o: Hpa, rows: readonly HpaRow[], ctx: Context): Prom
           : `each ${formatBound(first.op, first.bound, first.unit, first.warning)}`,
     message: problems.length > 0 ? explain : undefined,
     hint: problems.find((p) => p.m.hint)?.m.hint,
+    // Each HPA against its own row (the message names those that failed).
+    detailsNotBounded: true,
     details: results.map((m, i) => ({
       labels: {
         horizontalpodautoscaler: names[i]!,
