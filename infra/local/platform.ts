@@ -10,6 +10,7 @@ import { GatewayOptions } from './gateway/options.ts';
 import { metricsHandler } from './metrics-endpoint.ts';
 import { PlatformOptions, type PlatformOptionsInput } from './options.ts';
 import { PodPool } from './pods.ts';
+import { podEntry } from './worker-bundle.ts';
 import { assertPortFree, bindError } from './bind.ts';
 import { freePort } from './ports.ts';
 import { scratchDir } from './scratch.ts';
@@ -112,9 +113,11 @@ export async function startPlatform(
       };
     };
     const deployments: Deployment[] = [];
+    const entry = await podEntry();
     const startPool = (row: ServiceRow, poolPort: number, upstreams: Record<string, number>) => {
       const hpa = spec(row);
       const pool = new PodPool({
+        entry,
         deployment: row.deployment,
         port: poolPort,
         gateway:

@@ -1,5 +1,4 @@
 import cluster, { type Worker } from 'node:cluster';
-import { fileURLToPath } from 'node:url';
 import type { FaultConfig, GatewayOptions } from './gateway/options.ts';
 import { METRICS_REQUEST, METRICS_RESPONSE } from './worker-agent.ts';
 
@@ -12,17 +11,14 @@ import { METRICS_REQUEST, METRICS_RESPONSE } from './worker-agent.ts';
 
 export const NAMESPACE = 'e-commerce-local';
 
-const WORKER_FILE = fileURLToPath(new URL('./gateway/worker.ts', import.meta.url));
-// Absolute, so workers find tsx whatever the current directory is.
-const TSX = import.meta.resolve('tsx');
-const AGENT = new URL('./worker-agent.ts', import.meta.url).href;
-
 export interface PodPoolOptions {
   /** Deployment name: the pods' name prefix and container name (`api-gateway`). */
   deployment: string;
   /** Shared listening port of every worker (127.0.0.1). */
   port: number;
   gateway: GatewayOptions;
+  /** The pods' bundled entry (worker-bundle.ts's podEntry()). */
+  entry: string;
   /** SIGTERM → SIGKILL grace period (Kubernetes: 30 s). */
   terminationGraceMs?: number;
   log: (line: string) => void;
@@ -72,11 +68,9 @@ export class PodPool {
     // run, new connections waited seconds for it (seen at ~1,000 VUs, each
     // with its own keep-alive connection, as in k6).
     cluster.schedulingPolicy = cluster.SCHED_NONE;
-    cluster.setupPrimary({
-      exec: WORKER_FILE,
-      args: [],
-      execArgv: ['--import', TSX, '--import', AGENT],
-    });
+    // Plain node: the entry is bundled TypeScript (worker-bundle.ts), its
+    // inline source map read when a stack is printed.
+    cluster.setupPrimary({ exec: options.entry, args: [], execArgv: ['--enable-source-maps'] });
   }
 
   /** Pods that are not being deleted, oldest first. */

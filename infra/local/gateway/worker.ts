@@ -1,5 +1,5 @@
 // Cluster worker entry of the local platform's gateway. The supervisor (a
-// node:cluster primary) forks it with `execArgv: ['--import', 'tsx']` and:
+// node:cluster primary) forks it, bundled with the agent (worker-bundle.ts), and:
 //   env LOADGATE_GATEWAY_OPTIONS  GatewayOptions as JSON (dataDir at least)
 //   env PORT                      port shared by every worker on 127.0.0.1
 //   IPC {type:'faults', faults}   replace the injected faults (FaultConfig)
