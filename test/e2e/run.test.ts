@@ -24,8 +24,10 @@ describe('loadgate run', () => {
     const outcome = await loadgate(['run', 'smoke', '--results', dir, '-e', 'SMOKE_DURATION=20s']);
     expect(outcome.stderr).toContain('engine: builtin');
     expect(outcome.code, outcome.stdout + outcome.stderr).toBe(0);
-    // Progress lines while the load runs, with the local HPA's replicas.
-    expect(outcome.stderr).toMatch(/running .* VUs, .* req\/s.*HPA 3 replicas/);
+    // Progress lines while the load runs, with every local deployment's replicas.
+    expect(outcome.stderr).toMatch(
+      /running .* VUs, .* req\/s.*replicas gw \d+ auth \d+ prod \d+ bask \d+ ord \d+ addr \d+ sav \d+ news \d+/,
+    );
 
     const run = await onlyRunDir(dir);
     const files = await readdir(run);
@@ -202,7 +204,7 @@ describe('loadgate run with a fault injected into the local platform', () => {
       expect(await page.locator('#routes tr.route').first().innerText()).toMatch(/\d+(\.\d+)? s/);
       expect(
         await page
-          .locator('#server .server-chart[data-chart="hpa:api-gateway"] path.series')
+          .locator('#server .server-chart[data-chart="hpa:api-gateway-hpa"] path.series')
           .count(),
       ).toBe(4);
       await keepScreenshot(page, 'report-fault-rehearsal.png');
