@@ -64,13 +64,15 @@ export const optionsSchema = z
   .passthrough();
 export type ScriptOptions = z.infer<typeof optionsSchema>;
 
+/** k6's command-line overrides of the script's options (--vus, --duration, …). */
 export type Overrides = {
   vus?: number;
   duration?: string;
   iterations?: number;
+  /** This instance's part of a split test (k6's `--execution-segment`, `--execution-segment-sequence`). */
   executionSegment?: string;
   executionSegmentSequence?: string;
-  /** `--tag NAME=VALUE`: tags on every sample of the test. */
+  /** `--tag NAME=VALUE`: tags on every sample of the test (a split run's testid and instance). */
   tags?: Record<string, string>;
 };
 

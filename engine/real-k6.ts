@@ -5,24 +5,19 @@ import { accessSync, constants } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { EXIT } from '../core/errors.ts';
 import { requestedOutputs, type OutputRequest, type OutputShorthands } from './outputs/index.ts';
+import type { Overrides } from './options.ts';
 
-export type K6Invocation = OutputShorthands & {
-  script: string;
-  env?: Record<string, string>;
-  vus?: number;
-  duration?: string;
-  iterations?: number;
-  /** This instance's part of a split test (k6's `--execution-segment`, `--execution-segment-sequence`). */
-  executionSegment?: string;
-  executionSegmentSequence?: string;
-  /** k6's `--tag NAME=VALUE`: on every sample (a split run's testid and instance). */
-  tags?: Record<string, string>;
-  summaryExport?: string;
-  /** `--out` outputs, besides the shorthands outJson and remoteWrite. */
-  outputs?: OutputRequest[];
-  quiet?: boolean;
-  noSummary?: boolean;
-};
+/** One run as k6's command line gives it; the overrides are the same for both engines. */
+export type K6Invocation = OutputShorthands &
+  Overrides & {
+    script: string;
+    env?: Record<string, string>;
+    summaryExport?: string;
+    /** `--out` outputs, besides the shorthands outJson and remoteWrite. */
+    outputs?: OutputRequest[];
+    quiet?: boolean;
+    noSummary?: boolean;
+  };
 
 /** The k6 binary to use, or undefined when neither K6_BIN nor PATH has one. */
 export function findK6(env: NodeJS.ProcessEnv = process.env): string | undefined {

@@ -136,8 +136,11 @@ export type RunSamples = {
   badLines: number;
 };
 
-/** Streams `file` into its groups. */
-export async function readRunSamples(file: string, o: ReadOptions): Promise<RunSamples> {
+/** An empty set of groups and the function that finds or makes one (one seeded random for all). */
+function groupsOf(o: ReadOptions): {
+  groups: Map<string, Group>;
+  group: (kind: GroupKind, name: string) => Group;
+} {
   const groups = new Map<string, Group>();
   const random = seededRandom(o.seed);
   const group = (kind: GroupKind, name: string) => {
@@ -146,6 +149,12 @@ export async function readRunSamples(file: string, o: ReadOptions): Promise<RunS
     if (!g) groups.set(key, (g = new Group(kind, name, o.reservoir, random)));
     return g;
   };
+  return { groups, group };
+}
+
+/** Streams `file` into its groups. */
+export async function readRunSamples(file: string, o: ReadOptions): Promise<RunSamples> {
+  const { groups, group } = groupsOf(o);
   let first = Infinity;
   let last = -Infinity;
   let badLines = 0;
@@ -202,14 +211,7 @@ export async function readRunSamples(file: string, o: ReadOptions): Promise<RunS
  * sample), each request as an outcome.
  */
 export async function readAggregateSamples(file: string, o: ReadOptions): Promise<RunSamples> {
-  const groups = new Map<string, Group>();
-  const random = seededRandom(o.seed);
-  const group = (kind: GroupKind, name: string) => {
-    const key = groupKey(kind, name);
-    let g = groups.get(key);
-    if (!g) groups.set(key, (g = new Group(kind, name, o.reservoir, random)));
-    return g;
-  };
+  const { groups, group } = groupsOf(o);
   let first = Infinity;
   let last = -Infinity;
   const { badLines } = await readAggregates(file, (line) => {
