@@ -1,9 +1,9 @@
-import { existsSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { pathToFileURL } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeReport } from '../../report/index.ts';
+import { CHROMIUM, hasChromium, launch, openPage, skipNote, type Opened } from './browser.ts';
 import { fixturePoints, HOSTILE_CHECK, ndjson, writeRunDir } from './fixture.ts';
 
 /**
@@ -11,9 +11,6 @@ import { fixturePoints, HOSTILE_CHECK, ndjson, writeRunDir } from './fixture.ts'
  * every network request refused and recorded.
  */
 
-const CHROMIUM = '/usr/bin/chromium';
-const hasChromium = existsSync(CHROMIUM);
-const skipNote = hasChromium ? '' : ` [skipped: no ${CHROMIUM}; apt-get install chromium]`;
 if (!hasChromium)
   console.warn(`report browser tests skipped: no ${CHROMIUM} (apt-get install chromium)`);
 
@@ -21,19 +18,7 @@ let browser: Browser | undefined;
 const dirs: string[] = [];
 
 beforeAll(async () => {
-  if (!hasChromium) return;
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  if (hasChromium) browser = await launch();
 });
 
 afterAll(async () => {
@@ -41,26 +26,11 @@ afterAll(async () => {
   for (const dir of dirs) await rm(dir, { recursive: true, force: true });
 });
 
-type Opened = { page: Page; requests: string[]; errors: string[]; html: string };
-
 /** Writes the report of a run dir and opens it; anything but the file itself is refused. */
-async function open(dir: string): Promise<Opened> {
+async function open(dir: string): Promise<Opened & { html: string }> {
   dirs.push(dir);
-  const file = await writeReport(dir);
-  const url = pathToFileURL(file).href;
-  const page = await browser!.newPage();
-  const requests: string[] = [];
-  const errors: string[] = [];
-  page.on('request', (r) => requests.push(r.url()));
-  page.on('console', (m) => {
-    if (m.type() === 'error' || m.type() === 'warning') errors.push(`${m.type()}: ${m.text()}`);
-  });
-  page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
-  await page.route('**/*', (route) =>
-    route.request().url() === url ? route.continue() : route.abort('blockedbyclient'),
-  );
-  await page.goto(url, { waitUntil: 'load' });
-  return { page, requests, errors, html: await page.content() };
+  const opened = await openPage(browser!, pathToFileURL(await writeReport(dir)).href);
+  return { ...opened, html: await opened.page.content() };
 }
 
 describe('report.html in a browser', () => {
