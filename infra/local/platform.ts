@@ -36,8 +36,6 @@ export interface Platform {
   adminUrl: string;
   /** What the admin endpoint requires as `Authorization: Bearer <token>`. */
   adminToken: string;
-  /** The gateway's replicas right now, as its HPA has set them (0 before the pool starts). */
-  replicas(): number;
   /** Every deployment's replicas right now, gateway first (empty before the pools start). */
   replicasByDeployment(): Record<string, number>;
   prometheusUrl?: string;
@@ -77,7 +75,6 @@ export async function startPlatform(
     metricsUrl: '',
     adminUrl: '',
     adminToken: options.adminToken,
-    replicas: () => 0,
     replicasByDeployment: () => ({}),
     stop,
   };
@@ -140,14 +137,13 @@ export async function startPlatform(
     const upstreams: Record<string, number> = {};
     const services = options.servicePools ? SERVICES.filter((s) => s.deployment !== GATEWAY) : [];
     for (const row of services) upstreams[row.deployment] = await freePort();
-    const gatewayPool = startPool(
+    startPool(
       SERVICES.find((s) => s.deployment === GATEWAY)!,
       port,
       upstreams,
     );
     for (const row of services) startPool(row, upstreams[row.deployment]!, {});
     // deployments[0] is the gateway's: faults and crashes are its (admin.ts).
-    platform.replicas = () => gatewayPool.pods.length;
     platform.replicasByDeployment = () =>
       Object.fromEntries(deployments.map((d) => [d.pool.deployment, d.pool.pods.length]));
     // Twenty workers take a while to start: the endpoints and Prometheus
