@@ -8,6 +8,7 @@ import { createReadStream, existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { constants, createGunzip } from 'node:zlib';
 import { Registry, sinkValues, type Contains, type MetricType } from '../metrics.ts';
 import {
   bindThresholds,
@@ -50,7 +51,7 @@ export async function mergeRunnerSummaries(args: {
   };
   bind();
   for (const runner of args.runners)
-    await replay(join(runner.dir, RUN_FILES.metrics), registry, bind);
+    await replay(join(runner.dir, RUN_FILES.rawSamples), registry, bind);
   // A threshold on a metric no runner ever sampled stays unbound: not evaluated.
   const bindable = thresholds.filter((t) => bound.has(t));
   const durationMs = Math.max(0, ...summaries.map((s) => s.state?.testRunDurationMs ?? 0));
@@ -101,8 +102,10 @@ export async function mergeRunnerSummaries(args: {
 async function replay(file: string, registry: Registry, onDefine: () => void): Promise<void> {
   // A runner that died before its first sample wrote nothing.
   if (!existsSync(file)) return;
-  const stream = createReadStream(file, 'utf8');
-  for await (const text of createInterface({ input: stream, crlfDelay: Infinity })) {
+  // A killed runner's gzip stream ends early: Z_SYNC_FLUSH decompresses what is
+  // there instead of failing on the missing end (zlib's documented way for truncated data).
+  const input = createReadStream(file).pipe(createGunzip({ finishFlush: constants.Z_SYNC_FLUSH }));
+  for await (const text of createInterface({ input, crlfDelay: Infinity })) {
     let line: Line;
     try {
       line = JSON.parse(text) as Line;

@@ -82,7 +82,8 @@ export async function runSplit(opts: SplitRunOptions): Promise<SplitRunResult> {
       // One RUN_ID for all: the journeys' e-mails are unique by exec.vu.idInTest, which
       // counts every instance (__VU restarts at 1 in each).
       env: { ...opts.invocation.env, RESULTS_DIR: dir },
-      outJson: join(dir, RUN_FILES.metrics),
+      // Gzipped, as `k6 --out json=file.gz` writes it: a runner's every sample is kept for the merge.
+      outJson: join(dir, RUN_FILES.rawSamples),
       executionSegment: segment,
       executionSegmentSequence: sequence,
       tags: { testid: opts.testid, instance },

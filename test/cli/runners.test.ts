@@ -1,3 +1,4 @@
+import { gunzipSync } from 'node:zlib';
 // loadgate run --runners: one test split over runner processes, judged once.
 // Against a real Prometheus with native histograms: the global p95 of the
 // merged histograms is the p95 of every sample of every runner (within the
@@ -116,9 +117,9 @@ async function splitRun(
   return { runDir, record, result, code, verdict };
 }
 
-/** Every http_req_duration sample (ms) of one runner, from its metrics.ndjson. */
+/** Every http_req_duration sample (ms) of one runner, from its metrics.ndjson.gz. */
 async function samples(runDir: string, instance: string): Promise<number[]> {
-  const text = await readFile(join(runDir, instance, 'metrics.ndjson'), 'utf8');
+  const text = gunzipSync(await readFile(join(runDir, instance, 'metrics.ndjson.gz'))).toString();
   return text
     .split('\n')
     .filter((l) => l.includes('"metric":"http_req_duration"') && l.includes('"Point"'))

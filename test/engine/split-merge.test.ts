@@ -1,3 +1,4 @@
+import { gzipSync } from 'node:zlib';
 // A split run's one summary: every runner's points merged, the k6 thresholds
 // evaluated once over them. A runner whose own slice fails a threshold does not
 // fail the run when the whole test passes it, and the other way round.
@@ -42,7 +43,10 @@ async function runner(name: string, latencies: number[], ownP95Ok: boolean): Pro
     lines.push(point('checks', i % 50 === 0 ? 0 : 1, tags));
   }
   // A killed runner's last line is torn: it must not break the merge.
-  await writeFile(join(runnerDir, 'metrics.ndjson'), lines.join('\n') + '\n{"type":"Poi');
+  await writeFile(
+    join(runnerDir, 'metrics.ndjson.gz'),
+    gzipSync(lines.join('\n') + '\n{"type":"Poi'),
+  );
   const summary: K6Summary = {
     metrics: {
       'http_req_duration{journey:browse}': {
