@@ -1,19 +1,34 @@
 // One density run of the built-in engine, in a process of its own (spawned by
-// bench/density.ts), so its peak resident memory and memory mappings are this
-// run's alone. argv: script, VUs, duration, base URL. Prints one JSON line
-// (DensityRun).
+// bench/density.ts with the engine's VU_PROCESS_FLAGS), so its peak resident
+// memory and memory mappings are this run's alone, its child engine processes
+// included. argv: script, VUs, duration, base URL, think time. Prints one JSON
+// line (DensityRun).
 import { runTest, type ProgressState } from '../engine/runner.ts';
-import { procMappings, procPeakRss, type DensityRun } from './density-proc.ts';
+import {
+  procDescendants,
+  procMappings,
+  procPeakRss,
+  procRss,
+  type DensityRun,
+} from './density-proc.ts';
 
 // The CPU window starts this long after the VUs started: connections, JIT.
 const WARMUP_MS = 3000;
 
-const [script, vus, duration, baseUrl] = process.argv.slice(2);
-if (!script || !vus || !duration || !baseUrl)
-  throw new Error('usage: density-child.ts SCRIPT VUS DURATION BASE_URL');
+const [script, vus, duration, baseUrl, thinkTime] = process.argv.slice(2);
+if (!script || !vus || !duration || !baseUrl || !thinkTime)
+  throw new Error('usage: density-child.ts SCRIPT VUS DURATION BASE_URL THINK_TIME');
 
 let maxMaps = 0;
-const sampleMaps = () => (maxMaps = Math.max(maxMaps, procMappings('self') ?? 0));
+let maxTreeRss = 0;
+const sampleMaps = () => {
+  const pids = [process.pid, ...procDescendants(process.pid)];
+  maxMaps = Math.max(maxMaps, ...pids.map((p) => procMappings(p) ?? 0));
+  maxTreeRss = Math.max(
+    maxTreeRss,
+    pids.reduce((sum, p) => sum + (procRss(p) ?? 0), 0),
+  );
+};
 const sampler = setInterval(sampleMaps, 1000);
 
 type Mark = { cpuUs: number; requests: number };
@@ -33,7 +48,7 @@ const progress = (p: ProgressState) => {
 let stderr = '';
 const outcome = await runTest({
   script,
-  env: { BASE_URL: baseUrl, THINK_TIME: '0.2' },
+  env: { BASE_URL: baseUrl, THINK_TIME: thinkTime },
   overrides: { vus: Number(vus), duration },
   outputs: [],
   noSummary: true,
@@ -52,7 +67,7 @@ const run: DensityRun = {
   requests,
   checksPassed: values.passes ?? 0,
   checksFailed: values.fails ?? 0,
-  peakRssBytes: procPeakRss('self') ?? 0,
+  peakRssBytes: Math.max(procPeakRss('self') ?? 0, maxTreeRss),
   peakMappings: maxMaps,
   cpuMsPerRequest: requests ? cpuUs() / 1000 / requests : undefined,
   cpuMsPerRequestWindow:

@@ -1,6 +1,6 @@
 // What a density run measures of a process, from /proc (Linux only: elsewhere
 // undefined, and the figures print as n/a).
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 
 /** One run of the browse bundle at a VU count, on either engine. */
 export type DensityRun = {
@@ -9,9 +9,13 @@ export type DensityRun = {
   requests: number;
   checksPassed: number;
   checksFailed: number;
-  /** VmHWM: the most resident memory the process ever had. */
+  /**
+   * The most resident memory the run had: VmHWM of its process, or, when it
+   * spread its VUs over child engine processes, the most the processes held
+   * together (sampled each second).
+   */
   peakRssBytes: number;
-  /** The most lines /proc/<pid>/maps had (sampled each second): vm.max_map_count counts them. */
+  /** The most lines one process's /proc/<pid>/maps had (sampled each second): vm.max_map_count counts them per process. */
   peakMappings: number;
   /** CPU of the whole process (all threads) over the whole run, per request. */
   cpuMsPerRequest: number | undefined;
@@ -32,6 +36,38 @@ function read(path: string): string | undefined {
 export function procPeakRss(pid: number | 'self'): number | undefined {
   const kb = /VmHWM:\s+(\d+) kB/.exec(read(`/proc/${pid}/status`) ?? '')?.[1];
   return kb === undefined ? undefined : Number(kb) * 1024;
+}
+
+/** VmRSS: resident memory now. */
+export function procRss(pid: number | 'self'): number | undefined {
+  const kb = /VmRSS:\s+(\d+) kB/.exec(read(`/proc/${pid}/status`) ?? '')?.[1];
+  return kb === undefined ? undefined : Number(kb) * 1024;
+}
+
+/** The processes `pid` started, and theirs (Linux: /proc). */
+export function procDescendants(pid: number): number[] {
+  const parents = new Map<number, number[]>();
+  let entries: string[] = [];
+  try {
+    entries = readdirSync('/proc').filter((e) => /^\d+$/.test(e));
+  } catch {
+    return [];
+  }
+  for (const e of entries) {
+    const stat = read(`/proc/${e}/stat`);
+    if (!stat) continue;
+    const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+    parents.set(ppid, [...(parents.get(ppid) ?? []), Number(e)]);
+  }
+  const out: number[] = [];
+  const walk = (p: number) => {
+    for (const c of parents.get(p) ?? []) {
+      out.push(c);
+      walk(c);
+    }
+  };
+  walk(pid);
+  return out;
 }
 
 export function procMappings(pid: number | 'self'): number | undefined {

@@ -2,9 +2,13 @@
 // largest VU count that ran, on the browse bundle against the local platform
 // (`-e THINK_TIME=0.2 --vus N --duration 20s`), the built-in engine beside
 // real k6 in the same run when k6 is on PATH (skipped, saying so, otherwise).
+// The largest count is probed with a lighter load per VU (THINK_TIME=10, 60 s)
+// that the 2 cores can serve, so the VU count is the limit, not the CPU.
 //
-// Each run is a process of its own (bench/density-child.ts for the engine, k6
-// itself), so its peak resident memory (VmHWM) and mappings are its alone.
+// Each run is a process of its own (bench/density-child.ts for the engine, run
+// with the engine's Node flags as bin/loadgate.mjs runs it; k6 itself), so its
+// peak resident memory (VmHWM; with child engine processes, their sum sampled
+// each second) and mappings are its alone.
 // Memory per added VU is the difference of two runs' peaks over the VUs added
 // (50 → 200, 200 → 1,000): what the process costs anyway cancels out. CPU is
 // user + system of the whole process, all threads, per request: over the whole
@@ -17,13 +21,16 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startPlatform } from '../infra/local/platform.ts';
 import { findK6, k6Command } from '../engine/real-k6.ts';
+import { VU_PROCESS_FLAGS } from '../engine/vu-host.ts';
 import { procCpuMs, procMappings, procPeakRss, type DensityRun } from './density-proc.ts';
 
 const VU_COUNTS = (process.env.BENCH_DENSITY_VUS ?? '50,200,1000').split(',').map(Number);
 const DURATION = process.env.BENCH_DENSITY_DURATION ?? '20s';
 // Past the last VU count: larger ones, shorter, until one does not run.
 const PROBE = (process.env.BENCH_DENSITY_PROBE ?? '1250,1500,2000,3000').split(',').filter(Boolean);
-const PROBE_DURATION = '10s';
+const PROBE_DURATION = '60s';
+const THINK = '0.2';
+const PROBE_THINK = '10';
 const SCRIPT = fileURLToPath(new URL('../k6-bundles/browse.js', import.meta.url));
 const CHILD = fileURLToPath(new URL('./density-child.ts', import.meta.url));
 // Where `--import tsx` resolves from, whatever the bench's working directory.
@@ -35,10 +42,15 @@ function collect(child: ReturnType<typeof spawn>): Promise<{ code: number; out: 
   return new Promise((resolve) => child.once('exit', (code) => resolve({ code: code ?? 1, out })));
 }
 
-async function engineRun(vus: number, duration: string, baseUrl: string): Promise<DensityRun> {
+async function engineRun(
+  vus: number,
+  duration: string,
+  baseUrl: string,
+  think: string,
+): Promise<DensityRun> {
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', CHILD, SCRIPT, String(vus), duration, baseUrl],
+    [...VU_PROCESS_FLAGS, '--import', 'tsx', CHILD, SCRIPT, String(vus), duration, baseUrl, think],
     { cwd: REPO, stdio: ['ignore', 'pipe', 'inherit'] },
   );
   const { code, out } = await collect(child);
@@ -73,11 +85,12 @@ async function k6Run(
   duration: string,
   baseUrl: string,
   dir: string,
+  think: string,
 ): Promise<DensityRun> {
   const summary = join(dir, `k6-${vus}.json`);
   const { args, env } = k6Command({
     script: SCRIPT,
-    env: { BASE_URL: baseUrl, THINK_TIME: '0.2' },
+    env: { BASE_URL: baseUrl, THINK_TIME: think },
     vus,
     duration,
     summaryExport: summary,
@@ -164,7 +177,7 @@ export async function densityBench(): Promise<void> {
   const engine = new Map<number, DensityRun>();
   const real = new Map<number, DensityRun>();
   console.log(
-    `engine density: browse bundle, local platform, -e THINK_TIME=0.2, --duration ${DURATION}; ` +
+    `engine density: browse bundle, local platform, -e THINK_TIME=${THINK}, --duration ${DURATION} (largest count: THINK_TIME=${PROBE_THINK}, ${PROBE_DURATION}); ` +
       (k6
         ? `real k6 (${k6}) beside each`
         : 'real k6 skipped: k6 not on PATH (set K6_BIN or install k6)') +
@@ -172,8 +185,8 @@ export async function densityBench(): Promise<void> {
   );
   try {
     for (const vus of VU_COUNTS) {
-      engine.set(vus, await engineRun(vus, DURATION, url));
-      if (k6) real.set(vus, await k6Run(k6, vus, DURATION, url, dir));
+      engine.set(vus, await engineRun(vus, DURATION, url, THINK));
+      if (k6) real.set(vus, await k6Run(k6, vus, DURATION, url, dir, THINK));
       console.log(
         `engine density: ${vus} VUs: engine ${describe(engine.get(vus)!, vus)}` +
           (k6 ? `   | k6 ${describe(real.get(vus)!, vus)}` : ''),
@@ -194,8 +207,16 @@ export async function densityBench(): Promise<void> {
         `engine density: CPU per request at 200 VUs, engine/k6: ${(at200.cpuMsPerRequest / k6At200.cpuMsPerRequest).toFixed(2)}× over the run (target ≤ 0.6×)`,
       );
     for (const [name, runs, runOne] of [
-      ['engine', engine, (n: number) => engineRun(n, PROBE_DURATION, url)],
-      ...(k6 ? [['k6', real, (n: number) => k6Run(k6, n, PROBE_DURATION, url, dir)] as const] : []),
+      ['engine', engine, (n: number) => engineRun(n, PROBE_DURATION, url, PROBE_THINK)],
+      ...(k6
+        ? [
+            [
+              'k6',
+              real,
+              (n: number) => k6Run(k6, n, PROBE_DURATION, url, dir, PROBE_THINK),
+            ] as const,
+          ]
+        : []),
     ] as const) {
       let largest = Math.max(0, ...[...runs].filter(([n, r]) => ran(r, n)).map(([n]) => n));
       let stopped = '';

@@ -35,14 +35,25 @@ export function vuHeapLimitMb(env: NodeJS.ProcessEnv = process.env): number {
   return Number.isFinite(mb) && mb >= 16 ? mb : 1024;
 }
 
-// What a running VU costs (browse journey, `npm run bench -- engine`): ~6.5 MB
-// resident and ~34 memory mappings. Its V8 heap is ~5.5 MB: Node's own worker
-// start-up, ~3.4 MB live (Node 20 has no start-up snapshot for workers), the
-// VU's code and state ~1.2 MB, the rest page slack and the young generation;
+// What a running VU costs (browse journey, `npm run bench -- engine`): ~6 MB
+// resident and ~34 memory mappings, nearly all of it what a bare Node worker
+// thread costs. Its V8 heap: Node's own worker start-up, ~3 MB live; the young
+// generation, two 1 MB semi-spaces (V8's minimum); the VU's code and state;
 // each 256 KB heap page is a mapping of its own. The thread's stack, JIT pages
 // and malloc'd isolate make up the rest. A k6 VU (~1.7 MB) is a goroutine, not
 // a thread with an isolate: a VU blocks in sleep() and http.*, so it needs a
 // thread, and JavaScript on a thread needs an isolate of its own.
+
+/**
+ * Node flags of a process that runs VU threads. Without Node's start-up
+ * snapshot, a worker builds its heap by running Node's bootstrap instead of
+ * copying the snapshot's, which carries full-size caches (V8's 256 KB
+ * number-to-string cache among them): ~0.6 MB less per VU thread (6.44 →
+ * 5.83 MiB for a bare worker) for ~4 ms more CPU to start one. The flag is per
+ * process (a Worker refuses it), so it is given where an engine process is
+ * started: child engine processes, split runners, bin/loadgate.mjs's shebang.
+ */
+export const VU_PROCESS_FLAGS = ['--no-node-snapshot'];
 
 /**
  * The young generation of a VU, in MB: 1 MB semi-spaces. A VU's garbage is

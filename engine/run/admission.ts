@@ -1,20 +1,26 @@
 // Whether the machine can hold the VUs a test asks for. Each VU is a worker
 // thread with its own V8 isolate, much heavier than a k6 VU: a test that
-// cannot fit is refused before any load (exit 104), and an arrival-rate
-// scenario stops growing when the room runs out, rather than the process
-// dying minutes later out of memory or out of memory mappings. The mapping
-// limit is per process: a test that needs more VUs than one process can map
-// is spread over child engine processes (processesFor, engine/run/children.ts).
+// cannot fit is refused before any load (exit 104); VUs start a few at a
+// time, so a machine that runs out of memory while they start is seen
+// before any load too; an arrival-rate scenario stops growing when the room
+// runs out; and a run whose VUs outgrow the machine is stopped with its
+// results written (monitor.ts), rather than the process dying minutes later
+// out of memory or out of memory mappings. The mapping limit is per process:
+// a test that needs more VUs than one process can map is spread over child
+// engine processes (processesFor, engine/run/children.ts).
 import { readFileSync } from 'node:fs';
 import { freemem, totalmem } from 'node:os';
 import { EXIT, ExitError } from '../../core/errors.ts';
 
 /**
- * Resident memory of one VU thread, with room: ~6.1–6.6 MiB per added VU
- * running the browse journey (`npm run bench -- engine`, 200 → 1,000 VUs;
- * engine/vu-host.ts says what it is made of).
+ * Resident memory of one VU thread: 6.44 MiB for a bare Node worker thread,
+ * 5.83 MiB without Node's start-up snapshot (VU_PROCESS_FLAGS), and ~6.4 MiB
+ * per VU over a whole 3,000-VU browse run (`npm run bench -- engine`;
+ * engine/vu-host.ts says what it is made of). A VU under heavy load grows
+ * past it (its young generation fills, its responses queue): the reserve
+ * below and the watch during the run are for that.
  */
-const VU_BYTES = 8 * 1024 * 1024;
+const VU_BYTES = 6.5 * 1024 * 1024;
 /** Memory mappings of one VU thread (its V8 heap pages and stack): ~33–35 measured, with room. */
 const VU_MAPPINGS = 40;
 
@@ -39,19 +45,59 @@ const LIGHTER = 'or run real k6 (K6_BIN or k6 on PATH), whose VUs are far lighte
 const LOWER =
   'Lower the load (VUs, preAllocatedVUs; TARGET_RPS or THINK_TIME for the bundled profiles), ';
 
+const gib = (bytes: number) => `${(bytes / 2 ** 30).toFixed(1)} GiB`;
+
+/**
+ * Memory the VUs leave to everything else: the target, Prometheus, the OS,
+ * the VUs' own growth under load. A tenth of the machine.
+ */
+function reserve(): number {
+  return Math.max(4 * VU_BYTES, totalmem() / 10);
+}
+
 /** Refuses (exit 104) `vus` VU threads when the machine's free memory cannot hold them, in however many processes. */
 export function checkMemoryFor(vus: number): void {
   const needed = vus * VU_BYTES;
   const available = freemem();
-  const gib = (bytes: number) => `${(bytes / 2 ** 30).toFixed(1)} GiB`;
-  if (needed > available * 0.8)
+  if (needed > available - reserve())
     throw new ExitError(
       EXIT.invalidConfig,
       `the scenarios start ${vus} VUs at once: about ${gib(needed)} for the built-in engine ` +
-        `(a thread of ~${VU_BYTES / 2 ** 20} MiB per VU), more than the ${gib(available)} this machine has free. ` +
+        `(a thread of ~${VU_BYTES / 2 ** 20} MiB per VU), more than the ${gib(available)} this machine has free ` +
+        `less the ${gib(reserve())} kept for the rest. ` +
         LOWER +
         LIGHTER,
     );
+}
+
+/** Refuses (exit 104) to start one more VU while the test's VUs start, when the free memory is down to the reserve. */
+export function checkRoomForNextVu(started: number, of: number): void {
+  const free = freemem();
+  if (free <= reserve())
+    throw new ExitError(
+      EXIT.invalidConfig,
+      `the machine ran out of free memory while the VUs started: ${started} of ${of} started, ` +
+        `${gib(free)} free (${gib(reserve())} is kept for the rest); no load was sent. ` +
+        LOWER +
+        LIGHTER,
+    );
+}
+
+/**
+ * During the run: why the test must stop now, when the machine's free memory
+ * is down to a twentieth (the VUs grew past what they were counted at start).
+ * Stopping keeps the results; running on gets the process killed without them.
+ */
+export function outOfMemory(vus: number): string | undefined {
+  const free = freemem();
+  const total = totalmem();
+  if (free > total / 20) return undefined;
+  return (
+    `the machine is out of memory: ${gib(free)} free of ${gib(total)} with ${vus} VUs running; ` +
+    `the test was stopped to keep its results. ` +
+    LOWER +
+    LIGHTER
+  );
 }
 
 /**
@@ -85,9 +131,7 @@ export function oneMoreIfRoom<T>(start: () => Promise<T>): Promise<T> {
 /** Room for one more VU thread now, with a margin for the rest of the process. */
 function roomForOneMore(): boolean {
   const maps = mappingRoom();
-  // Keep a tenth of the machine for everything else (the target, Prometheus, the OS).
-  const margin = Math.max(4 * VU_BYTES, totalmem() / 10);
-  return freemem() > margin && (maps === undefined || maps.free > 4 * VU_MAPPINGS);
+  return freemem() > reserve() && (maps === undefined || maps.free > 4 * VU_MAPPINGS);
 }
 
 /**
@@ -106,7 +150,7 @@ export function vuRoom(): {
   const freeBytes = freemem();
   const maps = mappingRoom();
   return {
-    byMemory: Math.floor((freeBytes * 0.8) / VU_BYTES),
+    byMemory: Math.max(0, Math.floor((freeBytes - reserve()) / VU_BYTES)),
     freeBytes,
     vuBytes: VU_BYTES,
     vuMappings: VU_MAPPINGS,

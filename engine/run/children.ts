@@ -9,6 +9,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { EXIT, ExitError } from '../../core/errors.ts';
 import type { ChildInit, FromChild, SampleBatch, ToChild } from '../protocol.ts';
+import { VU_PROCESS_FLAGS } from '../vu-host.ts';
 
 export type ChildrenConfig = {
   count: number;
@@ -58,7 +59,7 @@ export class EngineChildren {
     const child = fork(fileURLToPath(new URL('./child-engine.ts', import.meta.url)), [], {
       // The children run TypeScript as this process does (bin/loadgate.mjs), and
       // write their VUs' script errors straight to this process's stderr.
-      execArgv: ['--import', import.meta.resolve('tsx')],
+      execArgv: [...VU_PROCESS_FLAGS, '--import', import.meta.resolve('tsx')],
       serialization: 'advanced',
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });

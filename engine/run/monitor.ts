@@ -1,7 +1,10 @@
-// While the load runs: once a second the vus and vus_max gauges and the
-// progress line; every 2 s, as k6's metrics engine, the thresholds, whose
+// While the load runs: once a second the vus and vus_max gauges, the
+// progress line and the machine's free memory (out of it, the test stops
+// with its results, exit 104); every 2 s, as k6's metrics engine, the thresholds, whose
 // abortOnFail ones stop the test when crossed.
+import { EXIT, ExitError } from '../../core/errors.ts';
 import type { TrendSink } from '../histogram.ts';
+import { outOfMemory } from './admission.ts';
 import type { Metric, Registry, Tags } from '../metrics.ts';
 import { GLOBAL } from '../protocol.ts';
 import { evaluateThresholds, THRESHOLD_EVALUATION_MS, type Threshold } from '../thresholds.ts';
@@ -48,6 +51,8 @@ export function startMonitor(c: MonitorConfig): { end(): { thresholdAbort: boole
     registry.add(vusMetric, c.active.size, c.testTags, now);
     registry.add(vusMax, fleet.size - 1, c.testTags, now);
     c.progress?.(progressState(registry, c.active.size, now - c.runStart, false, c.plannedMs));
+    const low = outOfMemory(fleet.size - 1);
+    if (low) c.stop.fail(new ExitError(EXIT.invalidConfig, low));
   }, 1000);
   tick.unref();
   const evaluate = () => {

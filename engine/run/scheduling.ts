@@ -3,6 +3,7 @@
 // its executor until its schedule ends or the test stops. Under an
 // execution segment each scenario runs this instance's share, and a
 // scenario whose share is nothing does not run here (k6's HasWork).
+import { availableParallelism } from 'node:os';
 import { EXIT, ExitError } from '../../core/errors.ts';
 import {
   initialVus,
@@ -14,7 +15,7 @@ import {
 import { parseDuration } from '../k6-duration.ts';
 import { GLOBAL, type ScenarioInfo } from '../protocol.ts';
 import type { VuHost } from '../vu-host.ts';
-import { checkRoomFor, oneMoreIfRoom } from './admission.ts';
+import { checkRoomFor, checkRoomForNextVu, oneMoreIfRoom } from './admission.ts';
 import type { Shares } from './shares.ts';
 import type { TestStop } from './test-stop.ts';
 import type { VuFleet } from './vu-fleet.ts';
@@ -32,12 +33,12 @@ export async function initScenarioVus(
     const share = shares.of(s);
     return share ? [{ s, vus: initialVus(s, share) }] : [];
   });
-  checkRoomFor(mine.reduce((sum, { vus }) => sum + vus, 0));
+  const of = mine.reduce((sum, { vus }) => sum + vus, 0);
+  checkRoomFor(of);
   const pools: VuPools = new Map();
+  const started = { count: 0, of };
   try {
-    for (const { s, vus: n } of mine) {
-      pools.set(s.name, await Promise.all(Array.from({ length: n }, () => fleet.start())));
-    }
+    for (const { s, vus: n } of mine) pools.set(s.name, await startVus(fleet, n, started));
   } catch (e) {
     if (e instanceof ExitError) throw e; // out of memory: its own message names the VU
     throw new ExitError(
@@ -46,6 +47,40 @@ export async function initScenarioVus(
     );
   }
   return pools;
+}
+
+/**
+ * VU threads starting at once: enough to keep every core busy with Node's
+ * worker start-up, few enough that free memory running out is seen between
+ * two starts (checkRoomForNextVu), not after thousands of threads at once.
+ */
+const STARTING_AT_ONCE = Math.max(4, 2 * availableParallelism());
+
+/** Starts `n` VUs, STARTING_AT_ONCE at a time, in id order; the first failure stops the rest. */
+async function startVus(
+  fleet: VuFleet,
+  n: number,
+  started: { count: number; of: number },
+): Promise<VuHost[]> {
+  const hosts: VuHost[] = new Array<VuHost>(n);
+  let next = 0;
+  let failed = false;
+  const lane = async () => {
+    while (!failed && next < n) {
+      const i = next++;
+      checkRoomForNextVu(started.count, started.of);
+      started.count++;
+      hosts[i] = await fleet.start(); // ids follow i: each start is called in i's order
+    }
+  };
+  const lanes = Array.from({ length: Math.min(STARTING_AT_ONCE, n) }, () =>
+    lane().catch((e: unknown) => {
+      failed = true;
+      throw e;
+    }),
+  );
+  await Promise.all(lanes);
+  return hosts;
 }
 
 /** The VUs taking part right now; every change is a `vus` sample, as k6 reports it. */

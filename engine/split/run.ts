@@ -15,6 +15,7 @@ import { runnerInstance } from './instance.ts';
 import { mergeRunnerSummaries } from './merge.ts';
 import { engineOf } from '../index.ts';
 import { k6Command, type K6Invocation } from '../real-k6.ts';
+import { VU_PROCESS_FLAGS } from '../vu-host.ts';
 import { EXIT } from '../../core/errors.ts';
 import { RUN_FILES } from '../../run-dir/files.ts';
 import type { RunRecord } from '../../run-dir/record.ts';
@@ -90,7 +91,7 @@ export async function runSplit(opts: SplitRunOptions): Promise<SplitRunResult> {
     });
     const [command, argv] = k6
       ? [k6, args]
-      : [process.execPath, [LOADGATE, 'k6', ...args, '--engine', 'builtin']];
+      : [process.execPath, [...VU_PROCESS_FLAGS, LOADGATE, 'k6', ...args, '--engine', 'builtin']];
     const exitCode = await runProcess(command, argv, {
       env,
       cwd: dirname(opts.invocation.script),

@@ -1,11 +1,21 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, expect, it, vi } from 'vitest';
 import { runScript } from '../../engine/index.ts';
+import { runTest } from '../../engine/runner.ts';
+
+// The machine's free memory as the engine reads it (os.freemem), made to run
+// out on cue: a real machine running out would take the test runner with it.
+const machine = vi.hoisted(() => ({ free: undefined as (() => number) | undefined }));
+vi.mock('node:os', async (importOriginal) => {
+  const os = await importOriginal<typeof import('node:os')>();
+  return { ...os, freemem: () => machine.free?.() ?? os.freemem() };
+});
 
 let dir: string | undefined;
 afterEach(async () => {
+  machine.free = undefined;
   vi.restoreAllMocks();
   vi.unstubAllEnvs();
   if (dir) await rm(dir, { recursive: true, force: true });
@@ -40,4 +50,70 @@ it('refuses more VU threads than one process may map (vm.max_map_count) when the
   const result = await runWith("{ vus: 1800, duration: '1s' }");
   expect(result.exitCode).toBe(104);
   expect(result.stderr).toMatch(/1800 VUs at once.*(max_map_count|has free)/s);
+});
+
+it('stops starting VUs, before any load, when free memory runs out while they start', async () => {
+  // Plenty for the checks before the VUs start, then nothing after a few VUs.
+  let reads = 0;
+  machine.free = () => (++reads <= 8 ? 16 * 2 ** 30 : 0);
+  dir = await mkdtemp(join(tmpdir(), 'loadgate-memory-'));
+  const script = join(dir, 'script.js');
+  await writeFile(
+    script,
+    "import http from 'k6/http';\nexport const options = { vus: 40, duration: '5s' };\n" +
+      "export default function () { http.get('http://127.0.0.1:9/'); }\n",
+  );
+  const stderr: string[] = [];
+  const { exitCode, summary } = await runTest({
+    script,
+    env: {},
+    overrides: {},
+    outputs: [],
+    noSummary: true,
+    stdout: () => undefined,
+    stderr: (t) => void stderr.push(t),
+  });
+  expect(exitCode).toBe(104);
+  expect(stderr.join('')).toMatch(
+    /ran out of free memory while the VUs started: \d+ of 40 started, 0\.0 GiB free .*no load was sent/s,
+  );
+  expect(summary?.metrics.http_reqs?.values.count ?? 0).toBe(0);
+});
+
+it('stops a running test whose VUs outgrow the machine, with its results written (exit 104)', async () => {
+  dir = await mkdtemp(join(tmpdir(), 'loadgate-memory-'));
+  const script = join(dir, 'script.js');
+  await writeFile(
+    script,
+    "import { sleep } from 'k6';\nexport const options = { vus: 2, duration: '60s' };\n" +
+      'export default function () { sleep(0.1); }\n',
+  );
+  const exportPath = join(dir, 'summary.json');
+  const stderr: string[] = [];
+  let outOfMemoryAt = Infinity;
+  machine.free = () => (Date.now() < outOfMemoryAt ? 16 * 2 ** 30 : 2 ** 20);
+  const started = Date.now();
+  const run = runTest({
+    script,
+    env: {},
+    overrides: {},
+    outputs: [],
+    summaryExport: exportPath,
+    stdout: () => undefined,
+    stderr: (t) => void stderr.push(t),
+    progress: (p) => {
+      // Once the load runs, the machine runs out.
+      if (p.iterations > 0 && outOfMemoryAt === Infinity) outOfMemoryAt = Date.now() + 1000;
+    },
+  });
+  const { exitCode } = await run;
+  expect(exitCode).toBe(104);
+  expect(Date.now() - started).toBeLessThan(30_000); // stopped, not run to its 60 s
+  expect(stderr.join('')).toMatch(
+    /the machine is out of memory: 0\.0 GiB free of .* with 2 VUs running; the test was stopped to keep its results/,
+  );
+  const written = JSON.parse(await readFile(exportPath, 'utf8')) as {
+    metrics: { iterations: { count: number } };
+  };
+  expect(written.metrics.iterations.count).toBeGreaterThan(5);
 });
