@@ -3,6 +3,7 @@
 // memory and memory mappings are this run's alone, its child engine processes
 // included. argv: script, VUs, duration, base URL, think time. Prints one JSON
 // line (DensityRun).
+import type { Group, SummaryData } from '../engine/end-of-test-summary.ts';
 import { runTest, type ProgressState } from '../engine/runner.ts';
 import {
   procDescendants,
@@ -45,6 +46,21 @@ const progress = (p: ProgressState) => {
   else last = mark;
 };
 
+/** The checks that failed, worst first: what a run with failed checks prints as its reason. */
+function failingChecks(summary: SummaryData | undefined): string {
+  const failed: { path: string; fails: number }[] = [];
+  const walk = (g: Group) => {
+    for (const c of g.checks) if (c.fails > 0) failed.push({ path: c.path, fails: c.fails });
+    g.groups.forEach(walk);
+  };
+  if (summary) walk(summary.root_group);
+  return failed
+    .sort((a, b) => b.fails - a.fails)
+    .slice(0, 3)
+    .map((c) => `${c.path} ✗ ${c.fails}`)
+    .join('; ');
+}
+
 let stderr = '';
 const outcome = await runTest({
   script,
@@ -74,7 +90,8 @@ const run: DensityRun = {
     first && last && last.requests > first.requests
       ? (last.cpuUs - first.cpuUs) / 1000 / (last.requests - first.requests)
       : undefined,
-  stderrTail: outcome.exitCode === 0 || outcome.exitCode === 99 ? '' : stderr,
+  stderrTail:
+    outcome.exitCode === 0 || outcome.exitCode === 99 ? failingChecks(outcome.summary) : stderr,
 };
 process.stdout.write(`${JSON.stringify(run)}\n`);
 process.exit(0);

@@ -35,7 +35,7 @@ async function runWith(options: string): Promise<{ exitCode: number; stderr: str
   return { exitCode, stderr: stderr.join('') };
 }
 
-// Built-in engine only: a VU is a thread of ~6.5 MB there, so a test that
+// Built-in engine only: a VU is a thread of ~6 MB there, so a test that
 // cannot fit is refused before any VU starts instead of dying out of memory.
 it('refuses, before any VU starts, a test whose VUs cannot fit in memory', async () => {
   const result = await runWith("{ vus: 1000000, duration: '1s' }");
