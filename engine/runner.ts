@@ -162,7 +162,7 @@ async function run(
     } else
       pools =
         (await initScenarioVus(scenarios, fleet, instanceShares(tuple)).catch(failedInit)) ?? pools;
-    registry.add(registry.get('vus_max'), fleet.size - 1, {}, Date.now());
+    registry.add(registry.get('vus_max'), fleet.size - 1, testTags, Date.now());
     const runStart = Date.now();
     // The progress line's planned total: the last scenario's end (gracefulStop aside).
     const planned = Math.max(
