@@ -1,9 +1,10 @@
 // What `loadgate run` checks before any load, in order, each with its code:
 // the SLO spec (2), the engine (2), the plan from the profile's real options
 // (104/107 as in a run; --max-rps applied), the safety gate (2 unless
-// confirmed), then what needs the network: the target's /health (3) and
-// Prometheus answering vector(1) (3). Only the last two send anything, and
-// only after the gate. --dry-run stops after the plan.
+// confirmed), then what needs the network: the target's /health (3),
+// Prometheus answering vector(1) (3) and the --remote-write endpoint taking
+// an empty write (3). Only the last three send anything, and only after the
+// gate. --dry-run stops after the plan.
 import { checkTargetHealth } from './target-health.ts';
 import { isLoopbackTarget } from './loopback.ts';
 import { cappedPlanOf, formatPlan, planOf, type LoadPlan } from './run-plan.ts';
@@ -11,7 +12,8 @@ import { engineOf } from '../engine/index.ts';
 import { checkPrometheus } from '../slo/reachable.ts';
 import { checkSpecFile } from '../slo/spec-check.ts';
 import type { PrometheusAuth } from '../slo/prometheus.ts';
-import { InputError } from '../core/errors.ts';
+import { checkRemoteWrite, type RemoteWriteTarget } from '../engine/outputs/remote-write.ts';
+import { InfrastructureError, InputError } from '../core/errors.ts';
 import { redactUrl } from '../core/urls.ts';
 
 export type PreflightInput = {
@@ -27,6 +29,8 @@ export type PreflightInput = {
   /** The scenario variables the run will pass (-e, RUN_ID, PROFILE, RESULTS_DIR). */
   env: Record<string, string>;
   auth: PrometheusAuth;
+  /** --remote-write, when given (the local platform's own needs no check). */
+  remoteWrite?: RemoteWriteTarget;
   yes: boolean;
   maxRps?: number;
   dryRun: boolean;
@@ -84,8 +88,23 @@ export async function preflight(
   if (input.target) await checkTargetHealth(input.target);
   if (input.slo !== false && input.prometheus)
     await checkPrometheus(input.prometheus, input.auth, '--prometheus');
+  if (input.remoteWrite) await checkRemoteWriteTakes(input.remoteWrite);
   return {
     env: plan.scaledTargetRps === undefined ? {} : { TARGET_RPS: String(plan.scaledTargetRps) },
     plan,
   };
+}
+
+/** --remote-write takes a write (an empty one), or exit 3 before the load whose points would go nowhere. */
+async function checkRemoteWriteTakes(target: RemoteWriteTarget): Promise<void> {
+  try {
+    await checkRemoteWrite(target);
+  } catch (e) {
+    throw new InfrastructureError(
+      `--remote-write ${redactUrl(target.url)} does not take a write: ${(e as Error).message}`,
+      'Nothing was loaded. Check the URL (the write endpoint itself, e.g. http://prometheus:9090/api/v1/write; ' +
+        'Prometheus takes writes only when started with --web.enable-remote-write-receiver) and the credentials ' +
+        '(--bearer-token, --basic-auth, --header, --ca-file)',
+    );
+  }
 }

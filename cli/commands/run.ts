@@ -78,7 +78,8 @@ Options:
                       asked vector(1) before any load
   --remote-write URL  where the engine writes its metrics (Prometheus remote write, e.g.
                       https://prometheus.example/api/v1/write); default: the local platform's
-                      Prometheus without --target, nowhere with it (never implied by --prometheus)
+                      Prometheus without --target, nowhere with it (never implied by --prometheus);
+                      sent an empty write before any load
   --slo FILE          SLO spec (default: slo/local.yaml locally, slo/platform.yaml with --target)
   --no-slo            skip the SLO check (k6 thresholds still decide)
   --baseline DIR      an earlier run (results/<run-id>) whose p95 this run must not exceed by +10 %
@@ -141,6 +142,7 @@ export async function main(argv: string[]): Promise<number> {
     ...options,
     bundle,
     auth,
+    remoteWrite: options.remoteWrite ? remoteWriteTo(options.remoteWrite, auth) : undefined,
     env: { ...options.env, RUN_ID: runId, PROFILE: options.profile, RESULTS_DIR: runDir },
     defaultSpec: (local) => join(HOME, 'slo', local ? 'local.yaml' : 'platform.yaml'),
   });

@@ -187,28 +187,8 @@ export function remoteWriteOutput(config: RemoteWriteConfig): Output {
     return out;
   };
 
-  // Credentials go in headers; the URL shown in warnings has none.
-  const { url, basicAuth } = withBasicAuth(config);
-  const headers: Record<string, string> = {
-    'Content-Encoding': 'snappy',
-    'Content-Type': 'application/x-protobuf',
-    'X-Prometheus-Remote-Write-Version': '0.1.0',
-    'User-Agent': 'loadgate-k6-engine',
-    ...authHeaders(config),
-    ...(basicAuth &&
-      !config.bearerToken && {
-        Authorization: basicAuthorization(basicAuth),
-      }),
-  };
-  const dispatcher =
-    config.caFile || config.insecure
-      ? new Agent({
-          connect: {
-            ...(config.caFile && { ca: readFileSync(config.caFile, 'utf8') }),
-            rejectUnauthorized: !config.insecure,
-          },
-        })
-      : undefined;
+  const transport = writeTransport(config);
+  const { url, headers, dispatcher } = transport;
 
   const send = async () => {
     const timeseries = build(Date.now());
@@ -268,6 +248,64 @@ export function remoteWriteOutput(config: RemoteWriteConfig): Output {
       await dispatcher?.close();
     },
   };
+}
+
+/**
+ * Where and how write requests go: the URL without credentials (it is what
+ * warnings show), the headers with them, the TLS settings.
+ */
+function writeTransport(target: RemoteWriteTarget): {
+  url: string;
+  headers: Record<string, string>;
+  dispatcher: Agent | undefined;
+} {
+  const { url, basicAuth } = withBasicAuth(target);
+  const headers: Record<string, string> = {
+    'Content-Encoding': 'snappy',
+    'Content-Type': 'application/x-protobuf',
+    'X-Prometheus-Remote-Write-Version': '0.1.0',
+    'User-Agent': 'loadgate-k6-engine',
+    ...authHeaders(target),
+    ...(basicAuth &&
+      !target.bearerToken && {
+        Authorization: basicAuthorization(basicAuth),
+      }),
+  };
+  const dispatcher =
+    target.caFile || target.insecure
+      ? new Agent({
+          connect: {
+            ...(target.caFile && { ca: readFileSync(target.caFile, 'utf8') }),
+            rejectUnauthorized: !target.insecure,
+          },
+        })
+      : undefined;
+  return { url, headers, dispatcher };
+}
+
+/**
+ * Sends one empty write request (no series, so nothing is written): resolves
+ * when the endpoint accepts it, else rejects saying what it answered. Before
+ * any load, so a run does not find out at its first push that its points go
+ * nowhere (Prometheus answers 404 without --web.enable-remote-write-receiver).
+ */
+export async function checkRemoteWrite(target: RemoteWriteTarget, timeoutMs = 5000): Promise<void> {
+  const { url, headers, dispatcher } = writeTransport(target);
+  try {
+    const res = await request(url, {
+      method: 'POST',
+      body: snappyBlock(encodeWriteRequest([])),
+      headers,
+      dispatcher,
+      headersTimeout: timeoutMs,
+      bodyTimeout: timeoutMs,
+    });
+    const text = (await res.body.text()).trim().slice(0, 200);
+    if (res.statusCode >= 300)
+      throw new Error(`it answered ${res.statusCode}${text ? `: ${text}` : ''}`);
+  } finally {
+    await dispatcher?.close();
+  }
 }
 
 /** Remote write wants labels sorted by name. */

@@ -18,6 +18,8 @@ import { closestName } from '../../cli/scenario-env.ts';
 import { ExitError } from '../../core/errors.ts';
 import { startPlatform, type Platform } from '../../infra/local/platform.ts';
 import { freePort } from '../../infra/local/ports.ts';
+import { startPrometheus } from '../../infra/local/prometheus.ts';
+import { checkRemoteWrite } from '../../engine/outputs/remote-write.ts';
 
 type Counted = { url: string; hits: { path: string; at: number }[]; close(): Promise<void> };
 
@@ -224,6 +226,34 @@ describe('checks before load', () => {
     expect(message).not.toMatch(/pass --prometheus/);
     expect(message).toMatch(/--no-slo/);
     expect(target.hits.map((h) => h.path)).toEqual(['/health']);
+  });
+
+  it('a --remote-write that takes no write is exit 3 naming its answer; only /health was asked', async () => {
+    const prom = await startPrometheus({ config: 'global:\n  scrape_interval: 15s\n' });
+    try {
+      // The usual slip: Prometheus's base URL, not its write endpoint.
+      const argv = ['capacity', '--target', target.url, '--yes', '--no-slo'];
+      argv.push('--remote-write', prom.url, ...results());
+      const { code, message } = await exitOf(argv);
+      expect(code).toBe(3);
+      expect(message).toMatch(
+        /--remote-write http:\/\/127\.0\.0\.1:\d+ does not take a write: it answered [34]\d\d/,
+      );
+      expect(message).toMatch(/api\/v1\/write.*--web\.enable-remote-write-receiver/s);
+      expect(target.hits.map((h) => h.path)).toEqual(['/health']);
+      // The write endpoint takes the check's write, which writes nothing.
+      await expect(checkRemoteWrite({ url: `${prom.url}/api/v1/write` })).resolves.toBeUndefined();
+      const series = await fetch(`${prom.url}/api/v1/series?match[]={__name__=~".%2B"}`);
+      expect(((await series.json()) as { data: unknown[] }).data).toEqual([]);
+      // Nothing listening: exit 3 too.
+      const down = `http://127.0.0.1:${await freePort()}/api/v1/write`;
+      const argv2 = ['capacity', '--target', target.url, '--yes', '--no-slo'];
+      const refused = await exitOf([...argv2, '--remote-write', down, ...results()]);
+      expect(refused.code).toBe(3);
+      expect(refused.message).toMatch(/does not take a write: .*ECONNREFUSED/);
+    } finally {
+      await prom.stop();
+    }
   });
 
   it('a local platform port in use is exit 3 in one line', async () => {

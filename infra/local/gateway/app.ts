@@ -184,11 +184,20 @@ export function createGateway(input: GatewayOptionsInput): Gateway {
   };
 }
 
+/**
+ * Connections the kernel holds for the gateway before it accepts them. Node's
+ * default, 511, overflows when thousands of VUs open their keep-alive
+ * connection at the same instant (a 3,000-VU constant-vus start): the
+ * overflow is dropped SYNs, connects retried for seconds and resets. A
+ * cluster's ingress takes such a burst; Linux caps this at net.core.somaxconn.
+ */
+const LISTEN_BACKLOG = 4096;
+
 /** Listen on 127.0.0.1 (port 0 = any free one) and return the base URL. */
 export function listen(gateway: Gateway, port = 0): Promise<string> {
   return new Promise((resolve, reject) => {
     gateway.server.once('error', reject);
-    gateway.server.listen(port, '127.0.0.1', () => {
+    gateway.server.listen({ port, host: '127.0.0.1', backlog: LISTEN_BACKLOG }, () => {
       gateway.server.off('error', reject);
       const address = gateway.server.address();
       if (address === null || typeof address === 'string') reject(new Error('no TCP address'));
