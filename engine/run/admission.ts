@@ -5,12 +5,13 @@
 // before any load too; an arrival-rate scenario stops growing when the room
 // runs out; and a run whose VUs outgrow the machine is stopped with its
 // results written (monitor.ts), rather than the process dying minutes later
-// out of memory or out of memory mappings. The mapping limit is per process:
+// out of memory or out of memory mappings. Free memory is a container's when
+// its cgroup limit is lower (machine-memory.ts). The mapping limit is per process:
 // a test that needs more VUs than one process can map is spread over child
 // engine processes (processesFor, engine/run/children.ts).
 import { readFileSync } from 'node:fs';
-import { freemem, totalmem } from 'node:os';
 import { EXIT, ExitError } from '../../core/errors.ts';
+import { freeMemory, totalMemory } from './machine-memory.ts';
 
 /**
  * Resident memory of one VU thread: 6.44 MiB for a bare Node worker thread,
@@ -52,13 +53,13 @@ const gib = (bytes: number) => `${(bytes / 2 ** 30).toFixed(1)} GiB`;
  * the VUs' own growth under load. A tenth of the machine.
  */
 function reserve(): number {
-  return Math.max(4 * VU_BYTES, totalmem() / 10);
+  return Math.max(4 * VU_BYTES, totalMemory() / 10);
 }
 
 /** Refuses (exit 104) `vus` VU threads when the machine's free memory cannot hold them, in however many processes. */
 export function checkMemoryFor(vus: number): void {
   const needed = vus * VU_BYTES;
-  const available = freemem();
+  const available = freeMemory();
   if (needed > available - reserve())
     throw new ExitError(
       EXIT.invalidConfig,
@@ -72,7 +73,7 @@ export function checkMemoryFor(vus: number): void {
 
 /** Refuses (exit 104) to start one more VU while the test's VUs start, when the free memory is down to the reserve. */
 export function checkRoomForNextVu(started: number, of: number): void {
-  const free = freemem();
+  const free = freeMemory();
   if (free <= reserve())
     throw new ExitError(
       EXIT.invalidConfig,
@@ -89,8 +90,8 @@ export function checkRoomForNextVu(started: number, of: number): void {
  * Stopping keeps the results; running on gets the process killed without them.
  */
 export function outOfMemory(vus: number): string | undefined {
-  const free = freemem();
-  const total = totalmem();
+  const free = freeMemory();
+  const total = totalMemory();
   if (free > total / 20) return undefined;
   return (
     `the machine is out of memory: ${gib(free)} free of ${gib(total)} with ${vus} VUs running; ` +
@@ -131,7 +132,7 @@ export function oneMoreIfRoom<T>(start: () => Promise<T>): Promise<T> {
 /** Room for one more VU thread now, with a margin for the rest of the process. */
 function roomForOneMore(): boolean {
   const maps = mappingRoom();
-  return freemem() > reserve() && (maps === undefined || maps.free > 4 * VU_MAPPINGS);
+  return freeMemory() > reserve() && (maps === undefined || maps.free > 4 * VU_MAPPINGS);
 }
 
 /**
@@ -147,7 +148,7 @@ export function vuRoom(): {
   byMappings?: number;
   maxMapCount?: number;
 } {
-  const freeBytes = freemem();
+  const freeBytes = freeMemory();
   const maps = mappingRoom();
   return {
     byMemory: Math.max(0, Math.floor((freeBytes - reserve()) / VU_BYTES)),
