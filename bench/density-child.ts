@@ -22,7 +22,8 @@ if (!script || !vus || !duration || !baseUrl || !thinkTime)
 
 let maxMaps = 0;
 let maxTreeRss = 0;
-const sampleMaps = () => {
+/** Each second: the most mappings of one process, the most RSS of them all. */
+const sample = () => {
   const pids = [process.pid, ...procDescendants(process.pid)];
   maxMaps = Math.max(maxMaps, ...pids.map((p) => procMappings(p) ?? 0));
   maxTreeRss = Math.max(
@@ -30,7 +31,7 @@ const sampleMaps = () => {
     pids.reduce((sum, p) => sum + (procRss(p) ?? 0), 0),
   );
 };
-const sampler = setInterval(sampleMaps, 1000);
+const sampler = setInterval(sample, 1000);
 
 type Mark = { cpuUs: number; requests: number };
 const cpuUs = () => {
@@ -73,7 +74,7 @@ const outcome = await runTest({
   progress,
 });
 clearInterval(sampler);
-sampleMaps();
+sample();
 const m = outcome.summary?.metrics ?? {};
 const requests = m.http_reqs?.values.count ?? 0;
 const values = (m.checks?.values ?? {}) as { passes?: number; fails?: number };

@@ -33,15 +33,20 @@ function read(path: string): string | undefined {
   }
 }
 
-export function procPeakRss(pid: number | 'self'): number | undefined {
-  const kb = /VmHWM:\s+(\d+) kB/.exec(read(`/proc/${pid}/status`) ?? '')?.[1];
+/** A `/proc/<pid>/status` figure given in kB, in bytes. */
+function statusBytes(pid: number | 'self', field: 'VmHWM' | 'VmRSS'): number | undefined {
+  const kb = new RegExp(`${field}:\\s+(\\d+) kB`).exec(read(`/proc/${pid}/status`) ?? '')?.[1];
   return kb === undefined ? undefined : Number(kb) * 1024;
+}
+
+/** VmHWM: the most resident memory the process ever had. */
+export function procPeakRss(pid: number | 'self'): number | undefined {
+  return statusBytes(pid, 'VmHWM');
 }
 
 /** VmRSS: resident memory now. */
 export function procRss(pid: number | 'self'): number | undefined {
-  const kb = /VmRSS:\s+(\d+) kB/.exec(read(`/proc/${pid}/status`) ?? '')?.[1];
-  return kb === undefined ? undefined : Number(kb) * 1024;
+  return statusBytes(pid, 'VmRSS');
 }
 
 /** The processes `pid` started, and theirs (Linux: /proc). */

@@ -11,7 +11,7 @@
 // engine processes (processesFor, engine/run/children.ts).
 import { readFileSync } from 'node:fs';
 import { EXIT, ExitError } from '../../core/errors.ts';
-import { freeMemory, totalMemory } from './machine-memory.ts';
+import { machineMemory } from './machine-memory.ts';
 
 /**
  * Resident memory of one VU thread: 6.44 MiB for a bare Node worker thread,
@@ -49,23 +49,25 @@ const LOWER =
 const gib = (bytes: number) => `${(bytes / 2 ** 30).toFixed(1)} GiB`;
 
 /**
- * Memory the VUs leave to everything else: the target, Prometheus, the OS,
- * the VUs' own growth under load. A tenth of the machine.
+ * The memory free now, and what of it the VUs leave to everything else (the
+ * target, Prometheus, the OS, the VUs' own growth under load): a tenth of the
+ * machine.
  */
-function reserve(): number {
-  return Math.max(4 * VU_BYTES, totalMemory() / 10);
+function memoryNow(): { free: number; total: number; reserve: number } {
+  const { free, total } = machineMemory();
+  return { free, total, reserve: Math.max(4 * VU_BYTES, total / 10) };
 }
 
 /** Refuses (exit 104) `vus` VU threads when the machine's free memory cannot hold them, in however many processes. */
 export function checkMemoryFor(vus: number): void {
   const needed = vus * VU_BYTES;
-  const available = freeMemory();
-  if (needed > available - reserve())
+  const { free, reserve } = memoryNow();
+  if (needed > free - reserve)
     throw new ExitError(
       EXIT.invalidConfig,
       `the scenarios start ${vus} VUs at once: about ${gib(needed)} for the built-in engine ` +
-        `(a thread of ~${VU_BYTES / 2 ** 20} MiB per VU), more than the ${gib(available)} this machine has free ` +
-        `less the ${gib(reserve())} kept for the rest. ` +
+        `(a thread of ~${VU_BYTES / 2 ** 20} MiB per VU), more than the ${gib(free)} this machine has free ` +
+        `less the ${gib(reserve)} kept for the rest. ` +
         LOWER +
         LIGHTER,
     );
@@ -73,12 +75,12 @@ export function checkMemoryFor(vus: number): void {
 
 /** Refuses (exit 104) to start one more VU while the test's VUs start, when the free memory is down to the reserve. */
 export function checkRoomForNextVu(started: number, of: number): void {
-  const free = freeMemory();
-  if (free <= reserve())
+  const { free, reserve } = memoryNow();
+  if (free <= reserve)
     throw new ExitError(
       EXIT.invalidConfig,
       `the machine ran out of free memory while the VUs started: ${started} of ${of} started, ` +
-        `${gib(free)} free (${gib(reserve())} is kept for the rest); no load was sent. ` +
+        `${gib(free)} free (${gib(reserve)} is kept for the rest); no load was sent. ` +
         LOWER +
         LIGHTER,
     );
@@ -90,8 +92,7 @@ export function checkRoomForNextVu(started: number, of: number): void {
  * Stopping keeps the results; running on gets the process killed without them.
  */
 export function outOfMemory(vus: number): string | undefined {
-  const free = freeMemory();
-  const total = totalMemory();
+  const { free, total } = memoryNow();
   if (free > total / 20) return undefined;
   return (
     `the machine is out of memory: ${gib(free)} free of ${gib(total)} with ${vus} VUs running; ` +
@@ -132,7 +133,8 @@ export function oneMoreIfRoom<T>(start: () => Promise<T>): Promise<T> {
 /** Room for one more VU thread now, with a margin for the rest of the process. */
 function roomForOneMore(): boolean {
   const maps = mappingRoom();
-  return freeMemory() > reserve() && (maps === undefined || maps.free > 4 * VU_MAPPINGS);
+  const { free, reserve } = memoryNow();
+  return free > reserve && (maps === undefined || maps.free > 4 * VU_MAPPINGS);
 }
 
 /**
@@ -148,11 +150,11 @@ export function vuRoom(): {
   byMappings?: number;
   maxMapCount?: number;
 } {
-  const freeBytes = freeMemory();
+  const { free, reserve } = memoryNow();
   const maps = mappingRoom();
   return {
-    byMemory: Math.max(0, Math.floor((freeBytes - reserve()) / VU_BYTES)),
-    freeBytes,
+    byMemory: Math.max(0, Math.floor((free - reserve) / VU_BYTES)),
+    freeBytes: free,
     vuBytes: VU_BYTES,
     vuMappings: VU_MAPPINGS,
     ...(maps && { byMappings: Math.floor(maps.free / VU_MAPPINGS), maxMapCount: maps.max }),

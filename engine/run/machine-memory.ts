@@ -44,14 +44,15 @@ export function cgroupMemory(root = '/sys/fs/cgroup'): MemoryLimit | undefined {
   return undefined;
 }
 
-/** Free memory for the VUs: the machine's, or less under a cgroup limit. */
-export function freeMemory(): number {
+/**
+ * The memory the VUs can have now (`free`) and in all (`total`): the
+ * machine's, or less under a cgroup limit. One read of the cgroup for both.
+ */
+export function machineMemory(): { free: number; total: number } {
   const cgroup = cgroupMemory();
-  return cgroup ? Math.min(freemem(), cgroup.limit - cgroup.used) : freemem();
-}
-
-/** The memory the VUs can have in all: the machine's, or a cgroup limit below it. */
-export function totalMemory(): number {
-  const cgroup = cgroupMemory();
-  return cgroup ? Math.min(totalmem(), cgroup.limit) : totalmem();
+  if (!cgroup) return { free: freemem(), total: totalmem() };
+  return {
+    free: Math.min(freemem(), cgroup.limit - cgroup.used),
+    total: Math.min(totalmem(), cgroup.limit),
+  };
 }
