@@ -65,7 +65,7 @@ export function openDatabase(dataDir: string, bcryptCost: number, busyTimeoutMs 
   try {
     db = new Database(join(dataDir, DB_FILE));
     db.pragma(`busy_timeout = ${busyTimeoutMs}`);
-    db.pragma('journal_mode = WAL');
+    walMode(db, busyTimeoutMs);
     db.pragma('synchronous = NORMAL');
     db.pragma('foreign_keys = ON');
     const conn = db;
@@ -81,6 +81,26 @@ export function openDatabase(dataDir: string, bcryptCost: number, busyTimeoutMs 
     countDbError(err);
     db?.close();
     throw err;
+  }
+}
+
+/**
+ * Switches the file to WAL. That takes an exclusive lock, and while another
+ * worker holds the write lock (seeding a new data dir, as pods starting at
+ * once do) SQLite answers SQLITE_BUSY at once, without waiting out
+ * busy_timeout (a worker that waited there could deadlock). So wait here,
+ * as long as busy_timeout would.
+ */
+function walMode(db: Db, busyTimeoutMs: number): void {
+  const deadline = Date.now() + busyTimeoutMs;
+  for (;;) {
+    try {
+      db.pragma('journal_mode = WAL');
+      return;
+    } catch (err) {
+      if ((err as { code?: string }).code !== 'SQLITE_BUSY' || Date.now() >= deadline) throw err;
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 10);
+    }
   }
 }
 
